@@ -1,0 +1,5 @@
+using System.CommandLine;
+
+var root = new RootCommand("mlnetgd: minibatch gradient-descent linear regression for ML.NET (compare, train, predict, script).");
+// Each verb lives in its own file under Commands/ and is added here.
+return root.Parse(args).Invoke();

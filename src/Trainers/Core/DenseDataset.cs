@@ -1,0 +1,113 @@
+namespace MlNetGd.Trainers.Core;
+
+/// <summary>A dense regression training set: n rows of d features, stored row-major, and n labels.</summary>
+/// <remarks>
+/// Row <c>i</c> occupies <c>Features[i * FeatureCount .. (i + 1) * FeatureCount]</c>. The arrays are
+/// owned by the dataset once it is built; training reads them and never writes them, except through
+/// <see cref="ShuffleRows"/>, which the caller invokes explicitly.
+/// </remarks>
+public sealed class DenseDataset
+{
+    /// <summary>Creates a dataset over existing arrays (no copy) and checks that every value is finite.</summary>
+    /// <param name="features">Row-major features, <c>labels.Length * featureCount</c> values.</param>
+    /// <param name="labels">One label per row.</param>
+    /// <param name="featureCount">Number of features per row (d), at least 1.</param>
+    /// <exception cref="ArgumentNullException">An array is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="featureCount"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">The lengths disagree, or a value is NaN or infinite (the message names its row and column).</exception>
+    public DenseDataset(float[] features, float[] labels, int featureCount)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (featureCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "must be at least 1: a linear model needs one feature or more.");
+        if ((long)labels.Length * featureCount != features.Length)
+            throw new ArgumentException(
+                $"features has {features.Length} values, but {labels.Length} rows x {featureCount} features need {(long)labels.Length * featureCount}.",
+                nameof(features));
+
+        int badFeature = FindNonFinite(features);
+        if (badFeature >= 0)
+            throw new ArgumentException(
+                $"Feature {badFeature % featureCount} of row {badFeature / featureCount} is {features[badFeature]}; every value must be finite.",
+                nameof(features));
+        int badLabel = FindNonFinite(labels);
+        if (badLabel >= 0)
+            throw new ArgumentException($"The label of row {badLabel} is {labels[badLabel]}; every label must be finite.", nameof(labels));
+
+        Features = features;
+        Labels = labels;
+        FeatureCount = featureCount;
+    }
+
+    /// <summary>Builds a dataset from jagged rows (a copy), the way tutorials write <c>x_train</c> and <c>y_train</c>.</summary>
+    /// <exception cref="ArgumentException">The rows are empty, ragged, or do not match the labels.</exception>
+    public static DenseDataset FromRows(float[][] rows, float[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (rows.Length == 0)
+            throw new ArgumentException("At least one row is needed.", nameof(rows));
+        if (rows.Length != labels.Length)
+            throw new ArgumentException($"{rows.Length} rows but {labels.Length} labels; each row needs one label.", nameof(labels));
+        int d = rows[0]?.Length ?? throw new ArgumentException("Row 0 is null.", nameof(rows));
+        var features = new float[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i] ?? throw new ArgumentException($"Row {i} is null.", nameof(rows));
+            if (row.Length != d)
+                throw new ArgumentException($"Row {i} has {row.Length} features, but row 0 has {d}; every row needs the same number.", nameof(rows));
+            row.CopyTo(features, i * d);
+        }
+        return new DenseDataset(features, (float[])labels.Clone(), d);
+    }
+
+    /// <summary>Gets the row-major feature matrix (n x d).</summary>
+    public float[] Features { get; }
+
+    /// <summary>Gets the labels, one per row.</summary>
+    public float[] Labels { get; }
+
+    /// <summary>Gets the number of features per row (d).</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Gets the number of rows (n).</summary>
+    public int RowCount => Labels.Length;
+
+    /// <summary>Gets the features of one row.</summary>
+    public ReadOnlySpan<float> Row(int index) => Features.AsSpan(index * FeatureCount, FeatureCount);
+
+    /// <summary>Permutes the rows in place with a seeded Fisher-Yates shuffle (no extra memory beyond one row).</summary>
+    /// <remarks>
+    /// The training loop visits contiguous blocks of rows in a per-epoch random order; shuffling the rows
+    /// once beforehand makes the composition of each block random too, without gathering rows every epoch.
+    /// </remarks>
+    public void ShuffleRows(int seed)
+    {
+        int d = FeatureCount;
+        var rng = new SplitMix64(seed, stream: ulong.MaxValue);
+        var tmp = d <= 256 ? stackalloc float[d] : new float[d];
+        for (int i = RowCount - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            if (j == i)
+                continue;
+            var a = Features.AsSpan(i * d, d);
+            var b = Features.AsSpan(j * d, d);
+            a.CopyTo(tmp);
+            b.CopyTo(a);
+            tmp.CopyTo(b);
+            (Labels[i], Labels[j]) = (Labels[j], Labels[i]);
+        }
+    }
+
+    private static int FindNonFinite(ReadOnlySpan<float> values)
+    {
+        if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(values))
+            return -1;
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                return i;
+        return -1;
+    }
+}

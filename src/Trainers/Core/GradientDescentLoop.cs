@@ -1,0 +1,88 @@
+namespace MlNetGd.Trainers.Core;
+
+/// <summary>Minibatch gradient descent on the MSE of a linear model over a cached <see cref="DenseDataset"/>.</summary>
+/// <remarks>
+/// <para>Each epoch visits the contiguous blocks of <c>BatchSize</c> rows (the last may be smaller) in an order drawn from
+/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>.
+/// Rows are never gathered; call <see cref="DenseDataset.ShuffleRows"/> once beforehand to randomize which rows share a block
+/// (the ML.NET trainer does).</para>
+/// <para>Training stops after <c>NumberOfEpochs</c>, or after an epoch whose cost fell by no more than
+/// <c>Tolerance × previous cost</c>. It throws <see cref="TrainingDivergedException"/> as soon as a batch cost is not finite,
+/// or an epoch's cost exceeds <see cref="TrainingSession.DivergenceFactor"/> × the first epoch's, and then puts the model's
+/// parameters back as they were. Buffers are allocated once per run; the epoch loop allocates nothing.</para>
+/// </remarks>
+public sealed class GradientDescentLoop
+{
+    private readonly GradientDescentSettings _settings;
+
+    /// <summary>Creates the loop; the settings are validated now.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public GradientDescentLoop(GradientDescentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _settings = settings;
+    }
+
+    /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>, starting from its current parameters.</summary>
+    /// <param name="data">The training set.</param>
+    /// <param name="model">The model to train; its feature count must match the data.</param>
+    /// <param name="optimizer">The optimizer, or <see langword="null"/> for <see cref="Sgd"/>. Its learning rate is set from the settings.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>The per-epoch history.</returns>
+    /// <exception cref="ArgumentException">The data has no rows, or its feature count differs from the model's.</exception>
+    /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
+    public TrainingHistory Run(DenseDataset data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(model);
+        if (data.RowCount == 0)
+            throw new ArgumentException("The training data has no rows.", nameof(data));
+        if (data.FeatureCount != model.FeatureCount)
+            throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
+
+        int n = data.RowCount;
+        int d = data.FeatureCount;
+        int batchSize = Math.Min(_settings.BatchSize, n);
+        float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(data, batchSize);
+        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null,
+            () => CurvatureEstimator.SuggestLearningRate(data, batchSize), optimizer);
+
+        var order = new int[(n + batchSize - 1) / batchSize];
+        ReadOnlySpan<float> features = data.Features;
+        ReadOnlySpan<float> labels = data.Labels;
+        try
+        {
+            do
+            {
+                FillBatchOrder(order, session.Epoch);
+                for (int k = 0; k < order.Length; k++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int start = order[k] * batchSize;
+                    int rows = Math.Min(batchSize, n - start);
+                    session.TrainBatch(features.Slice(start * d, rows * d), labels.Slice(start, rows));
+                }
+            }
+            while (!session.EndEpoch());
+        }
+        catch (OperationCanceledException)
+        {
+            session.Restore();
+            throw;
+        }
+        return session.ToHistory();
+    }
+
+    private void FillBatchOrder(Span<int> order, int epoch)
+    {
+        if (_settings.Shuffle)
+        {
+            new SplitMix64(_settings.Seed, (ulong)epoch).Permutation(order);
+            return;
+        }
+        for (int i = 0; i < order.Length; i++)
+            order[i] = i;
+    }
+}

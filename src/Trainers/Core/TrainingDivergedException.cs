@@ -1,0 +1,32 @@
+namespace MlNetGd.Trainers.Core;
+
+/// <summary>Thrown when the training cost becomes non-finite or grows by orders of magnitude: the learning rate is too large for the data.</summary>
+public sealed class TrainingDivergedException : InvalidOperationException
+{
+    /// <summary>Creates the exception with its figures; the message names the rate, the epoch and a rate to try.</summary>
+    public TrainingDivergedException(float learningRate, int epoch, double cost, float suggestedLearningRate)
+        : base($"Training diverged in epoch {epoch} with LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
+               $"Lower LearningRate to {suggestedLearningRate:G3} or less (estimated from the curvature of the data), " +
+               "leave it unset to choose it automatically, or normalize the features (e.g. NormalizeMeanVariance).")
+    {
+        LearningRate = learningRate;
+        Epoch = epoch;
+        Cost = cost;
+        SuggestedLearningRate = suggestedLearningRate;
+    }
+
+    /// <summary>Gets the learning rate that diverged.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>Gets the epoch (from 1) in which divergence was detected.</summary>
+    public int Epoch { get; }
+
+    /// <summary>Gets the cost that showed the divergence (possibly NaN or infinity).</summary>
+    public double Cost { get; }
+
+    /// <summary>Gets a learning rate that the curvature of the data says is stable.</summary>
+    public float SuggestedLearningRate { get; }
+
+    private static string Describe(double cost) =>
+        double.IsFinite(cost) ? $"grew to {cost:G4}, orders of magnitude above where it started" : $"became {cost}";
+}

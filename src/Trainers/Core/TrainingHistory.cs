@@ -1,0 +1,35 @@
+namespace MlNetGd.Trainers.Core;
+
+/// <summary>What a fit did: the cost per epoch, the learning rate it used and why it stopped.</summary>
+public sealed class TrainingHistory
+{
+    internal TrainingHistory(List<EpochRecord> epochs, float learningRate, bool learningRateWasAutomatic, StopReason stopReason)
+    {
+        Epochs = epochs;
+        LearningRate = learningRate;
+        LearningRateWasAutomatic = learningRateWasAutomatic;
+        StopReason = stopReason;
+    }
+
+    /// <summary>Gets one record per epoch run, in order.</summary>
+    public IReadOnlyList<EpochRecord> Epochs { get; }
+
+    /// <summary>Gets the number of epochs run.</summary>
+    public int EpochCount => Epochs.Count;
+
+    /// <summary>Gets the training cost of the last epoch.</summary>
+    public double FinalCost => Epochs.Count == 0 ? double.NaN : Epochs[^1].TrainingCost;
+
+    /// <summary>Gets the learning rate the fit started with.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>Gets whether <see cref="LearningRate"/> was chosen from the curvature of the data rather than given.</summary>
+    public bool LearningRateWasAutomatic { get; }
+
+    /// <summary>Gets why the fit ended.</summary>
+    public StopReason StopReason { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{EpochCount} epochs, final cost {FinalCost:G6}, learning rate {LearningRate:G4}{(LearningRateWasAutomatic ? " (automatic)" : "")}, stopped: {StopReason}";
+}

@@ -1,0 +1,124 @@
+using System.Numerics.Tensors;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Trainers;
+
+/// <summary>Reads an <see cref="IDataView"/> into a <see cref="DenseDataset"/> in one cursor pass.</summary>
+/// <remarks>
+/// The label must be a <see cref="float"/> (Single) column and the features a known-size vector of Single. Sparse vectors are
+/// made dense. A NaN or infinite value is an error naming its row and column. When the source does not know its row count,
+/// one extra counting pass runs first, so the matrix is allocated once at its exact size.
+/// </remarks>
+public static class DataViewReader
+{
+    /// <summary>Reads the label and feature columns of <paramref name="data"/>.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="labelColumnName">The label column (Single).</param>
+    /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
+    /// <param name="cancellationToken">Checked every 4096 rows.</param>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows, or a value is not finite.
+    /// The message names the column and, for values, the row.</exception>
+    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var (label, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
+
+        long count = data.GetRowCount() ?? CountRows(data, cancellationToken);
+        if (count == 0)
+            throw new ArgumentException("The training data has no rows.", nameof(data));
+        if (count * d > Array.MaxLength)
+            throw new ArgumentException($"{count} rows x {d} features exceed the largest array .NET can hold ({Array.MaxLength} values).", nameof(data));
+
+        var x = new float[count * d];
+        var y = new float[count];
+        using var cursor = data.GetRowCursor(new[] { label, features });
+        var getLabel = cursor.GetGetter<float>(label);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        VBuffer<float> buffer = default;
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            if ((row & 4095) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+            if (row >= count)
+                throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
+            getLabel(ref y[row]);
+            getFeatures(ref buffer);
+            var destination = x.AsSpan((int)(row * d), d);
+            buffer.CopyTo(destination);
+            if (!float.IsFinite(y[row]))
+                throw new ArgumentException($"Row {row}: the label column '{labelColumnName}' is {y[row]}; labels must be finite numbers.", nameof(data));
+            if (!TensorPrimitives.IsFiniteAll<float>(destination))
+                throw NonFiniteFeature(features, destination, row);
+            row++;
+        }
+        if (row != count)
+            throw new InvalidOperationException($"The data reported {count} rows but returned {row}.");
+        return new DenseDataset(x, y, d);
+    }
+
+    /// <summary>Checks that the schema has a Single label and a known-size Single vector feature column, and returns them.</summary>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type; the message lists what is there.</exception>
+    public static (DataViewSchema.Column Label, DataViewSchema.Column Features, int FeatureCount) FindColumns(
+        DataViewSchema schema, string labelColumnName, string featureColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var label = Find(schema, labelColumnName, "label", "LabelColumnName");
+        if (label.Type != NumberDataViewType.Single)
+            throw new ArgumentException(
+                $"The label column '{labelColumnName}' is {label.Type}; it must be Single (float). Convert it with ml.Transforms.Conversion.ConvertType.",
+                "LabelColumnName");
+        var features = Find(schema, featureColumnName, "feature", "FeatureColumnName");
+        if (features.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single)
+            throw new ArgumentException(
+                $"The feature column '{featureColumnName}' is {features.Type}; it must be a vector of Single (float). Build it with ml.Transforms.Concatenate.",
+                "FeatureColumnName");
+        if (size == 0)
+            throw new ArgumentException(
+                $"The feature column '{featureColumnName}' is a vector of variable length; it must have a known size.",
+                "FeatureColumnName");
+        return (label, features, size);
+    }
+
+    private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role, string option)
+    {
+        var column = string.IsNullOrEmpty(name) ? null : schema.GetColumnOrNull(name);
+        if (column is { IsHidden: false } found)
+            return found;
+        string available = string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}' ({c.Type})"));
+        throw new ArgumentException($"The {role} column '{name}' was not found. The data has: {available}.", option);
+    }
+
+    private static long CountRows(IDataView data, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        while (cursor.MoveNext())
+        {
+            if ((count++ & 4095) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+        }
+        return count;
+    }
+
+    private static ArgumentException NonFiniteFeature(DataViewSchema.Column features, ReadOnlySpan<float> row, long rowIndex)
+    {
+        int slot = 0;
+        while (float.IsFinite(row[slot]))
+            slot++;
+        string slotName = $"slot {slot}";
+        if (features.HasSlotNames())
+        {
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            features.GetSlotNames(ref names);
+            string name = names.GetItemOrDefault(slot).ToString();
+            if (name.Length > 0)
+                slotName = $"'{name}' (slot {slot})";
+        }
+        return new ArgumentException(
+            $"Row {rowIndex}: feature {slotName} of column '{features.Name}' is {row[slot]}; features must be finite numbers. " +
+            "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues).", "data");
+    }
+}
