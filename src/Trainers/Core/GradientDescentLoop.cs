@@ -2,7 +2,9 @@ namespace MlNetGd.Trainers.Core;
 
 /// <summary>Minibatch gradient descent on the MSE of a linear model over a cached <see cref="DenseDataset"/>.</summary>
 /// <remarks>
-/// <para>Each epoch visits the contiguous blocks of <c>BatchSize</c> rows (the last may be smaller) in an order drawn from
+/// <para>The rows are cut into <c>ceil(n / BatchSize)</c> contiguous batches of equal size (differing by at most one row, none
+/// larger than <c>BatchSize</c>): a tiny trailing batch would take a full-size step on the noise of a few rows, and with a rate
+/// tuned for <c>BatchSize</c> rows it can throw the model far off. Each epoch visits the batches in an order drawn from
 /// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>.
 /// Rows are never gathered; call <see cref="DenseDataset.ShuffleRows"/> once beforehand to randomize which rows share a block
 /// (the ML.NET trainer does).</para>
@@ -44,12 +46,13 @@ public sealed class GradientDescentLoop
 
         int n = data.RowCount;
         int d = data.FeatureCount;
-        int batchSize = Math.Min(_settings.BatchSize, n);
-        float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(data, batchSize);
+        int batchCount = BatchCount(n, _settings.BatchSize);
+        int smallestBatch = n / batchCount;
+        float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(data, smallestBatch);
         var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null,
-            () => CurvatureEstimator.SuggestLearningRate(data, batchSize), optimizer);
+            () => CurvatureEstimator.SuggestLearningRate(data, smallestBatch), optimizer);
 
-        var order = new int[(n + batchSize - 1) / batchSize];
+        var order = new int[batchCount];
         ReadOnlySpan<float> features = data.Features;
         ReadOnlySpan<float> labels = data.Labels;
         try
@@ -60,8 +63,8 @@ public sealed class GradientDescentLoop
                 for (int k = 0; k < order.Length; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    int start = order[k] * batchSize;
-                    int rows = Math.Min(batchSize, n - start);
+                    int start = BatchStart(order[k], n, batchCount);
+                    int rows = BatchStart(order[k] + 1, n, batchCount) - start;
                     session.TrainBatch(features.Slice(start * d, rows * d), labels.Slice(start, rows));
                 }
             }
@@ -74,6 +77,13 @@ public sealed class GradientDescentLoop
         }
         return session.ToHistory();
     }
+
+    /// <summary>The number of batches: <c>ceil(n / batchSize)</c>.</summary>
+    public static int BatchCount(int rowCount, int batchSize) => (int)(((long)rowCount + batchSize - 1) / batchSize);
+
+    /// <summary>The first row of batch <paramref name="index"/> when <paramref name="rowCount"/> rows are cut into
+    /// <paramref name="batchCount"/> contiguous batches whose sizes differ by at most one row.</summary>
+    public static int BatchStart(int index, int rowCount, int batchCount) => (int)((long)index * rowCount / batchCount);
 
     private void FillBatchOrder(Span<int> order, int epoch)
     {

@@ -22,7 +22,8 @@ public class GradientDescentSettings
     public float? LearningRate { get; set; }
 
     /// <summary>Gets or sets the number of rows per minibatch: 1 is pure SGD, the row count (or more) is full-batch gradient descent.</summary>
-    /// <value>Default 256. A value above the row count means full batch. The last batch of an epoch may be smaller.</value>
+    /// <value>Default 256. A value above the row count means full batch. When the rows do not divide evenly, the batches are made
+    /// equal (differing by one row at most), so each is at most this size and none is a tiny remainder.</value>
     public int BatchSize { get; set; } = DefaultBatchSize;
 
     /// <summary>Gets or sets the maximum number of passes over the data.</summary>

@@ -4,8 +4,9 @@ namespace MlNetGd.Trainers.Core;
 /// <remarks>
 /// <para>This is the part of the minibatch loop that does not care where batches come from: <see cref="GradientDescentLoop"/>
 /// feeds it contiguous blocks of a cached <see cref="DenseDataset"/>, and a streaming reader can feed it batches from a cursor.
-/// Per batch it computes the MSE and its gradient (<see cref="SquaredLoss"/>), checks the cost is finite, and lets the optimizer step;
-/// per epoch it records the cost, checks for growth by <see cref="DivergenceFactor"/>, and tests the tolerance.</para>
+/// Per batch it computes the MSE and its gradient (<see cref="MseLoss"/>), checks the cost is finite, and lets the optimizer step;
+/// per epoch it records the cost, checks for growth by <see cref="DivergenceFactor"/>, and tests the tolerance; a run that ends
+/// above <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged too.</para>
 /// <para>It allocates its buffers once; <see cref="TrainBatch"/> and <see cref="EndEpoch"/> allocate nothing (beyond the history list,
 /// whose capacity is the epoch limit).</para>
 /// </remarks>
@@ -13,6 +14,9 @@ public sealed class TrainingSession
 {
     /// <summary>How many times the first epoch's cost an epoch's cost may reach before training counts as diverged.</summary>
     public const double DivergenceFactor = 1e4;
+
+    /// <summary>How many times the first epoch's cost the last epoch's cost may be before the whole run counts as diverged.</summary>
+    public const double FinalGrowthFactor = 10;
 
     private readonly GradientDescentSettings _settings;
     private readonly LinearModel _model;
@@ -70,7 +74,7 @@ public sealed class TrainingSession
     /// <exception cref="TrainingDivergedException">The cost is not finite; the model is restored to its starting parameters.</exception>
     public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels)
     {
-        double cost = SquaredLoss.Gradient(_model.Parameters, features, labels, _gradient);
+        double cost = MseLoss.Gradient(_model.Parameters, features, labels, _gradient);
         if (!double.IsFinite(cost))
             throw Diverged(cost);
         _optimizer.Step(_model.Parameters, _gradient);
@@ -104,11 +108,16 @@ public sealed class TrainingSession
         _epochs.Add(record);
         _settings.EpochCompleted?.Invoke(record);
 
-        if (epoch > 1 && _settings.Tolerance > 0 && _previousCost - epochCost <= _settings.Tolerance * _previousCost)
+        // Converged: the cost changed by no more than Tolerance × previous cost. A rise beyond that is not convergence.
+        if (epoch > 1 && _settings.Tolerance > 0 && Math.Abs(_previousCost - epochCost) <= _settings.Tolerance * _previousCost)
             _stopReason = StopReason.Converged;
         else if (epoch >= _settings.NumberOfEpochs)
             _stopReason = StopReason.EpochLimit;
         _previousCost = epochCost;
+
+        // A run that ends far above where it started has diverged slowly, even if it never reached DivergenceFactor.
+        if (_stopReason is not null && epoch > 1 && epochCost > FinalGrowthFactor * _firstCost && epochCost > 0)
+            throw Diverged(epochCost);
         return _stopReason is not null;
     }
 

@@ -17,7 +17,7 @@ public sealed class TutorialTests
         var gradient = new float[model.Parameters.Length];
         var optimizer = new Sgd(learningRate: 0.01f);
 
-        double cost = SquaredLoss.Gradient(model, data, gradient);
+        double cost = MseLoss.Gradient(model, data, gradient);
         optimizer.Step(model.Parameters, gradient);
 
         Assert.AreEqual(56.0 / 3.0, cost, 1e-5);

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>The mean squared error of a linear model and its gradient, over a block of rows.</summary>
+/// <summary>The mean squared error of a linear model and its gradient over a block of rows (PyTorch's <c>nn.MSELoss</c>).</summary>
 /// <remarks>
 /// <para>Scale (no ½): <c>cost = (1/B) Σ (W·xᵢ + b − yᵢ)²</c>, the same number as PyTorch's
 /// <c>torch.mean((hypothesis - y_train) ** 2)</c> and ML.NET's MSE.</para>
@@ -11,7 +11,7 @@ namespace MlNetGd.Trainers.Core;
 /// <c>[W, b]</c>. Each row is read once: its dot product and its gradient contribution happen while it is in cache.
 /// The kernels allocate nothing.</para>
 /// </remarks>
-public static class SquaredLoss
+public static class MseLoss
 {
     /// <summary>Computes the cost over a block of rows and writes its gradient (the PyTorch <c>backward()</c>).</summary>
     /// <param name="parameters">The model parameters <c>[W, b]</c>, length d + 1.</param>
