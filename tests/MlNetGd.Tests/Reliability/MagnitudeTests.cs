@@ -43,7 +43,8 @@ public sealed class MagnitudeTests
         var features = Enumerable.Repeat(1e18f, 4000).ToArray();
         var dataset = new DenseDataset(features, new float[2000], 2);
         var e = Assert.ThrowsExactly<ArgumentException>(() => CurvatureEstimator.SuggestLearningRate(dataset, 256));
-        AssertMessageContains(e, "too large", "normalize");
+        AssertMessageContains(e, "too large", "2000 rows", "normalize");
+        Assert.AreEqual("data", e.ParamName);
         var model = new LinearModel(2);
         Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentLoop(new GradientDescentSettings()).Run(dataset, model));
         Assert.IsTrue(model.IsFinite);
