@@ -96,6 +96,50 @@ public sealed class ModelFileTests
     }
 
     [TestMethod]
+    [DataRow("garble")]
+    [DataRow("truncate")]
+    [DataRow("delete")]
+    public void ValidZipWithCorruptedModelEntriesIsAnInvalidDataExceptionNamingTheFile(string damage)
+    {
+        string directory = NewDirectory();
+        try
+        {
+            var (ml, model, data) = Trained();
+            string path = Path.Combine(directory, "model.zip");
+            ModelFiles.Save(ml, model, data.Schema, path);
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                // Damage every entry of the model (the zip directory itself stays valid).
+                foreach (var entry in zip.Entries.Where(e => e.Length > 0).ToArray())
+                {
+                    byte[] content;
+                    using (var read = entry.Open())
+                    using (var copy = new MemoryStream())
+                    {
+                        read.CopyTo(copy);
+                        content = copy.ToArray();
+                    }
+                    string name = entry.FullName;
+                    entry.Delete();
+                    if (damage == "delete")
+                        continue;
+                    byte[] damaged = damage == "truncate" ? content[..(content.Length / 2)] : content.Select((b, i) => (byte)(b ^ (i * 31 + 7))).ToArray();
+                    using var write = zip.CreateEntry(name).Open();
+                    write.Write(damaged);
+                }
+            }
+
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelFiles.Load(new MLContext(), path));
+            AssertMessageContains(e, path);
+            Assert.IsNotNull(e.InnerException);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void NonModelFileIsAnInvalidDataExceptionNamingTheFile()
     {
         string directory = NewDirectory();

@@ -117,6 +117,16 @@ public sealed class SchemaTests
         AssertMessageContains(e, "features column", "Vector<Single, 5>", "Vector<Single, 3>");
     }
 
+    [TestMethod]
+    public void WarmStartFromAModelWithADifferentFeatureCountIsAClearError()
+    {
+        var ml = new MLContext(1);
+        var start = Trainer().Fit(LinearView(ml, 50, 3)).Model;
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer().Fit(LinearView(ml, 50, 4), start));
+        AssertMessageContains(e, "3 weights", "4 features");
+        Assert.AreEqual("modelParameters", e.ParamName);
+    }
+
     private sealed class Prediction
     {
         public float Score { get; set; }
