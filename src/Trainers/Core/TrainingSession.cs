@@ -7,12 +7,15 @@ namespace MlNetGd.Trainers.Core;
 /// Per batch it computes the MSE and its gradient (<see cref="SquaredLoss"/>), checks the cost is finite, and lets the optimizer step;
 /// per epoch it records the cost, checks for growth by <see cref="DivergenceFactor"/>, and tests the tolerance.</para>
 /// <para>It allocates its buffers once; <see cref="TrainBatch"/> and <see cref="EndEpoch"/> allocate nothing (beyond the history list,
-/// whose capacity is the epoch limit).</para>
+/// whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>).</para>
 /// </remarks>
 public sealed class TrainingSession
 {
     /// <summary>How many times the first epoch's cost an epoch's cost may reach before training counts as diverged.</summary>
     public const double DivergenceFactor = 1e4;
+
+    /// <summary>The most epoch records reserved up front, so a huge <c>NumberOfEpochs</c> does not reserve gigabytes.</summary>
+    public const int MaxInitialHistoryCapacity = 4096;
 
     private readonly GradientDescentSettings _settings;
     private readonly LinearModel _model;
@@ -54,7 +57,7 @@ public sealed class TrainingSession
         _optimizer.Reset(model.Parameters.Length);
         _gradient = new float[model.Parameters.Length];
         _initialParameters = (float[])model.Parameters.Clone();
-        _epochs = new List<EpochRecord>(settings.NumberOfEpochs);
+        _epochs = new List<EpochRecord>(Math.Min(settings.NumberOfEpochs, MaxInitialHistoryCapacity));
     }
 
     /// <summary>Gets the epoch in progress, from 1.</summary>
@@ -133,6 +136,6 @@ public sealed class TrainingSession
             suggestion = rate / 10;
         }
         Restore();
-        return new TrainingDivergedException(rate, Epoch, cost, suggestion);
+        return new TrainingDivergedException(rate, Epoch, cost, suggestion, _automatic);
     }
 }

@@ -63,6 +63,31 @@ public sealed class MagnitudeTests
     }
 
     [TestMethod]
+    [DataRow(1f)]
+    [DataRow(-1f)]
+    public void LabelsSoLargeTheGradientOverflowsAreAClearErrorAndLeaveNoModel(float sign)
+    {
+        var ml = new MLContext(1);
+        var (x, y) = Linear(300, 3);
+        // Largest |label| 1e38: finite, but a batch's sum of label × feature overflows single precision.
+        float scale = sign * 1e38f / y.Max(Math.Abs);
+        var data = ToDataView(ml, x, y.Select(v => v * scale).ToArray(), 3);
+        var trainer = Trainer();
+        var e = Assert.ThrowsExactly<TrainingDivergedException>(() => trainer.Fit(data));
+        AssertMessageContains(e, "automatic LearningRate", "too large for single precision", "Scale the label");
+        Assert.IsNull(trainer.LastHistory);
+    }
+
+    [TestMethod]
+    public void LargeButRepresentableLabelsTrainFinite()
+    {
+        var ml = new MLContext(1);
+        var (x, y) = Linear(300, 3);
+        var model = Trainer().Fit(ToDataView(ml, x, y.Select(v => v * 1e30f).ToArray(), 3)).Model;
+        Assert.IsTrue(model.Weights.All(float.IsFinite) && float.IsFinite(model.Bias));
+    }
+
+    [TestMethod]
     public void LargeButRepresentableFeaturesTrainFinite()
     {
         // 1e15 features: curvature 1e30 fits in a float, the automatic rate (1e-30) too.

@@ -66,6 +66,22 @@ public sealed class OptionValidationTests
     }
 
     [TestMethod]
+    [DataRow("NumberOfEpochs")]
+    [DataRow("BatchSize")]
+    public void LargestValidValueWorks(string option)
+    {
+        // int.MaxValue epochs used to reserve a history list of that capacity (OutOfMemoryException).
+        var options = new GradientDescentRegressionTrainer.Options();
+        if (option == "NumberOfEpochs")
+            options.NumberOfEpochs = int.MaxValue;
+        else
+            options.BatchSize = int.MaxValue;
+        var trainer = new GradientDescentRegressionTrainer(options);
+        trainer.Fit(ReliabilityData.LinearView(new MLContext(1), 100, 2));
+        Assert.AreEqual(StopReason.Converged, trainer.LastHistory!.StopReason);
+    }
+
+    [TestMethod]
     public void OptionsChangedToInvalidAfterConstructionAreRejectedAtFit()
     {
         var options = new GradientDescentRegressionTrainer.Options();
