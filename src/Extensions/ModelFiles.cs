@@ -36,7 +36,8 @@ public static class ModelFiles
             return mlContext.Model.Load(path, out inputSchema);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or UnauthorizedAccessException
-                                              or FileNotFoundException or DirectoryNotFoundException))
+                                              or FileNotFoundException or DirectoryNotFoundException)
+                                  && e.GetType() != typeof(IOException)) // a plain IOException (e.g. the file is locked) names the file itself
         {
             throw new InvalidDataException(
                 $"The model file '{path}' could not be read: it is truncated, corrupted or not an ML.NET model ({e.GetType().Name}: {e.Message}). " +

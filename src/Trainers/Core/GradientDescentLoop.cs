@@ -81,6 +81,10 @@ public sealed class GradientDescentLoop
     // no single-precision descent can train on it, so say so before the weights become infinite.
     private static void CheckMagnitudes(DenseDataset data)
     {
+        // Fast path: one vectorized pass; no row can overflow when d · max|x|² fits (the usual case).
+        double largest = data.Features.Length == 0 ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(data.Features));
+        if (largest * largest * data.FeatureCount < float.MaxValue / 2.0)
+            return;
         for (int i = 0; i < data.RowCount; i++)
         {
             ReadOnlySpan<float> x = data.Row(i);
