@@ -20,7 +20,22 @@ public static class DataViewReader
     /// <param name="cancellationToken">Checked every 4096 rows.</param>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows, or a value is not finite.
     /// The message names the column and, for values, the row.</exception>
-    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, CancellationToken cancellationToken = default)
+    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, CancellationToken cancellationToken = default) =>
+        Read(data, labelColumnName, featureColumnName, skipNonFiniteRows: false, out _, cancellationToken);
+
+    /// <summary>Reads the label and feature columns of <paramref name="data"/>, optionally leaving out rows with a NaN or infinite value.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="labelColumnName">The label column (Single).</param>
+    /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
+    /// <param name="skipNonFiniteRows">Whether a row whose label or a feature is NaN or infinite is left out (counted in
+    /// <paramref name="skippedRowCount"/>) instead of being an error.</param>
+    /// <param name="skippedRowCount">Receives the number of rows left out (0 unless <paramref name="skipNonFiniteRows"/>).</param>
+    /// <param name="cancellationToken">Checked every 4096 rows.</param>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows (or none left after skipping),
+    /// a value is not finite and rows are not skipped, or a row is so large its squared norm overflows single precision.
+    /// The message names the column and, for values, the row.</exception>
+    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, bool skipNonFiniteRows,
+        out long skippedRowCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         var (label, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
@@ -37,25 +52,45 @@ public static class DataViewReader
         var getLabel = cursor.GetGetter<float>(label);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
         VBuffer<float> buffer = default;
-        long row = 0;
+        long row = 0, kept = 0;
         while (cursor.MoveNext())
         {
             if ((row & 4095) == 0)
                 cancellationToken.ThrowIfCancellationRequested();
             if (row >= count)
                 throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
-            getLabel(ref y[row]);
+            getLabel(ref y[kept]);
             getFeatures(ref buffer);
-            var destination = x.AsSpan((int)(row * d), d);
+            var destination = x.AsSpan((int)(kept * d), d);
             buffer.CopyTo(destination);
-            if (!float.IsFinite(y[row]))
-                throw new ArgumentException($"Row {row}: the label column '{labelColumnName}' is {y[row]}; labels must be finite numbers.", nameof(data));
-            if (!TensorPrimitives.IsFiniteAll<float>(destination))
-                throw NonFiniteFeature(features, destination, row);
+            bool labelFinite = float.IsFinite(y[kept]);
+            bool featuresFinite = TensorPrimitives.IsFiniteAll<float>(destination);
+            if (labelFinite && featuresFinite)
+            {
+                if (!float.IsFinite(TensorPrimitives.SumOfSquares<float>(destination)))
+                    throw TooLargeFeatures(features, destination, row);
+                kept++;
+            }
+            else if (!skipNonFiniteRows)
+                throw labelFinite
+                    ? NonFiniteFeature(features, destination, row)
+                    : new ArgumentException(
+                        $"Row {row}: the label column '{labelColumnName}' is {y[kept]}; labels must be finite numbers. " +
+                        "Filter such rows out first, or set SkipNonFiniteRows.", nameof(data));
             row++;
         }
         if (row != count)
             throw new InvalidOperationException($"The data reported {count} rows but returned {row}.");
+        skippedRowCount = row - kept;
+        if (kept == 0)
+            throw new ArgumentException(
+                $"Every one of the {row} rows has a NaN or infinite label or feature in columns '{labelColumnName}' / '{featureColumnName}'; no row is left to train on.",
+                nameof(data));
+        if (kept < row)
+        {
+            Array.Resize(ref x, (int)(kept * d));
+            Array.Resize(ref y, (int)kept);
+        }
         return new DenseDataset(x, y, d);
     }
 
@@ -103,22 +138,37 @@ public static class DataViewReader
         return count;
     }
 
-    private static ArgumentException NonFiniteFeature(DataViewSchema.Column features, ReadOnlySpan<float> row, long rowIndex)
+    // Gradient descent in single precision cannot train on a row whose squared norm overflows: the stable learning rate would be
+    // below 1/|x|², under the smallest normal float. Named here, where the row index is still the user's.
+    private static ArgumentException TooLargeFeatures(DataViewSchema.Column features, ReadOnlySpan<float> row, long rowIndex)
     {
-        int slot = 0;
-        while (float.IsFinite(row[slot]))
-            slot++;
-        string slotName = $"slot {slot}";
+        int slot = TensorPrimitives.IndexOfMaxMagnitude(row);
+        return new ArgumentException(
+            $"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {row[slot]:G3}; the features are too large for " +
+            "single precision (the row's squared norm overflows). Scale or normalize the features (e.g. NormalizeMeanVariance).", "data");
+    }
+
+    private static string SlotName(DataViewSchema.Column features, int slot)
+    {
         if (features.HasSlotNames())
         {
             VBuffer<ReadOnlyMemory<char>> names = default;
             features.GetSlotNames(ref names);
             string name = names.GetItemOrDefault(slot).ToString();
             if (name.Length > 0)
-                slotName = $"'{name}' (slot {slot})";
+                return $"'{name}' (slot {slot})";
         }
+        return $"slot {slot}";
+    }
+
+    private static ArgumentException NonFiniteFeature(DataViewSchema.Column features, ReadOnlySpan<float> row, long rowIndex)
+    {
+        int slot = 0;
+        while (float.IsFinite(row[slot]))
+            slot++;
+        string slotName = SlotName(features, slot);
         return new ArgumentException(
             $"Row {rowIndex}: feature {slotName} of column '{features.Name}' is {row[slot]}; features must be finite numbers. " +
-            "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues).", "data");
+            "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipNonFiniteRows.", "data");
     }
 }

@@ -34,18 +34,27 @@ public sealed class GradientDescentRegressionTrainer
         /// <value>Default "Features".</value>
         public string FeatureColumnName { get; set; } = DefaultFeatureColumnName;
 
+        /// <summary>Gets or sets whether rows whose label or a feature is NaN or infinite are left out of training instead of
+        /// stopping it with an error naming the row and column. The number left out is <see cref="TrainingHistory.SkippedRowCount"/>.</summary>
+        /// <value>Default <see langword="false"/>: such a row is an error.</value>
+        public bool SkipNonFiniteRows { get; set; }
+
         /// <summary>Gets or sets a token that stops a fit between two batches.</summary>
         /// <value>Default: none.</value>
         public CancellationToken CancellationToken { get; set; }
 
         /// <inheritdoc/>
-        /// <exception cref="ArgumentException">A column name is null or empty; <c>ParamName</c> names the option.</exception>
+        /// <exception cref="ArgumentException">A column name is null or empty, or both name the same column; <c>ParamName</c> names the option.</exception>
         public override void Validate()
         {
             if (string.IsNullOrWhiteSpace(LabelColumnName))
                 throw new ArgumentException("LabelColumnName must name a column; it is empty.", nameof(LabelColumnName));
             if (string.IsNullOrWhiteSpace(FeatureColumnName))
                 throw new ArgumentException("FeatureColumnName must name a column; it is empty.", nameof(FeatureColumnName));
+            if (LabelColumnName == FeatureColumnName)
+                throw new ArgumentException(
+                    $"LabelColumnName and FeatureColumnName are both '{LabelColumnName}'; the label (Single) and the features (vector of Single) must be different columns.",
+                    nameof(FeatureColumnName));
             base.Validate();
         }
     }
@@ -91,13 +100,15 @@ public sealed class GradientDescentRegressionTrainer
     {
         ArgumentNullException.ThrowIfNull(input);
         var token = _options.CancellationToken;
-        var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, token);
+        var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);
         if (_options.Shuffle)
             data.ShuffleRows(_options.Seed);
 
-        LastHistory = new GradientDescentLoop(_options).Run(data, model, cancellationToken: token);
+        var history = new GradientDescentLoop(_options).Run(data, model, cancellationToken: token);
+        history.SkippedRowCount = skipped;
+        LastHistory = history;
         return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, featureColumn);
     }
 

@@ -78,9 +78,14 @@ public static class CurvatureEstimator
     }
 
     /// <summary>Estimates the curvature of <paramref name="data"/> and returns the automatic learning rate for a batch size.</summary>
+    /// <exception cref="ArgumentException">The data has no rows, or its curvature overflows single precision (features too large).</exception>
     public static float SuggestLearningRate(DenseDataset data, int batchSize)
     {
         var (lambda, trace) = Estimate(data);
+        if (!double.IsFinite(lambda) || !double.IsFinite(trace))
+            throw new ArgumentException(
+                $"The features are too large: the curvature of the cost over {data.RowCount} rows overflows single precision. " +
+                "Scale or normalize the features (e.g. NormalizeMeanVariance).", nameof(data));
         return SuggestLearningRate(lambda, trace, Math.Min(batchSize, data.RowCount));
     }
 

@@ -41,7 +41,7 @@ public sealed class DenseDataset
     }
 
     /// <summary>Builds a dataset from jagged rows (a copy), the way tutorials write <c>x_train</c> and <c>y_train</c>.</summary>
-    /// <exception cref="ArgumentException">The rows are empty, ragged, or do not match the labels.</exception>
+    /// <exception cref="ArgumentException">There are no rows, a row has no features, the rows are ragged, or they do not match the labels.</exception>
     public static DenseDataset FromRows(float[][] rows, float[] labels)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -51,6 +51,8 @@ public sealed class DenseDataset
         if (rows.Length != labels.Length)
             throw new ArgumentException($"{rows.Length} rows but {labels.Length} labels; each row needs one label.", nameof(labels));
         int d = rows[0]?.Length ?? throw new ArgumentException("Row 0 is null.", nameof(rows));
+        if (d == 0)
+            throw new ArgumentException("Row 0 has no features; a linear model needs at least one.", nameof(rows));
         var features = new float[rows.Length * d];
         for (int i = 0; i < rows.Length; i++)
         {

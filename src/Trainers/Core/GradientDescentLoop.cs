@@ -32,7 +32,8 @@ public sealed class GradientDescentLoop
     /// <param name="optimizer">The optimizer, or <see langword="null"/> for <see cref="Sgd"/>. Its learning rate is set from the settings.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The per-epoch history.</returns>
-    /// <exception cref="ArgumentException">The data has no rows, or its feature count differs from the model's.</exception>
+    /// <exception cref="ArgumentException">The data has no rows, its feature count differs from the model's, or a row is so large that
+    /// its squared norm overflows single precision (the message names the row and feature).</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     public TrainingHistory Run(DenseDataset data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
@@ -43,6 +44,7 @@ public sealed class GradientDescentLoop
             throw new ArgumentException("The training data has no rows.", nameof(data));
         if (data.FeatureCount != model.FeatureCount)
             throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
+        CheckMagnitudes(data);
 
         int n = data.RowCount;
         int d = data.FeatureCount;
@@ -84,6 +86,26 @@ public sealed class GradientDescentLoop
     /// <summary>The first row of batch <paramref name="index"/> when <paramref name="rowCount"/> rows are cut into
     /// <paramref name="batchCount"/> contiguous batches whose sizes differ by at most one row.</summary>
     public static int BatchStart(int index, int rowCount, int batchCount) => (int)((long)index * rowCount / batchCount);
+
+    // A row whose squared norm overflows single precision needs a learning rate below 1/|x|², under the smallest normal float:
+    // no single-precision descent can train on it, so say so before the weights become infinite.
+    private static void CheckMagnitudes(DenseDataset data)
+    {
+        // Fast path: one vectorized pass; no row can overflow when d · max|x|² fits (the usual case).
+        double largest = data.Features.Length == 0 ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(data.Features));
+        if (largest * largest * data.FeatureCount < float.MaxValue / 2.0)
+            return;
+        for (int i = 0; i < data.RowCount; i++)
+        {
+            ReadOnlySpan<float> x = data.Row(i);
+            if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(x)))
+                continue;
+            int j = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(x);
+            throw new ArgumentException(
+                $"Row {i}: the features are too large for single precision (feature {j} is {x[j]:G3}; the row's squared norm overflows). " +
+                "Scale or normalize the features (e.g. NormalizeMeanVariance).", nameof(data));
+        }
+    }
 
     private void FillBatchOrder(Span<int> order, int epoch)
     {

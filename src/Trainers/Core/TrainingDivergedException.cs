@@ -3,11 +3,21 @@ namespace MlNetGd.Trainers.Core;
 /// <summary>Thrown when the training cost becomes non-finite or grows by orders of magnitude: the learning rate is too large for the data.</summary>
 public sealed class TrainingDivergedException : InvalidOperationException
 {
-    /// <summary>Creates the exception with its figures; the message names the rate, the epoch and a rate to try.</summary>
-    public TrainingDivergedException(float learningRate, int epoch, double cost, float suggestedLearningRate)
-        : base($"Training diverged in epoch {epoch} with LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
-               $"Lower LearningRate to {suggestedLearningRate:G3} or less (estimated from the curvature of the data), " +
-               "leave it unset to choose it automatically, or normalize the features (e.g. NormalizeMeanVariance).")
+    /// <summary>Creates the exception with its figures; the message names the rate, the epoch and what to try.</summary>
+    /// <param name="learningRate">The learning rate that diverged.</param>
+    /// <param name="epoch">The epoch (from 1) in which divergence was detected.</param>
+    /// <param name="cost">The cost that showed it.</param>
+    /// <param name="suggestedLearningRate">A rate the curvature of the data says is stable.</param>
+    /// <param name="learningRateWasAutomatic">Whether the rate was chosen automatically. That rate is stable by construction, so the
+    /// message then points at values too large for single precision instead of at the rate.</param>
+    public TrainingDivergedException(float learningRate, int epoch, double cost, float suggestedLearningRate, bool learningRateWasAutomatic = false)
+        : base(learningRateWasAutomatic
+            ? $"Training diverged in epoch {epoch} with the automatic LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
+              "The automatic rate is stable for the data, so this usually means the values are too large for single precision (the gradient overflows). " +
+              "Scale the label down (e.g. divide it by a constant) and normalize the features (e.g. NormalizeMeanVariance)."
+            : $"Training diverged in epoch {epoch} with LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
+              $"Lower LearningRate to {suggestedLearningRate:G3} or less (estimated from the curvature of the data), " +
+              "leave it unset to choose it automatically, or normalize the features (e.g. NormalizeMeanVariance).")
     {
         LearningRate = learningRate;
         Epoch = epoch;

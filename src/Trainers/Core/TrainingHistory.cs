@@ -29,7 +29,11 @@ public sealed class TrainingHistory
     /// <summary>Gets why the fit ended.</summary>
     public StopReason StopReason { get; }
 
+    /// <summary>Gets how many input rows were left out because a label or feature was NaN or infinite
+    /// (only when the trainer's <c>SkipNonFiniteRows</c> option is on; otherwise such a row is an error).</summary>
+    public long SkippedRowCount { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{EpochCount} epochs, final cost {FinalCost:G6}, learning rate {LearningRate:G4}{(LearningRateWasAutomatic ? " (automatic)" : "")}, stopped: {StopReason}";
+        $"{EpochCount} epochs, final cost {FinalCost:G6}, learning rate {LearningRate:G4}{(LearningRateWasAutomatic ? " (automatic)" : "")}, stopped: {StopReason}{(SkippedRowCount > 0 ? $", {SkippedRowCount} non-finite rows skipped" : "")}";
 }

@@ -8,7 +8,7 @@ namespace MlNetGd.Trainers.Core;
 /// per epoch it records the cost, checks for growth by <see cref="DivergenceFactor"/>, and tests the tolerance; a run that ends
 /// above <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged too.</para>
 /// <para>It allocates its buffers once; <see cref="TrainBatch"/> and <see cref="EndEpoch"/> allocate nothing (beyond the history list,
-/// whose capacity is the epoch limit).</para>
+/// whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>).</para>
 /// </remarks>
 public sealed class TrainingSession
 {
@@ -17,6 +17,9 @@ public sealed class TrainingSession
 
     /// <summary>How many times the first epoch's cost the last epoch's cost may be before the whole run counts as diverged.</summary>
     public const double FinalGrowthFactor = 10;
+
+    /// <summary>The most epoch records reserved up front, so a huge <c>NumberOfEpochs</c> does not reserve gigabytes.</summary>
+    public const int MaxInitialHistoryCapacity = 4096;
 
     private readonly GradientDescentSettings _settings;
     private readonly LinearModel _model;
@@ -58,7 +61,7 @@ public sealed class TrainingSession
         _optimizer.Reset(model.Parameters.Length);
         _gradient = new float[model.Parameters.Length];
         _initialParameters = (float[])model.Parameters.Clone();
-        _epochs = new List<EpochRecord>(settings.NumberOfEpochs);
+        _epochs = new List<EpochRecord>(Math.Min(settings.NumberOfEpochs, MaxInitialHistoryCapacity));
     }
 
     /// <summary>Gets the epoch in progress, from 1.</summary>
@@ -142,6 +145,6 @@ public sealed class TrainingSession
             suggestion = rate / 10;
         }
         Restore();
-        return new TrainingDivergedException(rate, Epoch, cost, suggestion);
+        return new TrainingDivergedException(rate, Epoch, cost, suggestion, _automatic);
     }
 }

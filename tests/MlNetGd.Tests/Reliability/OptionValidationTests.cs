@@ -1,0 +1,145 @@
+using Microsoft.ML;
+using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Tests.Reliability;
+
+/// <summary>Every option out of range, through the Options constructor, both catalog methods and the core loop.</summary>
+[TestClass]
+public sealed class OptionValidationTests
+{
+    /// <summary>Sets one option to an invalid value. Values come as doubles so one DataRow can carry NaN and ∞.</summary>
+    private static void Apply(GradientDescentSettings options, string option, double value)
+    {
+        switch (option)
+        {
+            case nameof(GradientDescentSettings.LearningRate): options.LearningRate = (float)value; break;
+            case nameof(GradientDescentSettings.BatchSize): options.BatchSize = (int)value; break;
+            case nameof(GradientDescentSettings.NumberOfEpochs): options.NumberOfEpochs = (int)value; break;
+            case nameof(GradientDescentSettings.Tolerance): options.Tolerance = value; break;
+            default: throw new ArgumentException(option);
+        }
+    }
+
+    [TestMethod]
+    [DataRow("LearningRate", 0.0, "greater than 0")]
+    [DataRow("LearningRate", -0.1, "greater than 0")]
+    [DataRow("LearningRate", double.NaN, "finite number")]
+    [DataRow("LearningRate", double.PositiveInfinity, "finite number")]
+    [DataRow("LearningRate", double.NegativeInfinity, "greater than 0")]
+    [DataRow("BatchSize", 0.0, "at least 1")]
+    [DataRow("BatchSize", -5.0, "at least 1")]
+    [DataRow("NumberOfEpochs", 0.0, "at least 1")]
+    [DataRow("NumberOfEpochs", -1.0, "at least 1")]
+    [DataRow("Tolerance", -1e-6, ">= 0")]
+    [DataRow("Tolerance", double.NaN, ">= 0")]
+    [DataRow("Tolerance", double.PositiveInfinity, "finite number")]
+    public void OutOfRangeOptionIsRejectedEverywhereWithItsNameAndRange(string option, double value, string range)
+    {
+        var options = new GradientDescentRegressionTrainer.Options();
+        Apply(options, option, value);
+        AssertRejected(() => new GradientDescentRegressionTrainer(options), option, range);
+        AssertRejected(() => new MLContext().Regression.Trainers.GradientDescent(options), option, range);
+
+        var settings = new GradientDescentSettings();
+        Apply(settings, option, value);
+        AssertRejected(() => new GradientDescentLoop(settings), option, range);
+    }
+
+    [TestMethod]
+    [DataRow("LearningRate", 0.0)]
+    [DataRow("LearningRate", -1.0)]
+    [DataRow("LearningRate", double.NaN)]
+    [DataRow("LearningRate", double.PositiveInfinity)]
+    [DataRow("BatchSize", 0.0)]
+    [DataRow("NumberOfEpochs", 0.0)]
+    public void OutOfRangeArgumentOfThePlainCatalogMethodIsRejected(string option, double value)
+    {
+        var catalog = new MLContext().Regression.Trainers;
+        Action create = option switch
+        {
+            "LearningRate" => () => catalog.GradientDescent(learningRate: (float)value),
+            "BatchSize" => () => catalog.GradientDescent(batchSize: (int)value),
+            _ => () => catalog.GradientDescent(numberOfEpochs: (int)value),
+        };
+        AssertRejected(create, option, "must be");
+    }
+
+    [TestMethod]
+    [DataRow("NumberOfEpochs")]
+    [DataRow("BatchSize")]
+    public void LargestValidValueWorks(string option)
+    {
+        // int.MaxValue epochs used to reserve a history list of that capacity (OutOfMemoryException).
+        var options = new GradientDescentRegressionTrainer.Options();
+        if (option == "NumberOfEpochs")
+            options.NumberOfEpochs = int.MaxValue;
+        else
+            options.BatchSize = int.MaxValue;
+        var trainer = new GradientDescentRegressionTrainer(options);
+        trainer.Fit(ReliabilityData.LinearView(new MLContext(1), 100, 2));
+        Assert.AreEqual(StopReason.Converged, trainer.LastHistory!.StopReason);
+    }
+
+    [TestMethod]
+    public void OptionsChangedToInvalidAfterConstructionAreRejectedAtFit()
+    {
+        var options = new GradientDescentRegressionTrainer.Options();
+        var trainer = new GradientDescentRegressionTrainer(options);
+        options.BatchSize = 0;
+        var data = ReliabilityData.LinearView(new MLContext(1), 10, 2);
+        AssertRejected(() => trainer.Fit(data), "BatchSize", "at least 1");
+    }
+
+    [TestMethod]
+    [DataRow("LabelColumnName", "")]
+    [DataRow("LabelColumnName", " ")]
+    [DataRow("LabelColumnName", null)]
+    [DataRow("FeatureColumnName", "")]
+    [DataRow("FeatureColumnName", null)]
+    public void EmptyColumnNameIsRejected(string option, string? value)
+    {
+        var options = new GradientDescentRegressionTrainer.Options();
+        if (option == "LabelColumnName")
+            options.LabelColumnName = value!;
+        else
+            options.FeatureColumnName = value!;
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+        Assert.AreEqual(option, e.ParamName);
+        Assert.Contains(option, e.Message);
+
+        var catalog = new MLContext().Regression.Trainers;
+        var plain = Assert.ThrowsExactly<ArgumentException>(() => option == "LabelColumnName"
+            ? catalog.GradientDescent(labelColumnName: value!)
+            : catalog.GradientDescent(featureColumnName: value!));
+        Assert.AreEqual(option, plain.ParamName);
+    }
+
+    [TestMethod]
+    public void SameColumnForLabelAndFeaturesIsRejectedNamingBoth()
+    {
+        var options = new GradientDescentRegressionTrainer.Options { LabelColumnName = "X", FeatureColumnName = "X" };
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+        StringAssert.Contains(e.Message, "LabelColumnName");
+        StringAssert.Contains(e.Message, "FeatureColumnName");
+        StringAssert.Contains(e.Message, "'X'");
+    }
+
+    [TestMethod]
+    public void NullOptionsAndCatalogAreRejected()
+    {
+        Assert.AreEqual("options", Assert.ThrowsExactly<ArgumentNullException>(() => new GradientDescentRegressionTrainer(null!)).ParamName);
+        Assert.AreEqual("options", Assert.ThrowsExactly<ArgumentNullException>(
+            () => new MLContext().Regression.Trainers.GradientDescent((GradientDescentRegressionTrainer.Options)null!)).ParamName);
+        Assert.AreEqual("catalog", Assert.ThrowsExactly<ArgumentNullException>(
+            () => RegressionCatalogExtensions.GradientDescent(null!)).ParamName);
+    }
+
+    private static void AssertRejected(Action action, string option, string range)
+    {
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(action);
+        Assert.AreEqual(option, e.ParamName);
+        Assert.Contains(range, e.Message);
+        Assert.Contains(option, e.Message);
+    }
+}
