@@ -39,7 +39,9 @@ internal sealed class DirectiveReferenceResolver : MetadataReferenceResolver
     {
         if (NuGetDirective.TryParse(reference, out string packageId, out _))
         {
-            return [.. ShippedAssemblies.ForPackage(packageId).Select(_shipped).OfType<PortableExecutableReference>()];
+            return ShippedAssemblies.ForPackage(packageId) is { } path && _shipped(path) is PortableExecutableReference shipped
+                ? [shipped]
+                : [];
         }
 
         ImmutableArray<PortableExecutableReference> resolved = _files.ResolveReference(reference, baseFilePath, properties);

@@ -24,12 +24,19 @@ internal static class ShippedAssemblies
     /// <summary>Gets whether <paramref name="path"/> is one of the references (the default load context binds it without help).</summary>
     public static bool Contains(string path) => s_catalog.Value.AllSet.Contains(Path.GetFullPath(path));
 
-    /// <summary>Returns the shipped assemblies of NuGet package <paramref name="packageId"/> (empty when the tool does not ship it).</summary>
-    public static IReadOnlyList<string> ForPackage(string packageId) =>
-        s_catalog.Value.Packages
-            .Where(p => Name(p).Equals(packageId, StringComparison.OrdinalIgnoreCase)
-                     || (packageId.Equals("Microsoft.ML", StringComparison.OrdinalIgnoreCase) && Name(p).StartsWith("Microsoft.ML.", StringComparison.OrdinalIgnoreCase)))
-            .ToArray();
+    /// <summary>Returns an assembly the tool ships from NuGet package <paramref name="packageId"/>, or null when it does not ship it.</summary>
+    /// <remarks>
+    /// One assembly stands for the package (the compiler takes one per <c>#r</c>): the one named like the package, else the first
+    /// of its family (the Microsoft.ML package has no Microsoft.ML.dll). Every shipped assembly is referenced anyway.
+    /// </remarks>
+    public static string? ForPackage(string packageId)
+    {
+        List<string> packages = s_catalog.Value.Packages;
+        return packages.FirstOrDefault(p => Name(p).Equals(packageId, StringComparison.OrdinalIgnoreCase))
+            ?? (packageId.Equals("Microsoft.ML", StringComparison.OrdinalIgnoreCase)
+                ? packages.FirstOrDefault(p => Name(p).StartsWith("Microsoft.ML.", StringComparison.OrdinalIgnoreCase))
+                : null);
+    }
 
     /// <summary>Gets whether an assembly name belongs to a package the tool ships for scripts.</summary>
     public static bool IsShippedName(string name) =>
