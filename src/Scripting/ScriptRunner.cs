@@ -63,9 +63,14 @@ public sealed class ScriptRunner
         {
             text = File.ReadAllBytes(fullPath);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            error.WriteLine($"{scriptPath}: error: the script file does not exist (looked for {fullPath}).");
+            return new ScriptRunResult(1, FromCache: false);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"{scriptPath}: error: cannot read the script ({e.Message}).");
+            error.WriteLine($"{scriptPath}: error: cannot read the script: {e.Message}");
             return new ScriptRunResult(1, FromCache: false);
         }
 

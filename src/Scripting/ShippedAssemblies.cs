@@ -21,6 +21,9 @@ internal static class ShippedAssemblies
     /// <summary>Gets a text that changes whenever the runner, the runtime or a shipped package changes (part of the cache key).</summary>
     public static string Identity => s_catalog.Value.Identity.Value;
 
+    /// <summary>Gets whether the host application binds an assembly of this simple name itself (it is in its trusted platform assemblies).</summary>
+    public static bool IsProvidedByHost(string assemblyName) => s_catalog.Value.HostNames.Contains(assemblyName);
+
     /// <summary>Gets whether <paramref name="path"/> is one of the references (the default load context binds it without help).</summary>
     public static bool Contains(string path) => s_catalog.Value.AllSet.Contains(Path.GetFullPath(path));
 
@@ -72,7 +75,7 @@ internal static class ShippedAssemblies
         }
 
         string[] all = [.. framework, .. packages];
-        return new Catalog(all, new HashSet<string>(all, StringComparer.Ordinal), packages,
+        return new Catalog(all, new HashSet<string>(all, StringComparer.Ordinal), packages, names,
             new Lazy<string>(() => ComputeIdentity(frameworkDirectory, packages)));
     }
 
@@ -107,5 +110,5 @@ internal static class ShippedAssemblies
         }
     }
 
-    private sealed record Catalog(string[] All, HashSet<string> AllSet, List<string> Packages, Lazy<string> Identity);
+    private sealed record Catalog(string[] All, HashSet<string> AllSet, List<string> Packages, HashSet<string> HostNames, Lazy<string> Identity);
 }

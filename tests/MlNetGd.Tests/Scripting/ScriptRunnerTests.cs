@@ -135,7 +135,38 @@ public sealed class ScriptRunnerTests
         ScriptOutcome outcome = harness.Run(missing);
 
         Assert.AreEqual(1, outcome.ExitCode);
-        StringAssert.StartsWith(outcome.Error, $"{missing}: error: cannot read the script");
+        StringAssert.StartsWith(outcome.Error, $"{missing}: error: the script file does not exist");
+    }
+
+    [TestMethod]
+    public void UnwritableCacheWarnsAndStillRunsTheScript()
+    {
+        using var harness = new ScriptHarness();
+        string notADirectory = harness.Write("cache-is-a-file", "");
+        string script = harness.Write("main.csx", "return 5;\n");
+        var error = new StringWriter();
+
+        var result = new MlNetGd.Scripting.ScriptRunner(notADirectory).Run(script, [], new StringWriter(), error);
+
+        Assert.AreEqual(5, result.ExitCode, error.ToString());
+        StringAssert.StartsWith(error.ToString(), $"mlnetgd: warning: cannot write the script cache in {notADirectory}");
+        StringAssert.Contains(error.ToString(), "MLNETGD_SCRIPT_CACHE");
+    }
+
+    [TestMethod]
+    public void DependencyOfAReferencedDllIsFoundBesideIt()
+    {
+        using var harness = new ScriptHarness();
+        string inner = Path.Combine(harness.Folder, "bin", "InnerLib.dll");
+        BuildLibrary(inner, "namespace InnerLib; public static class Words { public static string Word => \"inner\"; }");
+        BuildLibrary(Path.Combine(harness.Folder, "bin", "OuterLib.dll"),
+            "namespace OuterLib; public static class Speaker { public static string Say() => \"outer+\" + InnerLib.Words.Word; }", inner);
+        string script = harness.Write("main.csx", "#r \"bin/OuterLib.dll\"\nConsole.WriteLine(OuterLib.Speaker.Say());\n");
+
+        ScriptOutcome outcome = harness.Run(script);
+
+        Assert.AreEqual(0, outcome.ExitCode, outcome.ToString());
+        Assert.AreEqual("outer+inner", outcome.Output.Trim());
     }
 
     [TestMethod]
@@ -226,13 +257,15 @@ public sealed class ScriptRunnerTests
         Assert.AreEqual((4, false), (second.ExitCode, second.FromCache));
     }
 
-    /// <summary>Compiles a one-file class library to <paramref name="path"/> with Roslyn.</summary>
-    private static void BuildLibrary(string path, string source)
+    /// <summary>Compiles a one-file class library to <paramref name="path"/> with Roslyn, referencing the framework and <paramref name="otherReferences"/>.</summary>
+    private static void BuildLibrary(string path, string source, params string[] otherReferences)
     {
         string name = Path.GetFileNameWithoutExtension(path);
         string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         MetadataReference[] references = new[] { "System.Private.CoreLib.dll", "System.Runtime.dll" }
-            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(Path.Combine(frameworkDirectory, f)))
+            .Select(f => Path.Combine(frameworkDirectory, f))
+            .Concat(otherReferences)
+            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
             .ToArray();
         var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(source)], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
