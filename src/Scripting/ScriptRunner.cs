@@ -76,8 +76,8 @@ public sealed class ScriptRunner
 
         string key = ScriptCache.Key(fullPath, text);
         CachedScript? cached = _cache.TryGet(key);
-        if (cached is not null)
-            return new ScriptRunResult(Execute(cached.Image, cached.ReferencedFiles, args, output, error), FromCache: true);
+        if (cached is not null && Load(cached.Image, cached.ReferencedFiles) is { } cachedEntry)
+            return new ScriptRunResult(Execute(cachedEntry, args, output, error), FromCache: true);
 
         CompileOutcome outcome = CompileAndStore(fullPath, text, key, error);
         if (outcome.Image is null)
@@ -86,7 +86,9 @@ public sealed class ScriptRunner
                 error.WriteLine(message);
             return new ScriptRunResult(1, FromCache: false);
         }
-        return new ScriptRunResult(Execute(outcome.Image, outcome.ReferencedFiles, args, output, error), FromCache: false);
+        MethodInfo entry = Load(outcome.Image, outcome.ReferencedFiles)
+            ?? throw new InvalidOperationException($"The compiled script {fullPath} has no entry point (Submission#0.<Factory>).");
+        return new ScriptRunResult(Execute(entry, args, output, error), FromCache: false);
     }
 
     // Kept out of Run so that a cache hit does not make the JIT load the compiler.
@@ -109,15 +111,23 @@ public sealed class ScriptRunner
         return outcome;
     }
 
-    private static int Execute(byte[] image, IReadOnlyList<string> referencedFiles, IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <summary>Loads a compiled script into a new load context and returns its entry point, or null when the image is not a compiled script.</summary>
+    private static MethodInfo? Load(byte[] image, IReadOnlyList<string> referencedFiles)
     {
-        var context = new ScriptLoadContext(referencedFiles);
-        Assembly assembly;
-        using (var stream = new MemoryStream(image, writable: false))
-            assembly = context.LoadFromStream(stream);
-        MethodInfo factory = assembly.GetType("Submission#0")?.GetMethod("<Factory>", BindingFlags.Public | BindingFlags.Static)
-            ?? throw new InvalidOperationException("The compiled script has no entry point (Submission#0.<Factory>).");
+        try
+        {
+            var context = new ScriptLoadContext(referencedFiles);
+            using var stream = new MemoryStream(image, writable: false);
+            return context.LoadFromStream(stream).GetType("Submission#0")?.GetMethod("<Factory>", BindingFlags.Public | BindingFlags.Static);
+        }
+        catch (BadImageFormatException)
+        {
+            return null;   // a damaged cache entry: compile again
+        }
+    }
 
+    private static int Execute(MethodInfo factory, IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
         // Slot 0 holds the globals, slot 1 the submission itself (Roslyn's script calling convention).
         object?[] submissionStates = [new ScriptGlobals(args.ToList()), null];
         bool redirect = !ReferenceEquals(output, Console.Out) || !ReferenceEquals(error, Console.Error);

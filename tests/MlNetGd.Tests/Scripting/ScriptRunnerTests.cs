@@ -244,6 +244,21 @@ public sealed class ScriptRunnerTests
     }
 
     [TestMethod]
+    public void DamagedCacheEntryIsCompiledAgain()
+    {
+        using var harness = new ScriptHarness();
+        string script = harness.Write("main.csx", "return 6;\n");
+        harness.Run(script);
+        foreach (string dll in Directory.GetFiles(harness.Runner.CacheDirectory, "*.dll"))
+            File.WriteAllBytes(dll, [1, 2, 3]);
+
+        ScriptOutcome outcome = harness.Run(script);
+
+        Assert.AreEqual((6, false), (outcome.ExitCode, outcome.FromCache), outcome.ToString());
+        Assert.IsTrue(harness.Run(script).FromCache, "the entry is written again");
+    }
+
+    [TestMethod]
     public void ChangingTheScriptCompilesAgain()
     {
         using var harness = new ScriptHarness();
