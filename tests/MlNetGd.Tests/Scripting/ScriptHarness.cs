@@ -56,7 +56,7 @@ internal sealed class ScriptHarness : IDisposable
         {
             Directory.Delete(Folder, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: a temp folder left behind is harmless.
         }
