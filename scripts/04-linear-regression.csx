@@ -1,5 +1,5 @@
 // 04 — Linear regression the PyTorch way: hours studied -> exam score, y = W x + b, trained by hand with SGD.
-// The PyTorch tutorial's loop, line by line, with the MlNetGd core (LinearModel, SquaredLoss, Sgd).
+// The PyTorch tutorial's loop, line by line, with the MlNetGd core (LinearModel, MseLoss, Sgd).
 #r "nuget: MlNetGd.Trainers, 1.0.0"
 using System.Globalization;
 using MlNetGd.Trainers.Core;
@@ -21,7 +21,7 @@ int epochs = 1999;
 for (int epoch = 0; epoch <= epochs; epoch++)
 {
     // hypothesis = x_train * W + b; cost = torch.mean((hypothesis - y_train) ** 2); cost.backward()
-    double cost = SquaredLoss.Gradient(model, data, gradient);
+    double cost = MseLoss.Gradient(model, data, gradient);
 
     // optimizer.step(): [W, b] -= lr * gradient
     optimizer.Step(model.Parameters, gradient);
