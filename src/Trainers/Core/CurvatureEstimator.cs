@@ -49,9 +49,11 @@ public static class CurvatureEstimator
         {
             MultiplyByHessian(data, m, v, hv);
             double next = TensorPrimitives.Dot<float>(v, hv); // Rayleigh quotient, v has unit norm
-            if (!(TensorPrimitives.Norm<float>(hv) > 0))
-                return (Math.Max(next, 0), trace);
-            hv.CopyTo(v, 0);
+            // Scale by the largest entry before normalizing: ‖Hv‖² overflows single precision long before Hv does.
+            float largest = TensorPrimitives.MaxMagnitude<float>(hv);
+            if (!(largest > 0) || !float.IsFinite(largest))
+                return (largest > 0 ? double.PositiveInfinity : Math.Max(next, 0), trace);
+            TensorPrimitives.Divide(hv, largest, v);
             Normalize(v);
             bool converged = Math.Abs(next - lambda) <= RelativeTolerance * Math.Abs(next);
             lambda = next;

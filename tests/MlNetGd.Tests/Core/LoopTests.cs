@@ -70,6 +70,17 @@ public sealed class LoopTests
     }
 
     [TestMethod]
+    public void CurvatureEstimateScalesWithHugeFeaturesInsteadOfCollapsingToZero()
+    {
+        // ‖Hv‖² overflows float at 1e15-sized features even though Hv itself does not; λmax must still scale as s².
+        var generated = SyntheticRegression.Generate(100, 2, seed: 1);
+        var unit = CurvatureEstimator.Estimate(new DenseDataset((float[])generated.Features.Clone(), generated.Labels, 2));
+        var huge = CurvatureEstimator.Estimate(new DenseDataset(generated.Features.Select(v => v * 1e15f).ToArray(), generated.Labels, 2));
+        Assert.IsTrue(huge.LargestEigenvalue > 1e29, $"λmax = {huge.LargestEigenvalue}");
+        Assert.IsTrue(huge.LargestEigenvalue <= 1e30 * (unit.LargestEigenvalue + 1), $"λmax = {huge.LargestEigenvalue}");
+    }
+
+    [TestMethod]
     public void LeastSquaresRecoversNoiselessWeightsAndReportsSingularSystems()
     {
         var generated = SyntheticRegression.Generate(200, 5, seed: 9, noise: 0f);
