@@ -38,6 +38,11 @@ public sealed class GradientDescentRegressionTrainer
         /// <value>Default: none.</value>
         public CancellationToken CancellationToken { get; set; }
 
+        /// <summary>Gets or sets whether the data is read once into memory (fast epochs), or streamed from the source in minibatches
+        /// every epoch so that memory does not grow with the row count (see <see cref="StreamingGradientDescent"/>).</summary>
+        /// <value>Default <see langword="true"/>: cached.</value>
+        public bool CacheData { get; set; } = true;
+
         /// <inheritdoc/>
         /// <exception cref="ArgumentException">A column name is null or empty; <c>ParamName</c> names the option.</exception>
         public override void Validate()
@@ -91,6 +96,13 @@ public sealed class GradientDescentRegressionTrainer
     {
         ArgumentNullException.ThrowIfNull(input);
         var token = _options.CancellationToken;
+        if (!_options.CacheData)
+        {
+            var (_, streamedColumn, featureCount) = DataViewReader.FindColumns(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
+            var streamed = StartingModel(modelParameters, featureCount);
+            LastHistory = new StreamingGradientDescent(_options).Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
+            return LinearModelFactory.Create(_mlContext, streamed.Weights, streamed.Bias, _options.LabelColumnName, streamedColumn);
+        }
         var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);
