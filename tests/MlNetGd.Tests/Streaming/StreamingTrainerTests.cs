@@ -161,4 +161,45 @@ public sealed class StreamingTrainerTests
         var error = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options).Fit(source));
         Assert.AreEqual("FeatureColumnName", error.ParamName);
     }
+
+    [TestMethod]
+    public void ASourceThatChangesBetweenPassesIsAnErrorAndTheModelIsRestored()
+    {
+        var ml = new MLContext(1);
+        var rows = Rows(Generate(300));
+        int passes = 0;
+        IEnumerable<Row> Shrinking()
+        {
+            int take = passes++ == 0 ? rows.Length : rows.Length - 1;
+            foreach (var row in rows.Take(take))
+                yield return row;
+        }
+        var model = new LinearModel(FeatureCount);
+
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() =>
+            new StreamingGradientDescent(new GradientDescentSettings()).Run(ml.Data.LoadFromEnumerable(Shrinking()), "Label", "Features", model));
+
+        StringAssert.Contains(error.Message, "299 rows in epoch 1 but 300");
+        Assert.IsTrue(model.Parameters.All(p => p == 0), "the model is put back");
+    }
+
+    [TestMethod]
+    public void DivergenceAndCancellationLeaveTheModelAsItWas()
+    {
+        var ml = new MLContext(1);
+        var source = NotShuffleable(ml, Rows(Generate(500)));
+        var model = new LinearModel([1f, 2f, 3f, 4f, 5f], 6f);
+        float[] start = (float[])model.Parameters.Clone();
+
+        var diverged = Assert.ThrowsExactly<TrainingDivergedException>(() =>
+            new StreamingGradientDescent(new GradientDescentSettings { LearningRate = 50f }).Run(source, "Label", "Features", model));
+        CollectionAssert.AreEqual(start, model.Parameters);
+        Assert.IsTrue(diverged.SuggestedLearningRate < 50f);
+
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsExactly<OperationCanceledException>(() =>
+            new StreamingGradientDescent(new GradientDescentSettings()).Run(source, "Label", "Features", model, cancellationToken: cancelled.Token));
+        CollectionAssert.AreEqual(start, model.Parameters);
+    }
 }
