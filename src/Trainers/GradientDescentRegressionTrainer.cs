@@ -8,7 +8,8 @@ namespace MlNetGd.Trainers;
 /// <summary>An ML.NET regression trainer that fits <c>y = W·x + b</c> by minibatch gradient descent on the MSE.</summary>
 /// <remarks>
 /// <para>The data is read once into a dense matrix (<see cref="DataViewReader"/>), its rows shuffled once with the seed, and
-/// trained by <see cref="GradientDescentLoop"/>. The result is ML.NET's own
+/// trained by <see cref="GradientDescentLoop"/>; with <see cref="Options.CacheData"/> off it is streamed from the source every
+/// epoch instead (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
 /// <para>Like every ML.NET linear trainer it works best on normalized features; with the default automatic learning rate it
