@@ -16,12 +16,16 @@ namespace MlNetGd.Trainers;
 /// <c>(Seed, epoch)</c>; otherwise rows pass through a <see cref="ShuffleBuffer"/> of <c>ShuffleBufferRows</c> rows seeded the same way.
 /// Either way the same seed gives the same model bit for bit, for a source that returns the same rows in the same order.</para>
 /// <para>Memory: the batch buffer (<c>B × (d + 1)</c> floats), the shuffle buffer and the curvature sample (each at most
-/// 16384 × (d + 1) floats), plus whatever the source's cursor holds — independent of the row count.</para>
+/// 16384 × (d + 1) floats, and at most 64 MB for very wide rows), plus whatever the source's cursor holds — independent of the
+/// row count.</para>
 /// </remarks>
 public sealed class StreamingGradientDescent
 {
     /// <summary>The default number of rows in the shuffle buffer used for sources that cannot shuffle.</summary>
     public const int DefaultShuffleBufferRows = 16384;
+
+    /// <summary>The most values (floats) the shuffle buffer or the curvature sample may hold: 64 MB each, so very wide rows get fewer rows.</summary>
+    private const long MaxBufferValues = 16L << 20;
 
     private readonly GradientDescentSettings _settings;
     private readonly int _shuffleBufferRows;
@@ -50,6 +54,7 @@ public sealed class StreamingGradientDescent
     /// <returns>The per-epoch history.</returns>
     /// <exception cref="ArgumentException">A column is missing or mistyped, the data has no rows, a value is not finite, or the
     /// feature count differs from the model's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">One batch of <c>BatchSize × d</c> values would not fit in one array.</exception>
     /// <exception cref="InvalidOperationException">The source returned a different number of rows in an epoch than in the survey pass.</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
@@ -64,13 +69,16 @@ public sealed class StreamingGradientDescent
 
         var (rowCount, sample) = Survey(data, label, features, d, cancellationToken);
         int batchSize = (int)Math.Min(_settings.BatchSize, rowCount);
+        if ((long)batchSize * d > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(GradientDescentSettings.BatchSize), _settings.BatchSize,
+                $"must be at most {Array.MaxLength / d} for {d} features: one batch of BatchSize x features values must fit in one array.");
         float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(sample, batchSize);
         var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null,
             () => CurvatureEstimator.SuggestLearningRate(sample, batchSize), optimizer);
 
         var batch = new Batch(batchSize, d);
         bool sourceShuffles = _settings.Shuffle && data.CanShuffle;
-        var pool = _settings.Shuffle && !data.CanShuffle ? new ShuffleBuffer((int)Math.Min(_shuffleBufferRows, rowCount), d) : null;
+        var pool = _settings.Shuffle && !data.CanShuffle ? new ShuffleBuffer((int)Math.Min(BoundedRows(_shuffleBufferRows, d), rowCount), d) : null;
         var row = new float[d];
         try
         {
@@ -102,7 +110,7 @@ public sealed class StreamingGradientDescent
     private (long RowCount, DenseDataset Sample) Survey(IDataView data, DataViewSchema.Column label,
         DataViewSchema.Column features, int d, CancellationToken cancellationToken)
     {
-        var reservoir = new RowReservoir(CurvatureEstimator.MaxSampleRows, d, _settings.Seed);
+        var reservoir = new RowReservoir(BoundedRows(CurvatureEstimator.MaxSampleRows, d), d, _settings.Seed);
         var row = new float[d];
         using var reader = new RowCursorReader(data, label, features, random: null);
         while (reader.TryRead(row, out float y))
@@ -153,6 +161,9 @@ public sealed class StreamingGradientDescent
         }
         return reader.RowsRead;
     }
+
+    /// <summary>At most <paramref name="rows"/> rows, and at most <see cref="MaxBufferValues"/> values (64 MB) in all.</summary>
+    private static int BoundedRows(int rows, int featureCount) => (int)Math.Clamp(MaxBufferValues / (featureCount + 1L), 1, rows);
 
     private int EpochSeed(int epoch) => (int)(new SplitMix64(_settings.Seed, (ulong)epoch).NextUInt64() >> 33);
 
