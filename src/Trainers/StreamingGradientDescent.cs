@@ -72,9 +72,16 @@ public sealed class StreamingGradientDescent
         if ((long)batchSize * d > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(GradientDescentSettings.BatchSize), _settings.BatchSize,
                 $"must be at most {Array.MaxLength / d} for {d} features: one batch of BatchSize x features values must fit in one array.");
-        float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(sample, batchSize);
-        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null,
-            () => CurvatureEstimator.SuggestLearningRate(sample, batchSize), optimizer);
+        // The curvature comes from the sample, the batch-noise term from the real batch size (which may exceed the sample).
+        (double LargestEigenvalue, double Trace)? curvature = null;
+        float Suggest()
+        {
+            curvature ??= CurvatureEstimator.Estimate(sample);
+            return CurvatureEstimator.SuggestLearningRate(curvature.Value.LargestEigenvalue, curvature.Value.Trace, batchSize);
+        }
+
+        float learningRate = _settings.LearningRate ?? Suggest();
+        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null, Suggest, optimizer);
 
         var batch = new Batch(batchSize, d);
         bool sourceShuffles = _settings.Shuffle && data.CanShuffle;
