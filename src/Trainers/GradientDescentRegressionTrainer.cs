@@ -8,7 +8,8 @@ namespace MlNetGd.Trainers;
 /// <summary>An ML.NET regression trainer that fits <c>y = W·x + b</c> by minibatch gradient descent on the MSE.</summary>
 /// <remarks>
 /// <para>The data is read once into a dense matrix (<see cref="DataViewReader"/>), its rows shuffled once with the seed, and
-/// trained by <see cref="GradientDescentLoop"/>. The result is ML.NET's own
+/// trained by <see cref="GradientDescentLoop"/>; with <see cref="Options.CacheData"/> off it is streamed from the source every
+/// epoch instead (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
 /// <para>Like every ML.NET linear trainer it works best on normalized features; with the default automatic learning rate it
@@ -43,6 +44,11 @@ public sealed class GradientDescentRegressionTrainer
         /// <value>Default: none.</value>
         public CancellationToken CancellationToken { get; set; }
 
+        /// <summary>Gets or sets whether the data is read once into memory (fast epochs), or streamed from the source in minibatches
+        /// every epoch so that memory does not grow with the row count (see <see cref="StreamingGradientDescent"/>).</summary>
+        /// <value>Default <see langword="true"/>: cached.</value>
+        public bool CacheData { get; set; } = true;
+
         /// <inheritdoc/>
         /// <exception cref="ArgumentException">A column name is null or empty, or both name the same column; <c>ParamName</c> names the option.</exception>
         public override void Validate()
@@ -55,6 +61,11 @@ public sealed class GradientDescentRegressionTrainer
                 throw new ArgumentException(
                     $"LabelColumnName and FeatureColumnName are both '{LabelColumnName}'; the label (Single) and the features (vector of Single) must be different columns.",
                     nameof(FeatureColumnName));
+            if (SkipNonFiniteRows && !CacheData)
+                throw new ArgumentException(
+                    "SkipNonFiniteRows needs CacheData = true: the streamed path reads the source again every epoch and stops at a non-finite value. " +
+                    "Filter the rows in the pipeline instead (ml.Data.FilterRowsByMissingValues) or cache the data.",
+                    nameof(SkipNonFiniteRows));
             base.Validate();
         }
     }
@@ -99,7 +110,15 @@ public sealed class GradientDescentRegressionTrainer
     public RegressionPredictionTransformer<LinearRegressionModelParameters> Fit(IDataView input, LinearModelParameters? modelParameters)
     {
         ArgumentNullException.ThrowIfNull(input);
+        LastHistory = null;
         var token = _options.CancellationToken;
+        if (!_options.CacheData)
+        {
+            var (_, streamedColumn, featureCount) = DataViewReader.FindColumns(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
+            var streamed = StartingModel(modelParameters, featureCount);
+            LastHistory = new StreamingGradientDescent(_options).Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
+            return LinearModelFactory.Create(_mlContext, streamed.Weights, streamed.Bias, _options.LabelColumnName, streamedColumn);
+        }
         var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);

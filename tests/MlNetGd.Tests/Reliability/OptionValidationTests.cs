@@ -126,6 +126,15 @@ public sealed class OptionValidationTests
     }
 
     [TestMethod]
+    public void SkippingRowsWhileStreamingIsRejectedNamingBothOptions()
+    {
+        var options = new GradientDescentRegressionTrainer.Options { SkipNonFiniteRows = true, CacheData = false };
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+        Assert.AreEqual("SkipNonFiniteRows", e.ParamName);
+        StringAssert.Contains(e.Message, "CacheData");
+    }
+
+    [TestMethod]
     public void NullOptionsAndCatalogAreRejected()
     {
         Assert.AreEqual("options", Assert.ThrowsExactly<ArgumentNullException>(() => new GradientDescentRegressionTrainer(null!)).ParamName);

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetGd.Trainers;
+
+namespace MlNetGd.Bench.Streaming;
+
+/// <summary>One configuration (file, streamed or cached) measured in its own process, so the peak working set is its own.</summary>
+internal static class ChildRun
+{
+    private const string Marker = "RESULT ";
+
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Parent side: starts this program as a child and reads its result line.</summary>
+    public static ChildResult Start(string file, bool streamed, int epochs, int rows)
+    {
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            start.ArgumentList.Add(typeof(ChildRun).Assembly.Location);
+        foreach (string argument in new[] { "child", file, streamed ? "streamed" : "cached", epochs.ToString() })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {self}.");
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+            throw new InvalidOperationException($"The child run ({(streamed ? "streamed" : "cached")}, {rows} rows) failed with exit code {process.ExitCode}:\n{output}");
+        return JsonSerializer.Deserialize<ChildResult>(line[Marker.Length..], Json)!;
+    }
+
+    /// <summary>Child side: one fit with a fixed number of epochs, then prints the measurements as one JSON line.</summary>
+    public static int Run(string file, bool streamed, int epochs)
+    {
+        long peakHeap = 0;
+        using var sampler = new Timer(_ => InterlockedMax(ref peakHeap, GC.GetTotalMemory(false)), null, 0, 10);
+
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromBinary(file);
+        var clock = new Stopwatch();
+        var epochEnds = new List<double>(epochs);
+        var costs = new List<double>(epochs);
+        var options = new GradientDescentRegressionTrainer.Options
+        {
+            CacheData = !streamed,
+            NumberOfEpochs = epochs,
+            Tolerance = 0,
+            Seed = 1,
+            EpochCompleted = record =>
+            {
+                epochEnds.Add(clock.Elapsed.TotalSeconds);
+                costs.Add(record.TrainingCost);
+            },
+        };
+        var trainer = new GradientDescentRegressionTrainer(options);
+        clock.Start();
+        trainer.Fit(data);
+        double total = clock.Elapsed.TotalSeconds;
+        InterlockedMax(ref peakHeap, GC.GetTotalMemory(false));
+
+        double epochSeconds = (epochEnds[^1] - epochEnds[0]) / (epochEnds.Count - 1);
+        double cursorSeconds = streamed ? CursorPass(data, options) : double.NaN;
+        var result = new ChildResult(
+            Rows: data.GetRowCount() ?? -1,
+            Mode: streamed ? "streamed" : "cached",
+            PeakWorkingSetBytes: Process.GetCurrentProcess().PeakWorkingSet64,
+            PeakGcHeapBytes: Interlocked.Read(ref peakHeap),
+            EpochSeconds: epochSeconds,
+            BeforeFirstEpochSeconds: epochEnds[0] - epochSeconds,
+            TotalSeconds: total,
+            LearningRate: trainer.LastHistory!.LearningRate,
+            FirstCost: costs[0],
+            FinalCost: costs[^1],
+            CursorPassSeconds: cursorSeconds);
+        Console.WriteLine(Marker + JsonSerializer.Serialize(result, Json));
+        return 0;
+    }
+
+    /// <summary>The floor of a streamed epoch: one shuffled cursor pass reading both columns, no training.</summary>
+    private static double CursorPass(IDataView data, GradientDescentRegressionTrainer.Options options)
+    {
+        var clock = Stopwatch.StartNew();
+        var columns = new[] { data.Schema[options.LabelColumnName], data.Schema[options.FeatureColumnName] };
+        using var cursor = data.GetRowCursor(columns, new Random(1));
+        var getLabel = cursor.GetGetter<float>(columns[0]);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[1]);
+        float label = 0;
+        VBuffer<float> features = default;
+        while (cursor.MoveNext())
+        {
+            getLabel(ref label);
+            getFeatures(ref features);
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}

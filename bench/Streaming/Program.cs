@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlNetGd.Bench.Streaming;
+
+// Streamed vs cached training from a binary .idv file: peak memory and epoch time, each configuration in its own process.
+//   dotnet run -c Release --project bench/Streaming [-- --rows 1000000,4000000 --features 64 --epochs 4 --dir <temp dir>]
+// A child run (started by the parent): <exe> child <file.idv> streamed|cached <epochs>
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length > 0 && args[0] == "child")
+    return ChildRun.Run(args[1], args[2] == "streamed", int.Parse(args[3], CultureInfo.InvariantCulture));
+
+var options = BenchOptions.Parse(args);
+string directory = Path.Combine(options.Directory, "mlnetgd-streaming-bench-" + Environment.ProcessId);
+Directory.CreateDirectory(directory);
+var results = new List<ChildResult>();
+try
+{
+    foreach (int rows in options.Rows)
+    {
+        string file = Path.Combine(directory, $"train-{rows}x{options.Features}.idv");
+        var generation = Stopwatch.StartNew();
+        long bytes = IdvGenerator.Write(file, rows, options.Features, seed: 42);
+        Console.WriteLine($"generated {rows:N0} x {options.Features} -> {bytes / 1e9:F2} GB in {generation.Elapsed.TotalSeconds:F1} s ({file})");
+        foreach (bool streamed in new[] { true, false })
+        {
+            var result = ChildRun.Start(file, streamed, options.Epochs, rows);
+            Console.WriteLine(result);
+            results.Add(result);
+        }
+        File.Delete(file);
+    }
+}
+catch (Exception error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 1;
+}
+finally
+{
+    Directory.Delete(directory, recursive: true);
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Table(results));
+Console.WriteLine(Report.Targets(results));
+return 0;
