@@ -105,7 +105,7 @@ internal static class ReportContent
     }
 
     private static string Relative(double larger, double smaller) =>
-        (larger / smaller - 1).ToString("P1", CultureInfo.InvariantCulture);
+        ((larger / smaller - 1) * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
     private static string Ratio(double larger, double smaller) =>
         (larger / Math.Max(smaller, 1e-12)).ToString("F1", CultureInfo.InvariantCulture) + "x";
