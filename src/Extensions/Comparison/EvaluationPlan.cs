@@ -41,5 +41,5 @@ public sealed class EvaluationPlan
 
     /// <inheritdoc/>
     public override string ToString() =>
-        IsCrossValidation ? $"{NumberOfFolds}-fold cross-validation" : $"one train/test split, {TestFraction:P0} held out";
+        IsCrossValidation ? $"{NumberOfFolds}-fold cross-validation" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"one train/test split, {TestFraction * 100:0.##}% held out");
 }

@@ -70,10 +70,10 @@ internal sealed class TrainerRun
             });
             _actual.AddRange(fold.Test.Labels);
             _predicted.AddRange(scores);
+            if (_trainer == ComparisonTrainer.GradientDescent)
+                _curves.Add(Curve(fold, foldNumber, foldCount, optimumTrainMse, optimumTestMse));
             _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"fold {foldNumber}/{foldCount}: {Name} RMSE {rmse:G5}, fit {Median(fitTimes) * 1000:F1} ms"));
-            if (_trainer == ComparisonTrainer.GradientDescent)
-                _curves.Add(Curve(fold, foldNumber, optimumTrainMse, optimumTestMse));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -141,7 +141,7 @@ internal sealed class TrainerRun
 
     /// <summary>Refits GradientDescent through the core exactly as the trainer does (shuffle with the seed, then the loop), recording
     /// the MSE on the test rows after every epoch from the epoch callback.</summary>
-    private EpochCurve Curve(FoldData fold, int foldNumber, double optimumTrainMse, double optimumTestMse)
+    private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
         var settings = GradientDescentOptions(_options);
         var data = new DenseDataset((float[])fold.Train.Features.Clone(), (float[])fold.Train.Labels.Clone(), fold.Train.FeatureCount);
@@ -155,7 +155,7 @@ internal sealed class TrainerRun
             training.Add(record.TrainingCost);
             validation.Add(MlNetGd.Trainers.Core.SquaredLoss.Cost(model, fold.Test));
             _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"fold {foldNumber}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
+                $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
         };
         var history = new GradientDescentLoop(settings).Run(data, model, cancellationToken: _options.CancellationToken);
         return new EpochCurve
