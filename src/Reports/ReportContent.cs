@@ -85,12 +85,12 @@ internal static class ReportContent
             if (ours is not null)
                 lines.Add(Math.Abs(ours.GapToOptimum) <= 0.01
                     ? $"GradientDescent is within 1% of the optimum ({Percent(ours.GapToOptimum)}): its optimizer converged."
-                    : $"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum: it stopped before converging. More epochs or Tolerance=0 may close the gap; correlated features slow plain gradient descent down.");
+                    : $"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum: it stopped before reaching the optimum. More epochs, Tolerance=0 and a larger batch (less minibatch noise) close the gap; correlated features slow plain gradient descent down.");
         }
         var trees = ok.FirstOrDefault(t => t.Trainer == ComparisonTrainer.FastTree);
         if (trees is not null && r.Optimum.IsAvailable)
             lines.Add(trees.GapToOptimum < -0.01
-                ? $"The non-linear reference FastTree beats the best linear model by {Relative(r.Optimum.Rmse.Mean, trees.Rmse.Mean)} RMSE: the data has non-linear structure a linear model cannot capture."
+                ? $"The non-linear reference FastTree's RMSE is {Relative(r.Optimum.Rmse.Mean, trees.Rmse.Mean)} lower than the least-squares optimum's: the data has non-linear structure that no linear model can capture."
                 : $"FastTree does not beat the best linear model by more than 1% ({Percent(trees.GapToOptimum)}): a linear model is enough here.");
         if (ok.Count < 2)
             return lines;
@@ -104,8 +104,9 @@ internal static class ReportContent
         return lines;
     }
 
+    /// <summary>How much lower <paramref name="smaller"/> is than <paramref name="larger"/>, as a percentage of the larger.</summary>
     private static string Relative(double larger, double smaller) =>
-        ((larger / smaller - 1) * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+        ((1 - smaller / larger) * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
     private static string Ratio(double larger, double smaller) =>
         (larger / Math.Max(smaller, 1e-12)).ToString("F1", CultureInfo.InvariantCulture) + "x";

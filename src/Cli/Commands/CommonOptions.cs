@@ -11,29 +11,29 @@ internal sealed class CommonOptions
     /// <summary>The bundled data set the no-argument run uses.</summary>
     public const string BundledData = "data/houses.csv";
 
-    public Option<string?> Data { get; } = new("--data") { Description = $"The CSV/TSV file (numbers only). [default: {BundledData}, the bundled house-price data]" };
+    public Option<string?> Data { get; } = new("--data") { HelpName = "FILE", Description = $"The CSV/TSV file (numbers only). [default: {BundledData}, the bundled house-price data]" };
 
-    public Option<string> Label { get; } = new("--label") { Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName };
+    public Option<string> Label { get; } = new("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName };
 
     public Option<string?> Separator { get; } = new("--separator")
-    { Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" };
+    { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" };
 
     public Option<bool> HasHeader { get; } = new("--has-header")
     { Description = "Whether the first line names the columns (without a header they are column1, column2, …); '--has-header false' turns it off.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
 
-    public Option<int> Seed { get; } = new("--seed") { Description = "The seed of the split, the shuffles and every trainer.", DefaultValueFactory = _ => 0 };
+    public Option<int> Seed { get; } = new("--seed") { HelpName = "N", Description = "The seed of the split, the shuffles and every trainer.", DefaultValueFactory = _ => 0 };
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print no progress on stderr." };
 
-    public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = "GradientDescent's learning rate. [default: automatic, from the curvature of the data]" };
+    public Option<float?> LearningRate { get; } = new("--learning-rate") { HelpName = "RATE", Description = "GradientDescent's learning rate. [default: automatic, from the curvature of the data]" };
 
     public Option<int> BatchSize { get; } = new("--batch-size")
-    { Description = "GradientDescent's rows per minibatch (1 = pure SGD, the row count or more = full batch).", DefaultValueFactory = _ => GradientDescentSettings.DefaultBatchSize };
+    { HelpName = "ROWS", Description = "GradientDescent's rows per minibatch (1 = pure SGD, the row count or more = full batch).", DefaultValueFactory = _ => GradientDescentSettings.DefaultBatchSize };
 
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "GradientDescent's maximum number of epochs.", DefaultValueFactory = _ => GradientDescentSettings.DefaultNumberOfEpochs };
+    public Option<int> Epochs { get; } = new("--epochs") { HelpName = "N", Description = "GradientDescent's maximum number of epochs.", DefaultValueFactory = _ => GradientDescentSettings.DefaultNumberOfEpochs };
 
     public Option<double> Tolerance { get; } = new("--tolerance")
-    { Description = "GradientDescent stops after an epoch whose cost fell by no more than tolerance x the previous cost; 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance };
+    { HelpName = "T", Description = "GradientDescent stops after an epoch whose cost fell by no more than tolerance x the previous cost; 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance };
 
     public Option<bool> Shuffle { get; } = new("--shuffle")
     { Description = "Whether GradientDescent shuffles rows and the minibatch order ('--shuffle false' keeps file order).", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };

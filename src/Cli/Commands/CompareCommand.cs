@@ -15,11 +15,11 @@ internal static class CompareCommand
     {
         var common = new CommonOptions();
         var trainers = new Option<string>("--trainers")
-        { Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" };
-        var folds = new Option<int?>("--cv") { Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" };
-        var fraction = new Option<double?>("--test-fraction") { Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
-        var repeats = new Option<int>("--repeats") { Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats };
-        var output = new Option<string>("--out") { Description = "The report directory (created if its parent exists; files in it are replaced atomically).", DefaultValueFactory = _ => "reports" };
+        { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" };
+        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" };
+        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
+        var repeats = new Option<int>("--repeats") { HelpName = "N", Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats };
+        var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; files in it are replaced atomically).", DefaultValueFactory = _ => "reports" };
 
         var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
             "against the exact least-squares optimum, and write report.md, report.html, PNG charts and results.json. With no arguments it runs on the bundled data/houses.csv and writes ./reports/.");
