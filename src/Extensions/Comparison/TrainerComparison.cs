@@ -54,9 +54,7 @@ public static class TrainerComparison
         var pipeline = options.FeaturePipeline ?? DefaultPipeline(ml, data.Schema, label, options.FeatureColumnName, featureColumns);
         data = ml.Data.Cache(data);
 
-        var splits = options.Plan.IsCrossValidation
-            ? ml.Data.CrossValidationSplit(data, options.Plan.NumberOfFolds, seed: options.Seed).Select(s => (s.TrainSet, s.TestSet)).ToList()
-            : [(ml.Data.TrainTestSplit(data, options.Plan.TestFraction, seed: options.Seed) is var s ? (s.TrainSet, s.TestSet) : default)];
+        var splits = Split(ml, data, options);
 
         var runs = options.Trainers.ToDictionary(t => t, t => new TrainerRun(t, options));
         var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
@@ -116,6 +114,14 @@ public static class TrainerComparison
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             CreatedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         };
+    }
+
+    private static List<(IDataView Train, IDataView Test)> Split(MLContext ml, IDataView data, ComparisonOptions options)
+    {
+        if (options.Plan.IsCrossValidation)
+            return ml.Data.CrossValidationSplit(data, options.Plan.NumberOfFolds, seed: options.Seed).Select(s => (s.TrainSet, s.TestSet)).ToList();
+        var split = ml.Data.TrainTestSplit(data, options.Plan.TestFraction, seed: options.Seed);
+        return [(split.TrainSet, split.TestSet)];
     }
 
     private static FoldData FeaturizeFold(MLContext ml, IEstimator<ITransformer> pipeline, (IDataView Train, IDataView Test) split,
