@@ -1,6 +1,4 @@
-using System.CommandLine;
+using MlNetGd.Cli;
 
-var root = new RootCommand("mlnetgd: minibatch gradient-descent linear regression for ML.NET (compare, train, predict, script).");
-// Each verb lives in its own file under Commands/ and is added here.
-root.Subcommands.Add(MlNetGd.Cli.Commands.ScriptCommand.Create());
-return root.Parse(args).Invoke();
+// The verbs (compare, train, predict, data, script) are listed in CliRunner.CreateRoot, which tests also use in-process.
+return CliRunner.Run(args, Console.Out, Console.Error);

@@ -30,7 +30,8 @@ internal static class ScriptCommand
         {
             FileInfo script = parseResult.GetValue(file)!;
             string[] values = parseResult.GetValue(scriptArgs) ?? [];
-            return new ScriptRunner().Run(script.FullName, values, Console.Out, Console.Error).ExitCode;
+            var io = parseResult.InvocationConfiguration;
+            return new ScriptRunner().Run(script.FullName, values, io.Output, io.Error).ExitCode;
         });
         return command;
     }

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MlNetGd.Comparison;
+using MlNetGd.Reports;
+using static MlNetGd.Reports.ReportFormat;
+
+namespace MlNetGd.Cli.Commands;
+
+/// <summary><c>mlnetgd compare</c>: GradientDescent against ML.NET's trainers on one data set, written as a report directory.</summary>
+internal static class CompareCommand
+{
+    public const int DefaultFolds = 5;
+
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var trainers = new Option<string>("--trainers")
+        { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" };
+        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" };
+        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
+        var repeats = new Option<int>("--repeats") { HelpName = "N", Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats };
+        var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; files in it are replaced atomically).", DefaultValueFactory = _ => "reports" };
+
+        var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
+            "against the exact least-squares optimum, and write report.md, report.html, PNG charts and results.json. With no arguments it runs on the bundled data/houses.csv and writes ./reports/.");
+        common.AddDataOptions(command);
+        command.Add(trainers);
+        command.Add(folds);
+        command.Add(fraction);
+        command.Add(common.Seed);
+        command.Add(repeats);
+        command.Add(output);
+        common.AddGradientDescentOptions(command);
+        command.Add(common.Quiet);
+        command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
+        {
+            var clock = Stopwatch.StartNew();
+            string label = parse.GetValue(common.Label)!;
+            var options = new ComparisonOptions
+            {
+                LabelColumnName = label,
+                Seed = parse.GetValue(common.Seed),
+                Plan = Plan(parse.GetValue(folds), parse.GetValue(fraction)),
+                Trainers = ParseTrainers(parse.GetValue(trainers)!),
+                GradientDescent = common.GradientDescent(parse, label),
+                TimingRepeats = Repeats(parse.GetValue(repeats)),
+                Progress = common.Progress(parse, stderr, "compare"),
+            };
+            char? separator = common.SeparatorChar(parse);
+            string directory = parse.GetValue(output)!;
+            string data = common.DataPath(parse);
+            ReportWriter.PrepareDirectory(directory);
+
+            var result = TrainerComparison.RunOnFile(data, options, separator, parse.GetValue(common.HasHeader));
+            var files = ReportWriter.Write(result, directory);
+            PrintSummary(stdout, result);
+            stdout.WriteLine($"Report: {Path.Combine(directory, "report.md")} (also report.html, results.json and {files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} charts), {clock.Elapsed.TotalSeconds:F1} s.");
+            return CliRunner.Ok;
+        }));
+        return command;
+    }
+
+    private static EvaluationPlan Plan(int? folds, double? fraction)
+    {
+        if (folds is not null && fraction is not null)
+            throw new UsageException("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
+        if (fraction is double f)
+            return f > 0 && f < 1 ? EvaluationPlan.TestSplit(f) : throw new UsageException($"--test-fraction {f} must be in range (0, 1).");
+        int k = folds ?? DefaultFolds;
+        return k is >= 2 and <= 100 ? EvaluationPlan.CrossValidation(k) : throw new UsageException($"--cv {k} must be in range [2, 100].");
+    }
+
+    private static int Repeats(int value) =>
+        value is >= 1 and <= 100 ? value : throw new UsageException($"--repeats {value} must be in range [1, 100].");
+
+    private static IReadOnlyList<ComparisonTrainer> ParseTrainers(string list)
+    {
+        try
+        {
+            return TrainerNames.Parse(list);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--trainers: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+    }
+
+    private static void PrintSummary(TextWriter stdout, ComparisonResult r)
+    {
+        stdout.WriteLine($"{r.DataSource}: {r.RowCount} rows, {r.FeatureCount} features, label '{r.LabelColumnName}', {r.Plan}, seed {r.Seed}");
+        stdout.WriteLine($"{"trainer",-28} {"RMSE",-22} {"MAE",-22} {"R²",-18} {"gap",-9} {"fit",-10} rows/s");
+        foreach (var t in r.Trainers)
+        {
+            if (t.Error is not null)
+            {
+                stdout.WriteLine($"{t.DisplayName,-28} failed: {t.Error}");
+                continue;
+            }
+            stdout.WriteLine($"{t.DisplayName,-28} {Summary(t.Rmse, r.NumberOfFolds),-22} {Summary(t.Mae, r.NumberOfFolds),-22} {Summary(t.RSquared, r.NumberOfFolds),-18} " +
+                $"{Percent(t.GapToOptimum),-9} {Milliseconds(t.FitSeconds),-10} {Rate(t.ScoringRowsPerSecond)}");
+        }
+        if (r.Optimum.IsAvailable)
+            stdout.WriteLine($"{"least-squares optimum",-28} {Summary(r.Optimum.Rmse, r.NumberOfFolds),-22} {Summary(r.Optimum.Mae, r.NumberOfFolds),-22} {Summary(r.Optimum.RSquared, r.NumberOfFolds),-18}");
+        else
+            stdout.WriteLine($"No least-squares reference: {r.Optimum.Note}");
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetGd.Data;
+using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Comparison;
+
+/// <summary>Compares GradientDescent with ML.NET's regression trainers on the same folds, against the exact least-squares optimum.</summary>
+/// <remarks>
+/// <para>Per fold, the feature pipeline is fitted on the training rows only, then every trainer fits the featurized training rows
+/// (timed, median of <see cref="ComparisonOptions.TimingRepeats"/>) and scores the test rows (timed likewise). RMSE, MAE and R² are
+/// computed on the test rows in double. The exact least-squares fit of the same training rows (<see cref="LeastSquaresSolver"/>) is
+/// scored the same way: no linear model can do better on the training rows, so it is the reference line.</para>
+/// <para>GradientDescent's per-epoch validation cost comes from a second, untimed fit of the same data through the numeric core, with the
+/// same settings, row shuffle and seed as the trainer (so the same weights); its epoch callback evaluates the MSE on the test rows.</para>
+/// </remarks>
+public static class TrainerComparison
+{
+    /// <summary>Runs the comparison on a checked CSV/TSV file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">The options; <see cref="ComparisonOptions.LabelColumnName"/> must be a column of the file.</param>
+    /// <param name="separator">The field separator, or <see langword="null"/> to infer it from the extension (tab for .tsv).</param>
+    /// <param name="hasHeader">Whether the first line names the columns.</param>
+    /// <exception cref="DataFileException">The file is missing, unreadable or malformed (the message names the line).</exception>
+    /// <exception cref="ArgumentException">The label column is not in the file (the message lists the columns), or an option is invalid.</exception>
+    public static ComparisonResult RunOnFile(string path, ComparisonOptions options, char? separator = null, bool hasHeader = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var file = DelimitedFile.Read(path, separator, hasHeader);
+        file.IndexOf(options.LabelColumnName);
+        return Run(file.Load(new MLContext(options.Seed)), options, path);
+    }
+
+    /// <summary>Runs the comparison on an <see cref="IDataView"/>.</summary>
+    /// <param name="data">The data: the label column and the raw feature columns.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="dataSource">A description of the data for the report.</param>
+    /// <exception cref="ArgumentException">The label column is missing or not numeric, there is no numeric feature column, or an option is invalid.</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
+    public static ComparisonResult Run(IDataView data, ComparisonOptions options, string dataSource = "IDataView")
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var ml = new MLContext(options.Seed);
+        string label = options.LabelColumnName;
+        data = LabelAsSingle(ml, data, label);
+        var featureColumns = new List<string>();
+        var pipeline = options.FeaturePipeline ?? DefaultPipeline(ml, data.Schema, label, options.FeatureColumnName, featureColumns);
+        data = ml.Data.Cache(data);
+
+        var splits = Split(ml, data, options);
+
+        var runs = options.Trainers.ToDictionary(t => t, t => new TrainerRun(t, options));
+        var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
+        string? singular = null;
+        int featureCount = 0, rowCount = 0;
+        for (int f = 0; f < splits.Count; f++)
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
+            featureCount = fold.Train.FeatureCount;
+            rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
+            options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
+
+            var (weights, bias, reason) = LeastSquaresSolver.Solve(fold.Train);
+            if (weights is null)
+            {
+                singular ??= $"Fold {f + 1}: {reason}";
+            }
+            else
+            {
+                var predictions = new double[fold.Test.RowCount];
+                for (int i = 0; i < predictions.Length; i++)
+                    predictions[i] = Dot(weights, fold.Test.Row(i)) + bias;
+                var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, predictions);
+                optimumFolds.Add((LeastSquaresSolver.MeanSquaredError(fold.Train, weights, bias), rmse * rmse, rmse, mae, r2));
+            }
+            double optimumTrain = weights is null ? double.NaN : optimumFolds[^1].TrainMse;
+            double optimumTest = weights is null ? double.NaN : optimumFolds[^1].TestMse;
+            foreach (var trainer in options.Trainers)
+                runs[trainer].RunFold(fold, f + 1, splits.Count, optimumTrain, optimumTest);
+        }
+
+        var optimum = singular is not null
+            ? new OptimumResult { Note = singular + " No reference line is drawn.", Rmse = new(double.NaN, double.NaN), Mae = new(double.NaN, double.NaN), RSquared = new(double.NaN, double.NaN) }
+            : new OptimumResult
+            {
+                Rmse = MetricSummary.Of(optimumFolds.Select(o => o.Rmse).ToList()),
+                Mae = MetricSummary.Of(optimumFolds.Select(o => o.Mae).ToList()),
+                RSquared = MetricSummary.Of(optimumFolds.Select(o => o.R2).ToList()),
+                TrainingMse = optimumFolds.Select(o => o.TrainMse).ToList(),
+                TestMse = optimumFolds.Select(o => o.TestMse).ToList(),
+            };
+        return new ComparisonResult
+        {
+            DataSource = dataSource,
+            LabelColumnName = label,
+            FeatureColumns = featureColumns,
+            RowCount = rowCount,
+            FeatureCount = featureCount,
+            Plan = options.Plan.ToString(),
+            NumberOfFolds = splits.Count,
+            Seed = options.Seed,
+            TimingRepeats = options.TimingRepeats,
+            GradientDescentOptions = DescribeGradientDescent(options.GradientDescent),
+            Optimum = optimum,
+            Trainers = options.Trainers.Select(t => runs[t].ToResult(optimum)).ToList(),
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            CreatedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static List<(IDataView Train, IDataView Test)> Split(MLContext ml, IDataView data, ComparisonOptions options)
+    {
+        if (options.Plan.IsCrossValidation)
+            return ml.Data.CrossValidationSplit(data, options.Plan.NumberOfFolds, seed: options.Seed).Select(s => (s.TrainSet, s.TestSet)).ToList();
+        var split = ml.Data.TrainTestSplit(data, options.Plan.TestFraction, seed: options.Seed);
+        return [(split.TrainSet, split.TestSet)];
+    }
+
+    private static FoldData FeaturizeFold(MLContext ml, IEstimator<ITransformer> pipeline, (IDataView Train, IDataView Test) split,
+        ComparisonOptions options, int fold)
+    {
+        var featurizer = pipeline.Fit(split.Train);
+        var train = ml.Data.Cache(featurizer.Transform(split.Train));
+        var test = ml.Data.Cache(featurizer.Transform(split.Test));
+        var trainDense = DataViewReader.Read(train, options.LabelColumnName, options.FeatureColumnName, options.CancellationToken);
+        DenseDataset testDense;
+        try
+        {
+            testDense = DataViewReader.Read(test, options.LabelColumnName, options.FeatureColumnName, options.CancellationToken);
+        }
+        catch (ArgumentException e) when (e.Message.Contains("no rows", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Fold {fold} has no test rows; use fewer folds or a larger test fraction.", nameof(options), e);
+        }
+        return new FoldData(train, test, trainDense, testDense);
+    }
+
+    private static IDataView LabelAsSingle(MLContext ml, IDataView data, string label)
+    {
+        var column = data.Schema.GetColumnOrNull(label);
+        if (column is not { IsHidden: false } found)
+            throw new ArgumentException(
+                $"The label column '{label}' was not found. The data has: {string.Join(", ", data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}.",
+                nameof(ComparisonOptions.LabelColumnName));
+        if (found.Type == NumberDataViewType.Single)
+            return data;
+        if (found.Type is not NumberDataViewType)
+            throw new ArgumentException($"The label column '{label}' is {found.Type}; it must be a number.", nameof(ComparisonOptions.LabelColumnName));
+        return ml.Transforms.Conversion.ConvertType(label, label, DataKind.Single).Fit(data).Transform(data);
+    }
+
+    private static IEstimator<ITransformer> DefaultPipeline(MLContext ml, DataViewSchema schema, string label, string features, List<string> used)
+    {
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        foreach (var column in schema)
+        {
+            if (column.IsHidden || column.Name == label)
+                continue;
+            var item = column.Type is VectorDataViewType { Size: > 0 } vector ? vector.ItemType : column.Type;
+            if (item is not NumberDataViewType)
+                continue;
+            used.Add(column.Name);
+            if (item != NumberDataViewType.Single)
+                pipeline = pipeline.Append(ml.Transforms.Conversion.ConvertType(column.Name, column.Name, DataKind.Single));
+        }
+        if (used.Count == 0)
+            throw new ArgumentException(
+                $"There is no numeric feature column besides the label '{label}'. The data has: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"{c.Name} ({c.Type})"))}.",
+                nameof(ComparisonOptions.FeaturePipeline));
+        return pipeline.Append(ml.Transforms.Concatenate(features, used.ToArray()))
+            .Append(ml.Transforms.NormalizeMeanVariance(features));
+    }
+
+    private static Dictionary<string, string> DescribeGradientDescent(GradientDescentRegressionTrainer.Options o) => new()
+    {
+        ["LearningRate"] = o.LearningRate?.ToString("G6", CultureInfo.InvariantCulture) ?? "automatic",
+        ["BatchSize"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["NumberOfEpochs"] = o.NumberOfEpochs.ToString(CultureInfo.InvariantCulture),
+        ["Tolerance"] = o.Tolerance.ToString("G6", CultureInfo.InvariantCulture),
+        ["Shuffle"] = o.Shuffle ? "true" : "false",
+    };
+
+    private static double Dot(double[] weights, ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        for (int j = 0; j < weights.Length; j++)
+            sum += weights[j] * x[j];
+        return sum;
+    }
+}

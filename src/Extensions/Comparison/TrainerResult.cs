@@ -1,0 +1,51 @@
+namespace MlNetGd.Comparison;
+
+/// <summary>One trainer's results over every fold.</summary>
+public sealed class TrainerResult
+{
+    /// <summary>Gets the trainer.</summary>
+    public ComparisonTrainer Trainer { get; init; }
+
+    /// <summary>Gets the short name (gd, sdca, ogd, poisson, fasttree).</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Gets the display name.</summary>
+    public string DisplayName { get; init; } = "";
+
+    /// <summary>Gets whether the trainer fits a linear least-squares model.</summary>
+    public bool IsLinear { get; init; }
+
+    /// <summary>Gets why the trainer failed (for example Poisson regression on negative labels), or <see langword="null"/>.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Gets the RMSE over the folds.</summary>
+    public MetricSummary Rmse { get; init; }
+
+    /// <summary>Gets the MAE over the folds.</summary>
+    public MetricSummary Mae { get; init; }
+
+    /// <summary>Gets R² over the folds.</summary>
+    public MetricSummary RSquared { get; init; }
+
+    /// <summary>Gets the median fit time in seconds over every fold and repeat.</summary>
+    public double FitSeconds { get; init; }
+
+    /// <summary>Gets the median scoring throughput over the folds, rows per second.</summary>
+    public double ScoringRowsPerSecond { get; init; }
+
+    /// <summary>Gets the mean RMSE relative to the least-squares optimum's mean RMSE, minus 1 (0.01 = 1% worse; negative = better),
+    /// or NaN when the optimum is not available.</summary>
+    public double GapToOptimum { get; init; } = double.NaN;
+
+    /// <summary>Gets the per-fold figures.</summary>
+    public IReadOnlyList<FoldMetrics> Folds { get; init; } = [];
+
+    /// <summary>Gets the test labels of every fold, in fold order (paired with <see cref="Predicted"/>).</summary>
+    public IReadOnlyList<float> Actual { get; init; } = [];
+
+    /// <summary>Gets the predictions for <see cref="Actual"/>.</summary>
+    public IReadOnlyList<float> Predicted { get; init; } = [];
+
+    /// <summary>Gets GradientDescent's cost curves, one per fold (empty for other trainers).</summary>
+    public IReadOnlyList<EpochCurve> CostCurves { get; init; } = [];
+}

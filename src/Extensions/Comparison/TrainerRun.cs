@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Comparison;
+
+/// <summary>One trainer across the folds of a comparison: fits, times, scores, and (for GradientDescent) records the cost curves.</summary>
+internal sealed class TrainerRun
+{
+    private readonly ComparisonTrainer _trainer;
+    private readonly ComparisonOptions _options;
+    private readonly List<FoldMetrics> _folds = [];
+    private readonly List<float> _actual = [];
+    private readonly List<float> _predicted = [];
+    private readonly List<EpochCurve> _curves = [];
+    private string? _error;
+
+    public TrainerRun(ComparisonTrainer trainer, ComparisonOptions options)
+    {
+        _trainer = trainer;
+        _options = options;
+    }
+
+    private string Name => TrainerNames.ShortName(_trainer);
+
+    public void RunFold(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
+    {
+        if (_error is not null)
+            return;
+        _options.Progress?.Invoke($"fold {foldNumber}/{foldCount}: {Name} fitting ({_options.TimingRepeats}x)");
+        try
+        {
+            var fitTimes = new List<double>();
+            ITransformer? model = null;
+            for (int r = 0; r < _options.TimingRepeats; r++)
+            {
+                _options.CancellationToken.ThrowIfCancellationRequested();
+                var estimator = CreateEstimator();
+                var clock = Stopwatch.StartNew();
+                model = estimator.Fit(fold.TrainView);
+                fitTimes.Add(clock.Elapsed.TotalSeconds);
+            }
+            var scoreTimes = new List<double>();
+            float[] scores = [];
+            for (int r = 0; r < _options.TimingRepeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();
+                scoreTimes.Add(clock.Elapsed.TotalSeconds);
+            }
+            if (scores.Length != fold.Test.RowCount)
+                throw new InvalidOperationException($"{scores.Length} scores for {fold.Test.RowCount} test rows.");
+            var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, scores.Select(s => (double)s).ToArray());
+            _folds.Add(new FoldMetrics
+            {
+                Fold = foldNumber,
+                TrainRows = fold.Train.RowCount,
+                TestRows = fold.Test.RowCount,
+                Rmse = rmse,
+                Mae = mae,
+                RSquared = r2,
+                FitSeconds = Median(fitTimes),
+                FitSecondsRepeats = fitTimes,
+                ScoringRowsPerSecond = fold.Test.RowCount / Math.Max(Median(scoreTimes), 1e-9),
+            });
+            _actual.AddRange(fold.Test.Labels);
+            _predicted.AddRange(scores);
+            if (_trainer == ComparisonTrainer.GradientDescent)
+                _curves.Add(Curve(fold, foldNumber, foldCount, optimumTrainMse, optimumTestMse));
+            _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"fold {foldNumber}/{foldCount}: {Name} RMSE {rmse:G5}, fit {Median(fitTimes) * 1000:F1} ms"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _error = $"{e.GetType().Name} on fold {foldNumber}: {e.Message}";
+            _options.Progress?.Invoke($"fold {foldNumber}/{foldCount}: {Name} failed: {e.Message}");
+        }
+    }
+
+    public TrainerResult ToResult(OptimumResult optimum)
+    {
+        bool ok = _error is null && _folds.Count > 0;
+        var rmse = ok ? MetricSummary.Of(_folds.Select(f => f.Rmse).ToList()) : new MetricSummary(double.NaN, double.NaN);
+        return new TrainerResult
+        {
+            Trainer = _trainer,
+            Name = Name,
+            DisplayName = TrainerNames.DisplayName(_trainer),
+            IsLinear = TrainerNames.IsLinear(_trainer),
+            Error = _error,
+            Rmse = rmse,
+            Mae = ok ? MetricSummary.Of(_folds.Select(f => f.Mae).ToList()) : new MetricSummary(double.NaN, double.NaN),
+            RSquared = ok ? MetricSummary.Of(_folds.Select(f => f.RSquared).ToList()) : new MetricSummary(double.NaN, double.NaN),
+            FitSeconds = ok ? Median(_folds.SelectMany(f => f.FitSecondsRepeats).ToList()) : double.NaN,
+            ScoringRowsPerSecond = ok ? Median(_folds.Select(f => f.ScoringRowsPerSecond).ToList()) : double.NaN,
+            GapToOptimum = ok && optimum.IsAvailable ? rmse.Mean / optimum.Rmse.Mean - 1 : double.NaN,
+            Folds = ok ? _folds : [],
+            Actual = ok ? _actual : [],
+            Predicted = ok ? _predicted : [],
+            CostCurves = ok ? _curves : [],
+        };
+    }
+
+    /// <summary>GradientDescent's options for this comparison: the user's, with this comparison's columns and seed.</summary>
+    internal static GradientDescentRegressionTrainer.Options GradientDescentOptions(ComparisonOptions options) => new()
+    {
+        LabelColumnName = options.LabelColumnName,
+        FeatureColumnName = options.FeatureColumnName,
+        Seed = options.Seed,
+        LearningRate = options.GradientDescent.LearningRate,
+        BatchSize = options.GradientDescent.BatchSize,
+        NumberOfEpochs = options.GradientDescent.NumberOfEpochs,
+        Shuffle = options.GradientDescent.Shuffle,
+        Tolerance = options.GradientDescent.Tolerance,
+        CancellationToken = options.CancellationToken,
+    };
+
+    private IEstimator<ITransformer> CreateEstimator()
+    {
+        // A fresh context per fit, so a trainer's result does not depend on which trainers ran before it.
+        var ml = new MLContext(_options.Seed);
+        string label = _options.LabelColumnName, features = _options.FeatureColumnName;
+        return _trainer switch
+        {
+            ComparisonTrainer.GradientDescent => new GradientDescentRegressionTrainer(GradientDescentOptions(_options)),
+            ComparisonTrainer.Sdca => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+            { LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = 1 }),
+            ComparisonTrainer.OnlineGradientDescent => ml.Regression.Trainers.OnlineGradientDescent(label, features),
+            ComparisonTrainer.LbfgsPoissonRegression => ml.Regression.Trainers.LbfgsPoissonRegression(new LbfgsPoissonRegressionTrainer.Options
+            { LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = 1 }),
+            ComparisonTrainer.FastTree => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            { LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = 1 }),
+            _ => throw new ArgumentOutOfRangeException(nameof(_trainer), _trainer, "is not a known trainer."),
+        };
+    }
+
+    /// <summary>Refits GradientDescent through the core exactly as the trainer does (shuffle with the seed, then the loop), recording
+    /// the MSE on the test rows after every epoch from the epoch callback.</summary>
+    private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
+    {
+        var settings = GradientDescentOptions(_options);
+        var data = new DenseDataset((float[])fold.Train.Features.Clone(), (float[])fold.Train.Labels.Clone(), fold.Train.FeatureCount);
+        if (settings.Shuffle)
+            data.ShuffleRows(settings.Seed);
+        var model = new LinearModel(data.FeatureCount);
+        var training = new List<double>();
+        var validation = new List<double>();
+        settings.EpochCompleted = record =>
+        {
+            training.Add(record.TrainingCost);
+            validation.Add(MlNetGd.Trainers.Core.MseLoss.Cost(model, fold.Test));
+            _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
+        };
+        var history = new GradientDescentLoop(settings).Run(data, model, cancellationToken: _options.CancellationToken);
+        return new EpochCurve
+        {
+            Fold = foldNumber,
+            TrainingCost = training,
+            ValidationCost = validation,
+            LearningRate = history.LearningRate,
+            LearningRateWasAutomatic = history.LearningRateWasAutomatic,
+            StopReason = history.StopReason.ToString(),
+            OptimumTrainingMse = optimumTrainMse,
+            OptimumValidationMse = optimumTestMse,
+        };
+    }
+
+    internal static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0)
+            return double.NaN;
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

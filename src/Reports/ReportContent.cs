@@ -1,0 +1,113 @@
+using System.Globalization;
+using MlNetGd.Comparison;
+using static MlNetGd.Reports.ReportFormat;
+
+namespace MlNetGd.Reports;
+
+/// <summary>Builds the report's text: the verdict, the tables and the chart references.</summary>
+internal static class ReportContent
+{
+    public static ReportDocument Build(ComparisonResult r, IReadOnlyList<(string File, string Caption)> charts)
+    {
+        var doc = new ReportDocument();
+        doc.Heading("MlNetGd trainer comparison", 1);
+        doc.Paragraph($"Data: {r.DataSource}, {r.RowCount} rows, {r.FeatureCount} features, label '{r.LabelColumnName}'" +
+            (r.FeatureColumns.Count > 0 ? $" (features: {string.Join(", ", r.FeatureColumns)}, normalized to mean 0, variance 1)." : "."));
+        doc.Paragraph($"Evaluation: {r.Plan}, seed {r.Seed}; fit and scoring times are the median of {r.TimingRepeats} repeats. " +
+            $"GradientDescent options: {string.Join(", ", r.GradientDescentOptions.Select(kv => $"{kv.Key}={kv.Value}"))}. " +
+            $"Ran in {r.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s at {r.CreatedUtc}.");
+
+        doc.Heading("Verdict");
+        doc.Bullets(Verdict(r));
+
+        doc.Heading("Accuracy on the test rows");
+        var accuracy = r.Trainers.Select(t => (IReadOnlyList<string>)[t.DisplayName,
+            t.Error is null ? Summary(t.Rmse, r.NumberOfFolds) : "failed",
+            t.Error is null ? Summary(t.Mae, r.NumberOfFolds) : "failed",
+            t.Error is null ? Summary(t.RSquared, r.NumberOfFolds) : "failed",
+            Percent(t.GapToOptimum)]).ToList();
+        if (r.Optimum.IsAvailable)
+            accuracy.Add(["Least-squares optimum (reference)", Summary(r.Optimum.Rmse, r.NumberOfFolds), Summary(r.Optimum.Mae, r.NumberOfFolds),
+                Summary(r.Optimum.RSquared, r.NumberOfFolds), Percent(0)]);
+        doc.Table(["Trainer", "RMSE", "MAE", "R²", "RMSE gap to optimum"], accuracy);
+        doc.Paragraph(r.Optimum.IsAvailable
+            ? "The optimum is the exact least-squares fit of each fold's training rows (normal equations in double): no linear model fits the training rows better, so a linear trainer's gap shows how far its optimizer stopped from the best it could do. A negative gap on test rows is possible, and for a non-linear model it means the data has structure a line cannot capture."
+            : $"No least-squares reference: {r.Optimum.Note}");
+        foreach (var failed in r.Trainers.Where(t => t.Error is not null))
+            doc.Paragraph($"{failed.DisplayName} failed: {failed.Error}");
+
+        doc.Heading("Speed");
+        doc.Table(["Trainer", "Fit time (median)", "Scoring throughput (rows/s)"], r.Trainers.Select(t =>
+            (IReadOnlyList<string>)[t.DisplayName, Milliseconds(t.FitSeconds), Rate(t.ScoringRowsPerSecond)]));
+
+        var gd = r.Trainers.FirstOrDefault(t => t.CostCurves.Count > 0);
+        if (gd is not null)
+        {
+            doc.Heading("GradientDescent training");
+            doc.Table(["Fold", "Learning rate", "Epochs", "Stopped", "Final training cost", "Optimum training MSE", "Final validation cost", "Optimum validation MSE"],
+                gd.CostCurves.Select(c => (IReadOnlyList<string>)[c.Fold.ToString(CultureInfo.InvariantCulture),
+                    Number(c.LearningRate) + (c.LearningRateWasAutomatic ? " (automatic)" : ""), c.TrainingCost.Count.ToString(CultureInfo.InvariantCulture),
+                    c.StopReason, Number(c.TrainingCost[^1]), Number(c.OptimumTrainingMse), Number(c.ValidationCost[^1]), Number(c.OptimumValidationMse)]));
+            doc.Paragraph("The training cost is the mean of the minibatch MSEs over an epoch, each taken before its step; the validation cost is the MSE on the fold's test rows after the epoch.");
+        }
+
+        doc.Heading("Per fold");
+        doc.Table(["Trainer", "Fold", "Train rows", "Test rows", "RMSE", "MAE", "R²", "Fit time"], r.Trainers.SelectMany(t => t.Folds.Select(f =>
+            (IReadOnlyList<string>)[t.Name, f.Fold.ToString(CultureInfo.InvariantCulture), f.TrainRows.ToString(CultureInfo.InvariantCulture),
+                f.TestRows.ToString(CultureInfo.InvariantCulture), Number(f.Rmse), Number(f.Mae), Number(f.RSquared), Milliseconds(f.FitSeconds)])));
+
+        doc.Heading("Charts");
+        foreach (var (file, caption) in charts)
+            doc.Image(file, caption);
+        doc.Paragraph("Every raw figure is in results.json.");
+        return doc;
+    }
+
+    private static List<string> Verdict(ComparisonResult r)
+    {
+        var lines = new List<string>();
+        var ok = r.Trainers.Where(t => t.Error is null && double.IsFinite(t.Rmse.Mean)).OrderBy(t => t.Rmse.Mean).ToList();
+        if (ok.Count == 0)
+        {
+            lines.Add("No trainer produced a result.");
+            return lines;
+        }
+        var best = ok[0];
+        lines.Add(ok.Count > 1
+            ? $"Most accurate: {best.DisplayName}, RMSE {Number(best.Rmse.Mean)}, {Relative(ok[1].Rmse.Mean, best.Rmse.Mean)} lower than the runner-up {ok[1].DisplayName} ({Number(ok[1].Rmse.Mean)})."
+            : $"Only {best.DisplayName} ran: RMSE {Number(best.Rmse.Mean)}.");
+        var linear = ok.Where(t => t.IsLinear).ToList();
+        if (r.Optimum.IsAvailable && linear.Count > 0)
+        {
+            lines.Add("Gap to the least-squares optimum (RMSE " + Number(r.Optimum.Rmse.Mean) + "): " +
+                string.Join("; ", linear.Select(t => $"{t.DisplayName} {Percent(t.GapToOptimum)}")) + ".");
+            var ours = r.Trainers.FirstOrDefault(t => t.Name == "gd" && t.Error is null);
+            if (ours is not null)
+                lines.Add(Math.Abs(ours.GapToOptimum) <= 0.01
+                    ? $"GradientDescent is within 1% of the optimum ({Percent(ours.GapToOptimum)}): its optimizer converged."
+                    : $"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum: it stopped before reaching the optimum. More epochs, Tolerance=0 and a larger batch (less minibatch noise) close the gap; correlated features slow plain gradient descent down.");
+        }
+        var trees = ok.FirstOrDefault(t => t.Trainer == ComparisonTrainer.FastTree);
+        if (trees is not null && r.Optimum.IsAvailable)
+            lines.Add(trees.GapToOptimum < -0.01
+                ? $"The non-linear reference FastTree's RMSE is {Relative(r.Optimum.Rmse.Mean, trees.Rmse.Mean)} lower than the least-squares optimum's: the data has non-linear structure that no linear model can capture."
+                : $"FastTree does not beat the best linear model by more than 1% ({Percent(trees.GapToOptimum)}): a linear model is enough here.");
+        if (ok.Count < 2)
+            return lines;
+        var fastest = ok.OrderBy(t => t.FitSeconds).First();
+        var slowest = ok.OrderBy(t => t.FitSeconds).Last();
+        lines.Add($"Fastest to fit: {fastest.DisplayName} ({Milliseconds(fastest.FitSeconds)}); slowest: {slowest.DisplayName} ({Milliseconds(slowest.FitSeconds)}, {Ratio(slowest.FitSeconds, fastest.FitSeconds)} longer).");
+        var scorer = ok.OrderByDescending(t => t.ScoringRowsPerSecond).First();
+        lines.Add($"Fastest to score: {scorer.DisplayName} ({Rate(scorer.ScoringRowsPerSecond)} rows/s). Times on small data are dominated by ML.NET's per-call overhead; compare them on your own data size.");
+        foreach (var failed in r.Trainers.Where(t => t.Error is not null))
+            lines.Add($"{failed.DisplayName} failed: {failed.Error}");
+        return lines;
+    }
+
+    /// <summary>How much lower <paramref name="smaller"/> is than <paramref name="larger"/>, as a percentage of the larger.</summary>
+    private static string Relative(double larger, double smaller) =>
+        ((1 - smaller / larger) * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+
+    private static string Ratio(double larger, double smaller) =>
+        (larger / Math.Max(smaller, 1e-12)).ToString("F1", CultureInfo.InvariantCulture) + "x";
+}

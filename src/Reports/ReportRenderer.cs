@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text;
+
+namespace MlNetGd.Reports;
+
+/// <summary>Renders a <see cref="ReportDocument"/> as Markdown, or as one self-contained HTML page with the charts embedded as base64.</summary>
+internal static class ReportRenderer
+{
+    public static string Markdown(ReportDocument document)
+    {
+        var text = new StringBuilder();
+        foreach (var block in document.Blocks)
+        {
+            switch (block)
+            {
+                case ReportDocument.HeadingBlock h:
+                    text.Append('#', h.Level).Append(' ').AppendLine(h.Text).AppendLine();
+                    break;
+                case ReportDocument.ParagraphBlock p:
+                    text.AppendLine(p.Text).AppendLine();
+                    break;
+                case ReportDocument.BulletsBlock b:
+                    foreach (string item in b.Items)
+                        text.Append("- ").AppendLine(item);
+                    text.AppendLine();
+                    break;
+                case ReportDocument.TableBlock t:
+                    text.Append("| ").AppendJoin(" | ", t.Headers).AppendLine(" |");
+                    text.Append('|').AppendJoin("", t.Headers.Select(_ => "---|")).AppendLine();
+                    foreach (var row in t.Rows)
+                        text.Append("| ").AppendJoin(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))).AppendLine(" |");
+                    text.AppendLine();
+                    break;
+                case ReportDocument.ImageBlock i:
+                    text.Append("![").Append(i.Caption).Append("](").Append(i.FileName).AppendLine(")").AppendLine();
+                    break;
+            }
+        }
+        return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    public static string Html(ReportDocument document, IReadOnlyDictionary<string, byte[]> images, string title)
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(title)).Append("</title>\n<style>\n")
+            .Append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}\n")
+            .Append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
+            .Append("th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee}\n")
+            .Append("figure{margin:1em 0}figcaption{color:#555;font-size:90%}\n</style>\n</head>\n<body>\n");
+        foreach (var block in document.Blocks)
+        {
+            switch (block)
+            {
+                case ReportDocument.HeadingBlock h:
+                    html.Append($"<h{h.Level}>").Append(E(h.Text)).Append($"</h{h.Level}>\n");
+                    break;
+                case ReportDocument.ParagraphBlock p:
+                    html.Append("<p>").Append(E(p.Text)).Append("</p>\n");
+                    break;
+                case ReportDocument.BulletsBlock b:
+                    html.Append("<ul>\n");
+                    foreach (string item in b.Items)
+                        html.Append("<li>").Append(E(item)).Append("</li>\n");
+                    html.Append("</ul>\n");
+                    break;
+                case ReportDocument.TableBlock t:
+                    html.Append("<table>\n<tr>");
+                    foreach (string header in t.Headers)
+                        html.Append("<th>").Append(E(header)).Append("</th>");
+                    html.Append("</tr>\n");
+                    foreach (var row in t.Rows)
+                    {
+                        html.Append("<tr>");
+                        foreach (string cell in row)
+                            html.Append("<td>").Append(E(cell)).Append("</td>");
+                        html.Append("</tr>\n");
+                    }
+                    html.Append("</table>\n");
+                    break;
+                case ReportDocument.ImageBlock i when images.TryGetValue(i.FileName, out var png):
+                    html.Append("<figure><img alt=\"").Append(E(i.Caption)).Append("\" src=\"data:image/png;base64,")
+                        .Append(Convert.ToBase64String(png)).Append("\"><figcaption>").Append(E(i.Caption)).Append("</figcaption></figure>\n");
+                    break;
+            }
+        }
+        html.Append("</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text).Replace("`", "", StringComparison.Ordinal);
+}
