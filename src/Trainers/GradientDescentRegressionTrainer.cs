@@ -94,8 +94,8 @@ public sealed class GradientDescentRegressionTrainer
         var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);
-        if (_options.Shuffle)
-            data.ShuffleRows(_options.Seed);
+        if (_options.Shuffle || _options.ValidationFraction > 0)
+            data.ShuffleRows(_options.Seed); // the validation rows are the last ones after this seeded shuffle
 
         LastHistory = new GradientDescentLoop(_options).Run(data, model, cancellationToken: token);
         return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, featureColumn);

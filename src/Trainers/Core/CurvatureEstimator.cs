@@ -23,22 +23,47 @@ public static class CurvatureEstimator
     public static (double LargestEigenvalue, double Trace) Estimate(DenseDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Estimate(data, data.RowCount, null);
+    }
+
+    /// <summary>Estimates λmax and the trace of the Hessian over the first <paramref name="rowCount"/> rows, in the parameter
+    /// space of <paramref name="standardization"/> when it is given (the Hessian <c>JᵀHJ</c> of the standardized model).</summary>
+    /// <exception cref="ArgumentException">The dataset has no rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is not in [1, data.RowCount].</exception>
+    public static (double LargestEigenvalue, double Trace) Estimate(DenseDataset data, int rowCount, FeatureStandardization? standardization)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         if (data.RowCount == 0)
             throw new ArgumentException("The dataset has no rows.", nameof(data));
+        if (rowCount < 1 || rowCount > data.RowCount)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
+        if (standardization is not null && standardization.FeatureCount != data.FeatureCount)
+            throw new ArgumentException($"The standardization has {standardization.FeatureCount} features but the data has {data.FeatureCount}.", nameof(standardization));
 
         int d = data.FeatureCount;
-        int n = data.RowCount;
+        int n = rowCount;
         int m = Math.Min(n, MaxSampleRows);
         double trace = 0;
         for (int k = 0; k < m; k++)
         {
             ReadOnlySpan<float> x = data.Row(SampleRow(k, m, n));
-            trace += TensorPrimitives.Dot(x, x) + 1.0;
+            if (standardization is null)
+            {
+                trace += TensorPrimitives.Dot(x, x) + 1.0;
+                continue;
+            }
+            trace += 1.0;
+            for (int j = 0; j < d; j++)
+            {
+                double z = (x[j] - standardization.Mean[j]) * standardization.InverseScale[j];
+                trace += z * z;
+            }
         }
         trace *= 2.0 / m;
 
         var v = new float[d + 1];
         var hv = new float[d + 1];
+        var raw = standardization is null ? null : new float[d + 1];
         var rng = new SplitMix64(12345);
         for (int j = 0; j < v.Length; j++)
             v[j] = (float)(0.5 + rng.NextDouble());
@@ -47,7 +72,16 @@ public static class CurvatureEstimator
         double lambda = 0;
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            MultiplyByHessian(data, m, v, hv);
+            if (raw is null)
+            {
+                MultiplyByHessian(data, m, n, v, hv);
+            }
+            else
+            {
+                standardization!.ToRaw(v, raw);
+                MultiplyByHessian(data, m, n, raw, hv);
+                standardization.GradientToStandardized(hv, hv);
+            }
             double next = TensorPrimitives.Dot<float>(v, hv); // Rayleigh quotient, v has unit norm
             if (!(TensorPrimitives.Norm<float>(hv) > 0))
                 return (Math.Max(next, 0), trace);
@@ -84,13 +118,20 @@ public static class CurvatureEstimator
         return SuggestLearningRate(lambda, trace, Math.Min(batchSize, data.RowCount));
     }
 
+    /// <summary>Returns the automatic learning rate for the first <paramref name="rowCount"/> rows, in the parameter space of
+    /// <paramref name="standardization"/> when it is given.</summary>
+    public static float SuggestLearningRate(DenseDataset data, int rowCount, FeatureStandardization? standardization, int batchSize)
+    {
+        var (lambda, trace) = Estimate(data, rowCount, standardization);
+        return SuggestLearningRate(lambda, trace, Math.Min(batchSize, rowCount));
+    }
+
     private static int SampleRow(int k, int m, int n) => (int)((long)k * n / m);
 
     // hv = (2/m) X̃ᵀ X̃ v over the sample: the MSE gradient at parameters v with zero labels.
-    private static void MultiplyByHessian(DenseDataset data, int m, ReadOnlySpan<float> v, Span<float> hv)
+    private static void MultiplyByHessian(DenseDataset data, int m, int n, ReadOnlySpan<float> v, Span<float> hv)
     {
         int d = data.FeatureCount;
-        int n = data.RowCount;
         ReadOnlySpan<float> w = v[..d];
         float b = v[d];
         Span<float> hw = hv[..d];

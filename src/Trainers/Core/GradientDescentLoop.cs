@@ -2,14 +2,16 @@ namespace MlNetGd.Trainers.Core;
 
 /// <summary>Minibatch gradient descent on the MSE of a linear model over a cached <see cref="DenseDataset"/>.</summary>
 /// <remarks>
-/// <para>Each epoch visits the contiguous blocks of <c>BatchSize</c> rows (the last may be smaller) in an order drawn from
-/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>.
-/// Rows are never gathered; call <see cref="DenseDataset.ShuffleRows"/> once beforehand to randomize which rows share a block
-/// (the ML.NET trainer does).</para>
-/// <para>Training stops after <c>NumberOfEpochs</c>, or after an epoch whose cost fell by no more than
-/// <c>Tolerance × previous cost</c>. It throws <see cref="TrainingDivergedException"/> as soon as a batch cost is not finite,
-/// or an epoch's cost exceeds <see cref="TrainingSession.DivergenceFactor"/> × the first epoch's, and then puts the model's
-/// parameters back as they were. Buffers are allocated once per run; the epoch loop allocates nothing.</para>
+/// <para>With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the last <c>round(fraction × n)</c> rows are held
+/// out as the validation set (shuffle the rows first; the ML.NET trainer does, with the seed). With
+/// <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the training rows are
+/// computed in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>); the data is never changed.
+/// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space (or
+/// <see cref="Adam.DefaultLearningRate"/> for Adam/AdamW).</para>
+/// <para>Each epoch visits the contiguous blocks of <c>BatchSize</c> training rows (the last may be smaller) in an order drawn from
+/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>,
+/// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
+/// loop allocates nothing.</para>
 /// </remarks>
 public sealed class GradientDescentLoop
 {
@@ -17,6 +19,7 @@ public sealed class GradientDescentLoop
 
     /// <summary>Creates the loop; the settings are validated now.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentException">Two settings do not go together.</exception>
     public GradientDescentLoop(GradientDescentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -24,13 +27,17 @@ public sealed class GradientDescentLoop
         _settings = settings;
     }
 
+    /// <summary>Returns how many of <paramref name="rowCount"/> rows <paramref name="validationFraction"/> holds out (0 when off).</summary>
+    public static int ValidationRowCount(int rowCount, double validationFraction) =>
+        validationFraction > 0 ? Math.Max(1, (int)Math.Round(rowCount * validationFraction)) : 0;
+
     /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>, starting from its current parameters.</summary>
-    /// <param name="data">The training set.</param>
+    /// <param name="data">The training set (and, at its end, the validation rows).</param>
     /// <param name="model">The model to train; its feature count must match the data.</param>
-    /// <param name="optimizer">The optimizer, or <see langword="null"/> for <see cref="Sgd"/>. Its learning rate is set from the settings.</param>
+    /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one the settings name. Its learning rate is set from the settings.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The per-epoch history.</returns>
-    /// <exception cref="ArgumentException">The data has no rows, or its feature count differs from the model's.</exception>
+    /// <exception cref="ArgumentException">The data has no rows, too few to hold out a validation set, or its feature count differs from the model's.</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     public TrainingHistory Run(DenseDataset data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
@@ -42,16 +49,25 @@ public sealed class GradientDescentLoop
         if (data.FeatureCount != model.FeatureCount)
             throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
 
-        int n = data.RowCount;
         int d = data.FeatureCount;
+        int held = ValidationRowCount(data.RowCount, _settings.ValidationFraction);
+        int n = data.RowCount - held;
+        if (n < 1)
+            throw new ArgumentException(
+                $"ValidationFraction = {_settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
+                nameof(data));
         int batchSize = Math.Min(_settings.BatchSize, n);
-        float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(data, batchSize);
-        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null,
-            () => CurvatureEstimator.SuggestLearningRate(data, batchSize), optimizer);
+        var standardization = _settings.StandardizeFeatures ? FeatureStandardization.Compute(data, n) : null;
+        float curvatureRate() => CurvatureEstimator.SuggestLearningRate(data, n, standardization, batchSize);
+        float learningRate = _settings.LearningRate
+            ?? (OptimizerFactory.UsesCurvatureRate(_settings.Optimizer) ? curvatureRate() : Adam.DefaultLearningRate);
+        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null, curvatureRate, optimizer, standardization);
 
         var order = new int[(n + batchSize - 1) / batchSize];
         ReadOnlySpan<float> features = data.Features;
         ReadOnlySpan<float> labels = data.Labels;
+        ReadOnlySpan<float> validationFeatures = features.Slice(n * d);
+        ReadOnlySpan<float> validationLabels = labels.Slice(n);
         try
         {
             do
@@ -65,7 +81,7 @@ public sealed class GradientDescentLoop
                     session.TrainBatch(features.Slice(start * d, rows * d), labels.Slice(start, rows));
                 }
             }
-            while (!session.EndEpoch());
+            while (!session.EndEpoch(validationFeatures, validationLabels));
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,139 @@
+// The "no guessing" benchmark: default options on raw features whose scales differ by 10^4, against ML.NET's SDCA and
+// OnlineGradientDescent on the same data, and epochs-to-1% of the least-squares optimum per optimizer. One run, one machine.
+// Usage: dotnet run -c Release --project bench/NoGuessing -- [rows=200000] [features=16] [bigRows=1000000] [bigFeatures=64]
+using System.Diagnostics;
+using Microsoft.ML;
+using MlNetGd;
+using MlNetGd.Data;
+using MlNetGd.Trainers.Core;
+
+int rows = args.Length > 0 ? int.Parse(args[0]) : 200_000;
+int features = args.Length > 1 ? int.Parse(args[1]) : 16;
+int bigRows = args.Length > 2 ? int.Parse(args[2]) : 1_000_000;
+int bigFeatures = args.Length > 3 ? int.Parse(args[3]) : 64;
+
+Console.WriteLine($"NoGuessing benchmark: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Console.WriteLine($"args: rows={rows} features={features} bigRows={bigRows} bigFeatures={bigFeatures}");
+Console.WriteLine();
+
+// A. ours (defaults) vs SDCA vs OGD on raw features, scales 1e-2 .. 1e2 (10^4 apart), no normalizer.
+var (train, test) = Split(rows, features, Scales(features, 1e-2, 1e2), seed: 1);
+double optimum = OptimumTestRmse(train, test);
+Console.WriteLine($"A. Raw features, scales 1e-2..1e2, {train.RowCount} train / {test.RowCount} test rows x {features} features, no normalizer");
+Console.WriteLine($"   least-squares optimum test RMSE: {optimum:G6}");
+var ml = new MLContext(seed: 1);
+var trainView = ToView(ml, train);
+var testView = ToView(ml, test);
+var ours = ml.Regression.Trainers.GradientDescent();
+Report("MlNetGd GradientDescent (defaults)", ours);
+Console.WriteLine($"     history: {ours.LastHistory}");
+Report("ML.NET Sdca (defaults)", ml.Regression.Trainers.Sdca());
+Report("ML.NET OnlineGradientDescent (defaults)", ml.Regression.Trainers.OnlineGradientDescent());
+Console.WriteLine();
+
+// B. epochs to reach 1% of the optimum, per optimizer, on an ill-conditioned problem without internal standardization.
+var (illTrain, illTest) = Split(20_000, 8, Scales(8, 0.03, 1), seed: 2);
+double illOptimum = OptimumTestRmse(illTrain, illTest);
+Console.WriteLine($"B. Ill-conditioned (scales 0.03..1, 20000 rows x 8, StandardizeFeatures = false, Averaged = false, automatic rates), optimum test RMSE {illOptimum:G6}");
+foreach (var kind in Enum.GetValues<OptimizerKind>())
+{
+    var (epochs, rmse, rate) = EpochsToOnePercent(illTrain, illTest, illOptimum, kind);
+    Console.WriteLine($"   {kind,-9} learning rate {rate,-10:G4} epochs to 1%: {(epochs > 0 ? epochs.ToString() : "not in 200")}   (RMSE at that epoch {rmse:G6})");
+}
+Console.WriteLine();
+
+// C. the whole default fit on a big matrix (core loop on the cached matrix), scales 10^4 apart.
+var (bigTrain, bigTest) = Split(bigRows, bigFeatures, Scales(bigFeatures, 1e-2, 1e2), seed: 3);
+double bigOptimum = OptimumTestRmse(bigTrain, bigTest);
+var bigModel = new LinearModel(bigFeatures);
+var watch = Stopwatch.StartNew();
+var bigHistory = new GradientDescentLoop(new GradientDescentSettings()).Run(bigTrain, bigModel);
+watch.Stop();
+double bigRmse = Math.Sqrt(SquaredLoss.Cost(bigModel, bigTest));
+Console.WriteLine($"C. Default fit, {bigTrain.RowCount} x {bigFeatures}, raw scales 1e-2..1e2: {bigHistory.EpochCount} epochs, {watch.Elapsed.TotalSeconds:F2} s, " +
+                  $"test RMSE {bigRmse:G6} vs optimum {bigOptimum:G6} (ratio {bigRmse / bigOptimum:F4})");
+Console.WriteLine($"   history: {bigHistory}");
+
+void Report(string name, IEstimator<ITransformer> trainer)
+{
+    var sw = Stopwatch.StartNew();
+    string result;
+    try
+    {
+        var model = trainer.Fit(trainView);
+        sw.Stop();
+        double rmse = ml.Regression.Evaluate(model.Transform(testView)).RootMeanSquaredError;
+        result = $"test RMSE {rmse,-12:G6} ratio to optimum {rmse / optimum:G4}";
+    }
+    catch (Exception e)
+    {
+        sw.Stop();
+        result = $"failed: {e.GetType().Name}: {e.Message}";
+    }
+    Console.WriteLine($"   {name,-42} {sw.Elapsed.TotalSeconds,6:F2} s  {result}");
+}
+
+static (int Epochs, double Rmse, float Rate) EpochsToOnePercent(DenseDataset train, DenseDataset test, double optimum, OptimizerKind kind)
+{
+    var model = new LinearModel(train.FeatureCount);
+    int reached = 0;
+    double rmseThen = double.NaN;
+    var settings = new GradientDescentSettings
+    {
+        Optimizer = kind, StandardizeFeatures = false, Averaged = false, Tolerance = 0, NumberOfEpochs = 200,
+        LearningRate = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 0.05f : null,
+    };
+    settings.EpochCompleted = record =>
+    {
+        double rmse = Math.Sqrt(SquaredLoss.Cost(model, test));
+        if (reached == 0 && rmse <= 1.01 * optimum)
+        {
+            reached = record.Epoch;
+            rmseThen = rmse;
+        }
+    };
+    var history = new GradientDescentLoop(settings).Run(train, model);
+    return (reached, rmseThen, history.LearningRate);
+}
+
+static float[] Scales(int count, double low, double high)
+{
+    var scales = new float[count];
+    for (int j = 0; j < count; j++)
+        scales[j] = (float)(low * Math.Pow(high / low, count == 1 ? 0 : (double)j / (count - 1)));
+    return scales;
+}
+
+static (DenseDataset Train, DenseDataset Test) Split(int rows, int features, float[] scales, int seed)
+{
+    var data = SyntheticRegression.Generate(rows, features, seed, noise: 0.5f, featureScales: scales);
+    int trainRows = rows * 4 / 5;
+    var train = new DenseDataset(data.Features[..(trainRows * features)], data.Labels[..trainRows], features);
+    var test = new DenseDataset(data.Features[(trainRows * features)..], data.Labels[trainRows..], features);
+    return (train, test);
+}
+
+static double OptimumTestRmse(DenseDataset train, DenseDataset test)
+{
+    var (weights, bias, reason) = LeastSquaresSolver.Solve(train);
+    if (weights is null)
+        throw new InvalidOperationException(reason);
+    return Math.Sqrt(LeastSquaresSolver.MeanSquaredError(test, weights, bias));
+}
+
+static IDataView ToView(MLContext ml, DenseDataset data)
+{
+    var rows = new Row[data.RowCount];
+    for (int i = 0; i < rows.Length; i++)
+        rows[i] = new Row { Label = data.Labels[i], Features = data.Row(i).ToArray() };
+    var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(Row));
+    definition[nameof(Row.Features)].ColumnType = new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, data.FeatureCount);
+    return ml.Data.LoadFromEnumerable(rows, definition);
+}
+
+internal sealed class Row
+{
+    public float Label { get; set; }
+
+    public float[] Features { get; set; } = [];
+}
