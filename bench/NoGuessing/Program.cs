@@ -1,6 +1,7 @@
 // The "no guessing" benchmark: default options on raw features whose scales differ by 10^4, against ML.NET's SDCA and
 // OnlineGradientDescent on the same data, and epochs-to-1% of the least-squares optimum per optimizer. One run, one machine.
-// Usage: dotnet run -c Release --project bench/NoGuessing -- [rows=200000] [features=16] [bigRows=1000000] [bigFeatures=64]
+// Usage: dotnet run -c Release --project bench/NoGuessing -- [rows=200000] [features=16] [bigTrainRows=1000000] [bigFeatures=64]
+// (A uses 80% of rows to train, 20% to test; C trains on bigTrainRows and tests on bigTrainRows/5 more rows.)
 using System.Diagnostics;
 using Microsoft.ML;
 using MlNetGd;
@@ -17,7 +18,7 @@ Console.WriteLine($"args: rows={rows} features={features} bigRows={bigRows} bigF
 Console.WriteLine();
 
 // A. ours (defaults) vs SDCA vs OGD on raw features, scales 1e-2 .. 1e2 (10^4 apart), no normalizer.
-var (train, test) = Split(rows, features, Scales(features, 1e-2, 1e2), seed: 1);
+var (train, test) = Split(rows * 4 / 5, rows / 5, features, Scales(features, 1e-2, 1e2), seed: 1);
 double optimum = OptimumTestRmse(train, test);
 Console.WriteLine($"A. Raw features, scales 1e-2..1e2, {train.RowCount} train / {test.RowCount} test rows x {features} features, no normalizer");
 Console.WriteLine($"   least-squares optimum test RMSE: {optimum:G6}");
@@ -27,23 +28,29 @@ var testView = ToView(ml, test);
 var ours = ml.Regression.Trainers.GradientDescent();
 Report("MlNetGd GradientDescent (defaults)", ours);
 Console.WriteLine($"     history: {ours.LastHistory}");
+var ablation = ml.Regression.Trainers.GradientDescent(new MlNetGd.Trainers.GradientDescentRegressionTrainer.Options { StandardizeFeatures = false, Averaged = false });
+Report("MlNetGd, StandardizeFeatures=false, Averaged=false", ablation);
+Console.WriteLine($"     history: {ablation.LastHistory}");
 Report("ML.NET Sdca (defaults)", ml.Regression.Trainers.Sdca());
 Report("ML.NET OnlineGradientDescent (defaults)", ml.Regression.Trainers.OnlineGradientDescent());
 Console.WriteLine();
 
 // B. epochs to reach 1% of the optimum, per optimizer, on an ill-conditioned problem without internal standardization.
-var (illTrain, illTest) = Split(20_000, 8, Scales(8, 0.03, 1), seed: 2);
+var (illTrain, illTest) = Split(16_000, 4_000, 8, Scales(8, 0.03, 1), seed: 2);
 double illOptimum = OptimumTestRmse(illTrain, illTest);
-Console.WriteLine($"B. Ill-conditioned (scales 0.03..1, 20000 rows x 8, StandardizeFeatures = false, Averaged = false, automatic rates), optimum test RMSE {illOptimum:G6}");
-foreach (var kind in Enum.GetValues<OptimizerKind>())
-{
-    var (epochs, rmse, rate) = EpochsToOnePercent(illTrain, illTest, illOptimum, kind);
-    Console.WriteLine($"   {kind,-9} learning rate {rate,-10:G4} epochs to 1%: {(epochs > 0 ? epochs.ToString() : "not in 200")}   (RMSE at that epoch {rmse:G6})");
-}
+Console.WriteLine($"B. Ill-conditioned (scales 0.03..1, 16000 train rows x 8, StandardizeFeatures = false, Tolerance = 0), optimum test RMSE {illOptimum:G6}");
+foreach (bool averaged in new[] { false, true })
+    foreach (var kind in Enum.GetValues<OptimizerKind>())
+        foreach (float? rate in kind is OptimizerKind.Adam or OptimizerKind.AdamW ? new float?[] { null, 0.05f } : new float?[] { null })
+        {
+            var (epochs, rmse, used) = EpochsToOnePercent(illTrain, illTest, illOptimum, kind, rate, averaged);
+            Console.WriteLine($"   Averaged={averaged,-5} {kind,-9} learning rate {used,-8:G4}{(rate is null ? "(auto)" : "(given)")} epochs to 1%: " +
+                              $"{(epochs > 0 ? epochs.ToString() : "not in 200"),-10} (test RMSE then {rmse:G6})");
+        }
 Console.WriteLine();
 
 // C. the whole default fit on a big matrix (core loop on the cached matrix), scales 10^4 apart.
-var (bigTrain, bigTest) = Split(bigRows, bigFeatures, Scales(bigFeatures, 1e-2, 1e2), seed: 3);
+var (bigTrain, bigTest) = Split(bigRows, bigRows / 5, bigFeatures, Scales(bigFeatures, 1e-2, 1e2), seed: 3);
 double bigOptimum = OptimumTestRmse(bigTrain, bigTest);
 var bigModel = new LinearModel(bigFeatures);
 var watch = Stopwatch.StartNew();
@@ -53,6 +60,20 @@ double bigRmse = Math.Sqrt(SquaredLoss.Cost(bigModel, bigTest));
 Console.WriteLine($"C. Default fit, {bigTrain.RowCount} x {bigFeatures}, raw scales 1e-2..1e2: {bigHistory.EpochCount} epochs, {watch.Elapsed.TotalSeconds:F2} s, " +
                   $"test RMSE {bigRmse:G6} vs optimum {bigOptimum:G6} (ratio {bigRmse / bigOptimum:F4})");
 Console.WriteLine($"   history: {bigHistory}");
+watch.Restart();
+var bigStandardization = FeatureStandardization.Compute(bigTrain, bigTrain.RowCount);
+double standardizeSeconds = watch.Elapsed.TotalSeconds;
+watch.Restart();
+float bigRate = CurvatureEstimator.SuggestLearningRate(bigTrain, bigTrain.RowCount, bigStandardization, GradientDescentSettings.DefaultBatchSize);
+Console.WriteLine($"   of which: mean/deviation pass {standardizeSeconds:F2} s, curvature estimate {watch.Elapsed.TotalSeconds:F2} s (rate {bigRate:G4})");
+var bigView = ToView(ml, bigTrain);
+var bigTrainer = ml.Regression.Trainers.GradientDescent();
+watch.Restart();
+var bigFitted = bigTrainer.Fit(bigView);
+watch.Stop();
+double bigViewRmse = ml.Regression.Evaluate(bigFitted.Transform(ToView(ml, bigTest))).RootMeanSquaredError;
+Console.WriteLine($"C2. Same through the ML.NET trainer (IDataView read included): {watch.Elapsed.TotalSeconds:F2} s, test RMSE {bigViewRmse:G6} " +
+                  $"(ratio {bigViewRmse / bigOptimum:F4}); {bigTrainer.LastHistory}");
 
 void Report(string name, IEstimator<ITransformer> trainer)
 {
@@ -73,15 +94,14 @@ void Report(string name, IEstimator<ITransformer> trainer)
     Console.WriteLine($"   {name,-42} {sw.Elapsed.TotalSeconds,6:F2} s  {result}");
 }
 
-static (int Epochs, double Rmse, float Rate) EpochsToOnePercent(DenseDataset train, DenseDataset test, double optimum, OptimizerKind kind)
+static (int Epochs, double Rmse, float Rate) EpochsToOnePercent(DenseDataset train, DenseDataset test, double optimum, OptimizerKind kind, float? rate, bool averaged)
 {
     var model = new LinearModel(train.FeatureCount);
     int reached = 0;
     double rmseThen = double.NaN;
     var settings = new GradientDescentSettings
     {
-        Optimizer = kind, StandardizeFeatures = false, Averaged = false, Tolerance = 0, NumberOfEpochs = 200,
-        LearningRate = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 0.05f : null,
+        Optimizer = kind, StandardizeFeatures = false, Averaged = averaged, Tolerance = 0, NumberOfEpochs = 200, LearningRate = rate,
     };
     settings.EpochCompleted = record =>
     {
@@ -104,10 +124,9 @@ static float[] Scales(int count, double low, double high)
     return scales;
 }
 
-static (DenseDataset Train, DenseDataset Test) Split(int rows, int features, float[] scales, int seed)
+static (DenseDataset Train, DenseDataset Test) Split(int trainRows, int testRows, int features, float[] scales, int seed)
 {
-    var data = SyntheticRegression.Generate(rows, features, seed, noise: 0.5f, featureScales: scales);
-    int trainRows = rows * 4 / 5;
+    var data = SyntheticRegression.Generate(trainRows + testRows, features, seed, noise: 0.5f, featureScales: scales);
     var train = new DenseDataset(data.Features[..(trainRows * features)], data.Labels[..trainRows], features);
     var test = new DenseDataset(data.Features[(trainRows * features)..], data.Labels[trainRows..], features);
     return (train, test);

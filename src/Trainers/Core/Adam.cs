@@ -11,9 +11,25 @@ namespace MlNetGd.Trainers.Core;
 /// </remarks>
 public sealed class Adam : IOptimizer
 {
-    /// <summary>The default learning rate when the rate is chosen automatically: Adam's step is about η per coordinate
-    /// whatever the gradient's scale, so the curvature of the data does not set it.</summary>
+    /// <summary>The automatic learning rate per unit of label deviation: Adam's step is about η per coordinate whatever the
+    /// gradient's scale, so the curvature does not set it; the automatic rate is <c>0.01 × std(y)</c> (0.01 for constant labels),
+    /// so that the fit does not depend on the unit of the labels.</summary>
     public const float DefaultLearningRate = 0.01f;
+
+    /// <summary>Returns the automatic Adam rate <c>DefaultLearningRate × std(labels)</c>, or <see cref="DefaultLearningRate"/> for constant labels.</summary>
+    public static float SuggestLearningRate(ReadOnlySpan<float> labels)
+    {
+        if (labels.Length == 0)
+            return DefaultLearningRate;
+        double mean = 0, squares = 0;
+        foreach (float y in labels)
+            mean += y;
+        mean /= labels.Length;
+        foreach (float y in labels)
+            squares += (y - mean) * (y - mean);
+        double rate = DefaultLearningRate * Math.Sqrt(squares / labels.Length);
+        return rate > 0 && rate < float.MaxValue ? (float)rate : DefaultLearningRate;
+    }
 
     private readonly float _beta1;
     private readonly float _beta2;

@@ -16,7 +16,7 @@ public static class CurvatureEstimator
     public const int MaxSampleRows = 16384;
 
     private const int MaxIterations = 100;
-    private const double RelativeTolerance = 1e-4;
+    private const double RelativeTolerance = 1e-3;
 
     /// <summary>Estimates λmax and the trace of <c>H = (2/n) X̃ᵀX̃</c>.</summary>
     /// <exception cref="ArgumentException">The dataset has no rows.</exception>

@@ -10,10 +10,15 @@ namespace MlNetGd.Trainers.Core;
 /// θ follows from the raw gradient by the chain rule: <c>∂/∂vⱼ = (∂/∂wⱼ − μⱼ·∂/∂b)/σⱼ</c>, <c>∂/∂c = ∂/∂b</c>.</para>
 /// <para>So batches stay raw (no copy, no change to the data), the saved model works on raw features, and each map costs
 /// O(d) per batch (against O(Bd) for the gradient). A feature with σ = 0 is frozen at weight 0 (its constant value is
-/// absorbed by the bias). μ and σ (population) come from one pass in double over the training rows.</para>
+/// absorbed by the bias). μ and σ (population, in double) come from an evenly spaced sample of at most
+/// <see cref="MaxSampleRows"/> training rows: the maps are exact for any μ and σ, whose accuracy only affects how well the
+/// problem is conditioned, so a sample is enough and keeps the cost off the fit.</para>
 /// </remarks>
 public sealed class FeatureStandardization
 {
+    /// <summary>The largest number of rows the mean and deviation are computed from.</summary>
+    public const int MaxSampleRows = 65536;
+
     private readonly double[] _mean;
     private readonly double[] _inverseScale;
 
@@ -32,7 +37,8 @@ public sealed class FeatureStandardization
     /// <summary>Gets 1/σⱼ for each feature (0 for a constant feature, which is frozen).</summary>
     public IReadOnlyList<double> InverseScale => _inverseScale;
 
-    /// <summary>Computes the mean and standard deviation of each feature over the first <paramref name="rowCount"/> rows.</summary>
+    /// <summary>Computes the mean and standard deviation of each feature over the first <paramref name="rowCount"/> rows
+    /// (an evenly spaced sample of them when there are more than <see cref="MaxSampleRows"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is not in [1, data.RowCount].</exception>
     public static FeatureStandardization Compute(DenseDataset data, int rowCount)
     {
@@ -42,17 +48,18 @@ public sealed class FeatureStandardization
         int d = data.FeatureCount;
         var mean = new double[d];
         var inverseScale = new double[d];
-        for (int i = 0; i < rowCount; i++)
+        int m = Math.Min(rowCount, MaxSampleRows);
+        for (int k = 0; k < m; k++)
         {
-            ReadOnlySpan<float> x = data.Row(i);
+            ReadOnlySpan<float> x = data.Row(SampleRow(k, m, rowCount));
             for (int j = 0; j < d; j++)
                 mean[j] += x[j];
         }
         for (int j = 0; j < d; j++)
-            mean[j] /= rowCount;
-        for (int i = 0; i < rowCount; i++)
+            mean[j] /= m;
+        for (int k = 0; k < m; k++)
         {
-            ReadOnlySpan<float> x = data.Row(i);
+            ReadOnlySpan<float> x = data.Row(SampleRow(k, m, rowCount));
             for (int j = 0; j < d; j++)
             {
                 double u = x[j] - mean[j];
@@ -61,7 +68,7 @@ public sealed class FeatureStandardization
         }
         for (int j = 0; j < d; j++)
         {
-            double sd = Math.Sqrt(inverseScale[j] / rowCount);
+            double sd = Math.Sqrt(inverseScale[j] / m);
             inverseScale[j] = sd > 0 && double.IsFinite(1 / sd) ? 1 / sd : 0;
         }
         return new FeatureStandardization(mean, inverseScale);
@@ -112,6 +119,8 @@ public sealed class FeatureStandardization
             destination[j] = (float)((rawGradient[j] - _mean[j] * gb) * _inverseScale[j]);
         destination[d] = (float)gb;
     }
+
+    private static int SampleRow(int k, int m, int n) => (int)((long)k * n / m);
 
     private void CheckLength(int length, string name)
     {

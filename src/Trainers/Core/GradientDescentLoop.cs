@@ -7,7 +7,7 @@ namespace MlNetGd.Trainers.Core;
 /// <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the training rows are
 /// computed in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>); the data is never changed.
 /// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space (or
-/// <see cref="Adam.DefaultLearningRate"/> for Adam/AdamW).</para>
+/// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels, for Adam/AdamW).</para>
 /// <para>Each epoch visits the contiguous blocks of <c>BatchSize</c> training rows (the last may be smaller) in an order drawn from
 /// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>,
 /// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
@@ -60,7 +60,7 @@ public sealed class GradientDescentLoop
         var standardization = _settings.StandardizeFeatures ? FeatureStandardization.Compute(data, n) : null;
         float curvatureRate() => CurvatureEstimator.SuggestLearningRate(data, n, standardization, batchSize);
         float learningRate = _settings.LearningRate
-            ?? (OptimizerFactory.UsesCurvatureRate(_settings.Optimizer) ? curvatureRate() : Adam.DefaultLearningRate);
+            ?? (OptimizerFactory.UsesCurvatureRate(_settings.Optimizer) ? curvatureRate() : Adam.SuggestLearningRate(data.Labels.AsSpan(0, n)));
         var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null, curvatureRate, optimizer, standardization);
 
         var order = new int[(n + batchSize - 1) / batchSize];

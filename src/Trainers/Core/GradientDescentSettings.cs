@@ -65,7 +65,7 @@ public class GradientDescentSettings
 
     /// <summary>Gets or sets the update rule.</summary>
     /// <value>Default <see cref="OptimizerKind.Sgd"/>. With an automatic learning rate, SGD, momentum and Nesterov use the
-    /// curvature rate and Adam/AdamW use <see cref="Adam.DefaultLearningRate"/>.</value>
+    /// curvature rate and Adam/AdamW use <see cref="Adam.SuggestLearningRate"/> (0.01 × the labels' deviation).</value>
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
 
     /// <summary>Gets or sets the momentum μ of <see cref="OptimizerKind.Momentum"/> and <see cref="OptimizerKind.Nesterov"/> (ignored by the others).</summary>
