@@ -8,7 +8,8 @@ namespace MlNetGd.Trainers.Core;
 /// computed in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>); the data is never changed.
 /// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space (or
 /// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels, for Adam/AdamW).</para>
-/// <para>Each epoch visits the contiguous blocks of <c>BatchSize</c> training rows (the last may be smaller) in an order drawn from
+/// <para>The n training rows form K = ⌈n / BatchSize⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small,
+/// noisy last block); the automatic rate is computed for ⌊n/K⌋ rows. Each epoch visits the blocks in an order drawn from
 /// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>,
 /// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
 /// loop allocates nothing.</para>
@@ -56,14 +57,16 @@ public sealed class GradientDescentLoop
             throw new ArgumentException(
                 $"ValidationFraction = {_settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
                 nameof(data));
-        int batchSize = Math.Min(_settings.BatchSize, n);
+        // K = ⌈n/B⌉ batches of equal size (⌊n/K⌋ or ⌈n/K⌉ rows): no small, noisy last batch.
+        int batchCount = (int)Math.Min(((long)n + _settings.BatchSize - 1) / _settings.BatchSize, n);
+        int batchSize = n / batchCount;
         var standardization = _settings.StandardizeFeatures ? FeatureStandardization.Compute(data, n) : null;
         float curvatureRate() => CurvatureEstimator.SuggestLearningRate(data, n, standardization, batchSize);
         float learningRate = _settings.LearningRate
             ?? (OptimizerFactory.UsesCurvatureRate(_settings.Optimizer) ? curvatureRate() : Adam.SuggestLearningRate(data.Labels.AsSpan(0, n)));
         var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null, curvatureRate, optimizer, standardization);
 
-        var order = new int[(n + batchSize - 1) / batchSize];
+        var order = new int[batchCount];
         ReadOnlySpan<float> features = data.Features;
         ReadOnlySpan<float> labels = data.Labels;
         ReadOnlySpan<float> validationFeatures = features.Slice(n * d);
@@ -76,8 +79,8 @@ public sealed class GradientDescentLoop
                 for (int k = 0; k < order.Length; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    int start = order[k] * batchSize;
-                    int rows = Math.Min(batchSize, n - start);
+                    int start = (int)((long)order[k] * n / batchCount);
+                    int rows = (int)((long)(order[k] + 1) * n / batchCount) - start;
                     session.TrainBatch(features.Slice(start * d, rows * d), labels.Slice(start, rows));
                 }
             }

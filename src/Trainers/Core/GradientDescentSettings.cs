@@ -144,7 +144,7 @@ public class GradientDescentSettings
         if (NumberOfEpochs < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "must be at least 1.");
         if (!(Tolerance >= 0) || double.IsInfinity(Tolerance))
-            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be a finite number >= 0 (0 disables early stopping).");
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be a finite number >= 0 (0 runs every epoch).");
         CheckDefined(Optimizer, nameof(Optimizer));
         if (!(Momentum >= 0 && Momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "must be in range [0, 1).");

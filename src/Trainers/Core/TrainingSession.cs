@@ -51,7 +51,9 @@ public sealed class TrainingSession
     /// <param name="learningRateWasAutomatic">Whether it was chosen automatically (recorded in the history).</param>
     /// <param name="suggestLearningRate">Called only on divergence, to name a stable rate in the error.</param>
     /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one <see cref="GradientDescentSettings.Optimizer"/> names.</param>
-    /// <param name="standardization">The standardized space the optimizer works in, or <see langword="null"/> for raw parameters.</param>
+    /// <param name="standardization">The standardized space the optimizer works in, or <see langword="null"/> for raw parameters.
+    /// The session does not read <see cref="GradientDescentSettings.StandardizeFeatures"/>: the caller computes the standardization
+    /// (<see cref="FeatureStandardization.Compute"/>) from the training rows and passes it, as <see cref="GradientDescentLoop"/> does.</param>
     /// <exception cref="ArgumentException">The standardization's feature count differs from the model's.</exception>
     public TrainingSession(GradientDescentSettings settings, LinearModel model, float learningRate, bool learningRateWasAutomatic,
         Func<float> suggestLearningRate, IOptimizer? optimizer = null, FeatureStandardization? standardization = null)
