@@ -27,6 +27,45 @@ public sealed class NoGuessingAcceptanceTests
     }
 
     [TestMethod]
+    [DataRow(100)]
+    [DataRow(300)]
+    [DataRow(1_000)]
+    public void DefaultsReachOnePercentOfTheOptimumOnSmallRawData(int rows)
+    {
+        var scales = new float[8];
+        for (int j = 0; j < 8; j++)
+            scales[j] = (float)(1e-2 * Math.Pow(1e4, j / 7.0));
+        var (train, test) = Split(SyntheticRegression.Generate(rows + 5_000, 8, seed: 4, featureScales: scales), rows);
+        var model = new LinearModel(8);
+        var history = new GradientDescentLoop(new GradientDescentSettings()).Run(train, model);
+        double rmse = Math.Sqrt(SquaredLoss.Cost(model, test));
+        double optimum = OptimumTestRmse(train, test);
+        Assert.IsTrue(rmse <= 1.01 * optimum, $"test RMSE {rmse} vs optimum {optimum}: {history}");
+    }
+
+    [TestMethod]
+    public void BatchesHaveEqualSizesSoNoSmallLastBatch()
+    {
+        // 5 rows, BatchSize 3: K = 2 blocks of rows [0, 2) and [2, 5), not 3 + 2.
+        var data = DenseDataset.FromRows([[1f], [2f], [3f], [4f], [5f]], [1f, 3f, 2f, 5f, 4f]);
+        var model = new LinearModel(1);
+        new GradientDescentLoop(new GradientDescentSettings
+        {
+            LearningRate = 0.01f, BatchSize = 3, NumberOfEpochs = 1, Shuffle = false, Averaged = false, StandardizeFeatures = false,
+        }).Run(data, model);
+
+        float[] theta = [0f, 0f];
+        var gradient = new float[2];
+        SquaredLoss.Gradient(theta, data.Features.AsSpan(0, 2), data.Labels.AsSpan(0, 2), gradient);
+        theta[0] -= 0.01f * gradient[0];
+        theta[1] -= 0.01f * gradient[1];
+        SquaredLoss.Gradient(theta, data.Features.AsSpan(2, 3), data.Labels.AsSpan(2, 3), gradient);
+        theta[0] -= 0.01f * gradient[0];
+        theta[1] -= 0.01f * gradient[1];
+        CollectionAssert.AreEqual(theta, model.Parameters);
+    }
+
+    [TestMethod]
     public void MomentumAndAdamReachOnePercentInFewerEpochsThanSgdOnAnIllConditionedProblem()
     {
         var scales = new float[8];
