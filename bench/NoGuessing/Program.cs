@@ -49,17 +49,36 @@ foreach (bool averaged in new[] { false, true })
         }
 Console.WriteLine();
 
+// D. small data: default options, raw scales 1e-2..1e2, 8 features.
+Console.WriteLine("D. Small data, default options (core loop), raw scales 1e-2..1e2 x 8 features, test set 10000 rows");
+foreach (int n in new[] { 100, 300, 1_000, 3_000, 10_000 })
+{
+    var (smallTrain, smallTest) = Split(n, 10_000, 8, Scales(8, 1e-2, 1e2), seed: 4);
+    double smallOptimum = OptimumTestRmse(smallTrain, smallTest);
+    var smallModel = new LinearModel(8);
+    var smallHistory = new GradientDescentLoop(new GradientDescentSettings()).Run(smallTrain, smallModel);
+    double smallRmse = Math.Sqrt(SquaredLoss.Cost(smallModel, smallTest));
+    Console.WriteLine($"   n={n,-6} epochs {smallHistory.EpochCount,-4} test RMSE {smallRmse:G6} vs optimum {smallOptimum:G6} (ratio {smallRmse / smallOptimum:F4}), stopped: {smallHistory.StopReason}");
+}
+Console.WriteLine();
+
 // C. the whole default fit on a big matrix (core loop on the cached matrix), scales 10^4 apart.
 var (bigTrain, bigTest) = Split(bigRows, bigRows / 5, bigFeatures, Scales(bigFeatures, 1e-2, 1e2), seed: 3);
 double bigOptimum = OptimumTestRmse(bigTrain, bigTest);
 var bigModel = new LinearModel(bigFeatures);
 var watch = Stopwatch.StartNew();
+var perEpoch = new List<double>();
 var bigHistory = new GradientDescentLoop(new GradientDescentSettings()).Run(bigTrain, bigModel);
 watch.Stop();
+var watched = new LinearModel(bigFeatures);
+var watchedSettings = new GradientDescentSettings();
+watchedSettings.EpochCompleted = _ => perEpoch.Add(Math.Sqrt(SquaredLoss.Cost(watched, bigTest)));
+new GradientDescentLoop(watchedSettings).Run(bigTrain, watched); // same fit again, test RMSE after every epoch (untimed)
 double bigRmse = Math.Sqrt(SquaredLoss.Cost(bigModel, bigTest));
 Console.WriteLine($"C. Default fit, {bigTrain.RowCount} x {bigFeatures}, raw scales 1e-2..1e2: {bigHistory.EpochCount} epochs, {watch.Elapsed.TotalSeconds:F2} s, " +
                   $"test RMSE {bigRmse:G6} vs optimum {bigOptimum:G6} (ratio {bigRmse / bigOptimum:F4})");
 Console.WriteLine($"   history: {bigHistory}");
+Console.WriteLine($"   test RMSE / optimum after each epoch: {string.Join(", ", perEpoch.Select(r => (r / bigOptimum).ToString("F4")))}");
 watch.Restart();
 var bigStandardization = FeatureStandardization.Compute(bigTrain, bigTrain.RowCount);
 double standardizeSeconds = watch.Elapsed.TotalSeconds;
@@ -84,7 +103,7 @@ void Report(string name, IEstimator<ITransformer> trainer)
         var model = trainer.Fit(trainView);
         sw.Stop();
         double rmse = ml.Regression.Evaluate(model.Transform(testView)).RootMeanSquaredError;
-        result = $"test RMSE {rmse,-12:G6} ratio to optimum {rmse / optimum:G4}";
+        result = $"test RMSE {rmse,-12:G6} ratio to optimum {rmse / optimum:F4}";
     }
     catch (Exception e)
     {
