@@ -11,8 +11,10 @@ namespace MlNetGd.Trainers;
 /// trained by <see cref="GradientDescentLoop"/>. The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
-/// <para>Like every ML.NET linear trainer it works best on normalized features; with the default automatic learning rate it
-/// is also stable without them.</para>
+/// <para>Unlike ML.NET's other linear trainers it needs no normalizer: by default it standardizes internally
+/// (<see cref="GradientDescentSettings.StandardizeFeatures"/>), chooses the rate from the curvature, averages each epoch's
+/// iterates, and returns the model on raw features. With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the
+/// last rows after the seeded shuffle are held out for early stopping.</para>
 /// </remarks>
 public sealed class GradientDescentRegressionTrainer
     : ITrainerEstimator<RegressionPredictionTransformer<LinearRegressionModelParameters>, LinearRegressionModelParameters>
