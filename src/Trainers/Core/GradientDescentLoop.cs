@@ -6,8 +6,10 @@ namespace MlNetGd.Trainers.Core;
 /// out as the validation set (shuffle the rows first; the ML.NET trainer does, with the seed). With
 /// <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the training rows are
 /// computed in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>); the data is never changed.
-/// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space (or
-/// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels, for Adam/AdamW).</para>
+/// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space,
+/// <c>1/(λmax + tr(H)/(B(1 − μ)²))</c> with momentum μ, which amplifies the minibatch noise (or
+/// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels, for Adam/AdamW). A fresh Adam/AdamW fit (all
+/// parameters zero) in the standardized space starts its bias at the mean label, its optimum there.</para>
 /// <para>The n training rows form K = ⌈n / BatchSize⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small,
 /// noisy last block); the automatic rate is computed for ⌊n/K⌋ rows. Each epoch visits the blocks in an order drawn from
 /// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>,
@@ -61,9 +63,22 @@ public sealed class GradientDescentLoop
         int batchCount = (int)Math.Min(((long)n + _settings.BatchSize - 1) / _settings.BatchSize, n);
         int batchSize = n / batchCount;
         var standardization = _settings.StandardizeFeatures ? FeatureStandardization.Compute(data, n) : null;
-        float curvatureRate() => CurvatureEstimator.SuggestLearningRate(data, n, standardization, batchSize);
+        // Momentum μ amplifies the minibatch noise: its noise term is the conservative tr(H)/(B(1 − μ)²) (with 1/(1 − μ) alone,
+        // momentum 0.9 was unstable on the Boston housing data with two batches per epoch).
+        double noiseScale = _settings.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov ? 1 / ((1 - (double)_settings.Momentum) * (1 - (double)_settings.Momentum)) : 1;
+        float curvatureRate()
+        {
+            var (lambda, trace) = CurvatureEstimator.Estimate(data, n, standardization);
+            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, batchSize);
+        }
         float learningRate = _settings.LearningRate
             ?? (OptimizerFactory.UsesCurvatureRate(_settings.Optimizer) ? curvatureRate() : Adam.SuggestLearningRate(data.Labels.AsSpan(0, n)));
+        // Adam moves each parameter by about η per step, so from 0 the bias would need ȳ/η steps; in the standardized space its
+        // optimum is the mean label, so a fresh Adam fit starts it there.
+        bool biasAtMean = standardization is not null && optimizer is null && !OptimizerFactory.UsesCurvatureRate(_settings.Optimizer)
+            && !model.Parameters.AsSpan().ContainsAnyExcept(0f);
+        if (biasAtMean)
+            model.Bias = (float)MeanOf(data.Labels.AsSpan(0, n));
         var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null, curvatureRate, optimizer, standardization);
 
         var order = new int[batchCount];
@@ -89,9 +104,24 @@ public sealed class GradientDescentLoop
         catch (OperationCanceledException)
         {
             session.Restore();
+            if (biasAtMean)
+                model.Bias = 0;
+            throw;
+        }
+        catch (TrainingDivergedException) when (biasAtMean)
+        {
+            model.Bias = 0;
             throw;
         }
         return session.ToHistory();
+    }
+
+    private static double MeanOf(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+            sum += v;
+        return sum / values.Length;
     }
 
     private void FillBatchOrder(Span<int> order, int epoch)

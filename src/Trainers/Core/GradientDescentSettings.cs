@@ -58,8 +58,10 @@ public class GradientDescentSettings
     /// <value>Default 0.</value>
     public int Seed { get; set; } = DefaultSeed;
 
-    /// <summary>Gets or sets the relative cost improvement under which training stops early: it stops after an epoch whose
-    /// training cost fell by no more than <c>Tolerance × previous cost</c>. 0 runs every epoch.</summary>
+    /// <summary>Gets or sets the relative improvement under which training counts as converged: it stops after an epoch whose
+    /// cost is not below <c>(1 − Tolerance) × the best epoch cost so far</c>, once no epoch has beaten that for at least
+    /// <see cref="TrainingSession.MinStepsWithoutImprovement"/> optimizer steps (so at least one epoch; more when epochs have
+    /// few batches, whose costs are noisy). 0 runs every epoch.</summary>
     /// <value>Default 1e-4.</value>
     public double Tolerance { get; set; } = DefaultTolerance;
 

@@ -21,6 +21,11 @@ public sealed class TrainingSession
     /// <summary>How many times the first epoch's cost (or the first batch's scale) a cost may reach before training counts as diverged.</summary>
     public const double DivergenceFactor = 1e4;
 
+    /// <summary>The fewest optimizer steps without a relative improvement of <see cref="GradientDescentSettings.Tolerance"/> on the
+    /// best epoch cost after which training counts as converged (and always at least one whole epoch).</summary>
+    /// <remarks>With few batches per epoch, one epoch's cost is too noisy, or (with momentum) too oscillating, to judge convergence on.</remarks>
+    public const int MinStepsWithoutImprovement = 64;
+
     /// <summary>The most recoveries one fit may make under <see cref="DivergenceAction.Recover"/> before it throws.</summary>
     public const int MaxRecoveries = 20;
 
@@ -37,8 +42,9 @@ public sealed class TrainingSession
     private readonly bool _automatic;
     private readonly float _learningRate;
     private double _rateScale = 1, _scheduleFactor = 1;
-    private double _weightedCost, _reference = double.NaN, _firstCost = double.NaN, _previousCost = double.NaN;
-    private double _bestValidation = double.PositiveInfinity;
+    private double _weightedCost, _reference = double.NaN, _firstCost = double.NaN;
+    private double _bestValidation = double.PositiveInfinity, _bestCost = double.PositiveInfinity;
+    private long _stepsSinceImprovement;
     private long _rowsThisEpoch;
     private int _averageCount, _recoveriesThisEpoch, _totalRecoveries, _bestEpoch, _epochsSinceBest;
     private bool _modelStale = true;
@@ -131,6 +137,7 @@ public sealed class TrainingSession
         }
         _weightedCost += cost * labels.Length;
         _rowsThisEpoch += labels.Length;
+        _stepsSinceImprovement++;
         return cost;
     }
 
@@ -195,14 +202,17 @@ public sealed class TrainingSession
         _epochs.Add(record);
         _settings.EpochCompleted?.Invoke(record);
 
+        bool improved = !rolledBack && epochCost < _bestCost * (1 - _settings.Tolerance);
+        if (!rolledBack && epochCost < _bestCost)
+            _bestCost = epochCost;
+        if (improved)
+            _stepsSinceImprovement = 0;
         if (validating && _epochsSinceBest >= _settings.EarlyStoppingPatience)
             _stopReason = StopReason.EarlyStopping;
-        else if (epoch > 1 && !rolledBack && _settings.Tolerance > 0 && _previousCost - epochCost <= _settings.Tolerance * _previousCost)
+        else if (!improved && !rolledBack && _settings.Tolerance > 0 && _stepsSinceImprovement >= MinStepsWithoutImprovement)
             _stopReason = StopReason.Converged;
         else if (epoch >= _settings.NumberOfEpochs)
             _stopReason = StopReason.EpochLimit;
-        if (!double.IsNaN(epochCost) && !rolledBack)
-            _previousCost = epochCost;
 
         if (_stopReason is not null)
         {

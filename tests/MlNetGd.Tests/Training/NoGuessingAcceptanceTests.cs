@@ -156,6 +156,24 @@ public sealed class NoGuessingAcceptanceTests
     }
 
     [TestMethod]
+    public void FreshAdamFitStartsItsBiasAtTheMeanLabelAndADivergedOneIsPutBackToZero()
+    {
+        // Labels far from 0 (intercept 1000): from bias 0 Adam would need about 1000/η steps just to move the bias.
+        var generated = SyntheticRegression.Generate(2_000, 3, seed: 19);
+        var labels = Array.ConvertAll(generated.Labels, y => y + 1000f);
+        var data = new DenseDataset((float[])generated.Features.Clone(), labels, 3);
+        var model = new LinearModel(3);
+        var history = new GradientDescentLoop(new GradientDescentSettings { Optimizer = OptimizerKind.Adam, NumberOfEpochs = 30 }).Run(data, model);
+        Assert.IsTrue(history.Epochs[0].TrainingCost < 1000, $"epoch 1 starts near the mean label: {history.Epochs[0].TrainingCost}");
+        Assert.AreEqual(1000 + generated.TrueBias, model.Bias, 0.1);
+
+        var diverging = new LinearModel(3);
+        Assert.ThrowsExactly<TrainingDivergedException>(() =>
+            new GradientDescentLoop(new GradientDescentSettings { Optimizer = OptimizerKind.Adam, LearningRate = 1e7f }).Run(data, diverging));
+        Assert.IsTrue(diverging.Parameters.All(p => p == 0), "the model is put back as it was, bias included");
+    }
+
+    [TestMethod]
     public void AveragedSgdEndsEachEpochOnTheMeanOfItsIterates()
     {
         var data = SyntheticRegression.Generate(1_000, 3, seed: 17).ToDenseDataset();
