@@ -1,6 +1,6 @@
 // The "no guessing" benchmark: default options on raw features whose scales differ by 10^4, against ML.NET's SDCA and
 // OnlineGradientDescent on the same data, and epochs-to-1% of the least-squares optimum per optimizer. One run, one machine.
-// Usage: dotnet run -c Release --project bench/NoGuessing -- [rows=200000] [features=16] [bigTrainRows=1000000] [bigFeatures=64]
+// Usage: dotnet run -c Release --project bench/NoGuessing -- [rows=200000] [features=16] [bigTrainRows=1000000] [bigFeatures=64] [dataDirectory=/work/shared/data]
 // (A uses 80% of rows to train, 20% to test; C trains on bigTrainRows and tests on bigTrainRows/5 more rows.)
 using System.Diagnostics;
 using Microsoft.ML;
@@ -12,6 +12,7 @@ int rows = args.Length > 0 ? int.Parse(args[0]) : 200_000;
 int features = args.Length > 1 ? int.Parse(args[1]) : 16;
 int bigRows = args.Length > 2 ? int.Parse(args[2]) : 1_000_000;
 int bigFeatures = args.Length > 3 ? int.Parse(args[3]) : 64;
+string dataDirectory = args.Length > 4 ? args[4] : "/work/shared/data";
 
 Console.WriteLine($"NoGuessing benchmark: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 Console.WriteLine($"args: rows={rows} features={features} bigRows={bigRows} bigFeatures={bigFeatures}");
@@ -47,6 +48,45 @@ foreach (bool averaged in new[] { false, true })
             Console.WriteLine($"   Averaged={averaged,-5} {kind,-9} learning rate {used,-8:G4}{(rate is null ? "(auto)" : "(given)")} epochs to 1%: " +
                               $"{(epochs > 0 ? epochs.ToString() : "not in 200"),-10} (test RMSE then {rmse:G6})");
         }
+Console.WriteLine();
+
+// E. real data (if the shared reference data is there): in-sample MSE against the least-squares optimum, raw features.
+foreach (var (file, separator, labelLast) in new[] { ("housing.tsv", '\t', false), ("generated_regression.csv", ';', true) })
+{
+    string path = Path.Combine(dataDirectory, file);
+    if (!File.Exists(path))
+    {
+        Console.WriteLine($"E. {path} not found; skipped.");
+        continue;
+    }
+    var parsed = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0)
+        .Select(l => l.Split(separator).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+    int d = parsed[0].Length - 1;
+    var real = DenseDataset.FromRows(parsed.Select(r => labelLast ? r[..d] : r[1..]).ToArray(), parsed.Select(r => labelLast ? r[d] : r[0]).ToArray());
+    var (rw, rb, _) = LeastSquaresSolver.Solve(real);
+    double realOptimum = LeastSquaresSolver.MeanSquaredError(real, rw!, rb);
+    Console.WriteLine($"E. {file}: {real.RowCount} rows x {d} raw features, in-sample MSE, least-squares optimum {realOptimum:G6}");
+    foreach (var kind in Enum.GetValues<OptimizerKind>())
+    {
+        var realModel = new LinearModel(d);
+        var realHistory = new GradientDescentLoop(new GradientDescentSettings { Optimizer = kind }).Run(real, realModel);
+        double mse = SquaredLoss.Cost(realModel, real);
+        Console.WriteLine($"   MlNetGd {kind,-9} (other options default) MSE {mse,-10:G6} ratio {mse / realOptimum:F4}; {realHistory}");
+    }
+    var realView = ToView(ml, real);
+    foreach (var (name, trainer) in new (string, IEstimator<ITransformer>)[] { ("Sdca", ml.Regression.Trainers.Sdca()), ("OnlineGradientDescent", ml.Regression.Trainers.OnlineGradientDescent()) })
+    {
+        try
+        {
+            double mse = ml.Regression.Evaluate(trainer.Fit(realView).Transform(realView)).MeanSquaredError;
+            Console.WriteLine($"   ML.NET {name,-22} (defaults) MSE {mse,-10:G6} ratio {mse / realOptimum:F4}");
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"   ML.NET {name,-22} (defaults) failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}
 Console.WriteLine();
 
 // D. small data: default options, raw scales 1e-2..1e2, 8 features.
