@@ -37,10 +37,12 @@ public sealed class GradientDescentLoop
     /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>, starting from its current parameters.</summary>
     /// <param name="data">The training set (and, at its end, the validation rows).</param>
     /// <param name="model">The model to train; its feature count must match the data.</param>
-    /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one the settings name. Its learning rate is set from the settings.</param>
+    /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one the settings name. Its learning rate is set from the
+    /// settings; it brings its own weight decay, so <see cref="GradientDescentSettings.L2Regularization"/> must then be 0.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The per-epoch history.</returns>
-    /// <exception cref="ArgumentException">The data has no rows, too few to hold out a validation set, or its feature count differs from the model's.</exception>
+    /// <exception cref="ArgumentException">The data has no rows, too few to hold out a validation set, or its feature count differs from
+    /// the model's; or both <paramref name="optimizer"/> and L2Regularization are given.</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     public TrainingHistory Run(DenseDataset data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
@@ -51,6 +53,10 @@ public sealed class GradientDescentLoop
             throw new ArgumentException("The training data has no rows.", nameof(data));
         if (data.FeatureCount != model.FeatureCount)
             throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
+        if (optimizer is not null && _settings.L2Regularization != 0)
+            throw new ArgumentException(
+                "L2Regularization applies only to the optimizer the settings build; a given optimizer brings its own weight decay. Set one of optimizer or L2Regularization, not both.",
+                nameof(optimizer));
 
         int d = data.FeatureCount;
         int held = ValidationRowCount(data.RowCount, _settings.ValidationFraction);

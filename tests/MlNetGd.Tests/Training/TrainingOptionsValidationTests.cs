@@ -59,6 +59,16 @@ public sealed class TrainingOptionsValidationTests
     }
 
     [TestMethod]
+    public void GivenOptimizerWithL2RegularizationNamesBoth()
+    {
+        var data = DenseDataset.FromRows([[1f], [2f]], [1f, 2f]);
+        var ex = Assert.ThrowsExactly<ArgumentException>(() =>
+            new GradientDescentLoop(new GradientDescentSettings { L2Regularization = 0.1f }).Run(data, new LinearModel(1), new Sgd(0.1f)));
+        Assert.AreEqual("optimizer", ex.ParamName);
+        StringAssert.Contains(ex.Message, "L2Regularization");
+    }
+
+    [TestMethod]
     public void DefaultsAreValidAndDocumented()
     {
         var settings = new GradientDescentSettings();
