@@ -166,6 +166,7 @@ public sealed class TrainingSession
         {
             OnDiverged(double.NaN);
             epochCost = double.NaN;
+            rolledBack = true;
         }
         else if (double.IsNaN(_firstCost))
         {
