@@ -15,7 +15,11 @@ foreach (float rate in new[] { 0.001f, 0.003f, 0.01f, 0.03f, 0.1f, 0.3f, 1f })
 {
     var model = new LinearModel(featureCount: 1);
     // BatchSize 3 = all rows: one step per epoch, as in the tutorial. Tolerance 0: always run every epoch.
-    var settings = new GradientDescentSettings { LearningRate = rate, BatchSize = 3, NumberOfEpochs = Epochs, Tolerance = 0 };
+    // The tutorial's plain loop: raw features and the last iterate (MlNetGd otherwise standardizes internally and averages).
+    var settings = new GradientDescentSettings
+    {
+        LearningRate = rate, BatchSize = 3, NumberOfEpochs = Epochs, Tolerance = 0, StandardizeFeatures = false, Averaged = false,
+    };
     try
     {
         TrainingHistory history = new GradientDescentLoop(settings).Run(data, model);
@@ -36,8 +40,9 @@ if (firstDivergence is not null)
     Console.WriteLine(firstDivergence.Message);
 }
 
-// Leave the rate unset and the core picks one from the curvature of the data.
+// Leave the rate unset and the core picks one from the curvature of the data. By default MlNetGd also standardizes the
+// features internally (the model it returns still takes raw features), so that rate is for the standardized features.
 var automatic = new LinearModel(featureCount: 1);
 TrainingHistory auto = new GradientDescentLoop(new GradientDescentSettings { BatchSize = 3, NumberOfEpochs = Epochs, Tolerance = 0 }).Run(data, automatic);
 Console.WriteLine();
-Console.WriteLine($"Automatic learning rate: {auto.LearningRate:G4} -> final cost {auto.FinalCost:G4}, prediction(4) {automatic.Predict([4f]):F4}");
+Console.WriteLine($"Automatic learning rate (standardized features): {auto.LearningRate:G4} -> final cost {auto.FinalCost:G4}, prediction(4) {automatic.Predict([4f]):F4}");

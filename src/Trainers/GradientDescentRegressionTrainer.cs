@@ -12,8 +12,10 @@ namespace MlNetGd.Trainers;
 /// epoch instead (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
-/// <para>Like every ML.NET linear trainer it works best on normalized features; with the default automatic learning rate it
-/// is also stable without them.</para>
+/// <para>Unlike ML.NET's other linear trainers it needs no normalizer: by default it standardizes internally
+/// (<see cref="GradientDescentSettings.StandardizeFeatures"/>), chooses the rate from the curvature, averages each epoch's
+/// iterates, and returns the model on raw features. With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the
+/// last rows after the seeded shuffle are held out for early stopping.</para>
 /// </remarks>
 public sealed class GradientDescentRegressionTrainer
     : ITrainerEstimator<RegressionPredictionTransformer<LinearRegressionModelParameters>, LinearRegressionModelParameters>
@@ -122,8 +124,8 @@ public sealed class GradientDescentRegressionTrainer
         var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);
-        if (_options.Shuffle)
-            data.ShuffleRows(_options.Seed);
+        if (_options.Shuffle || _options.ValidationFraction > 0)
+            data.ShuffleRows(_options.Seed); // the validation rows are the last ones after this seeded shuffle
 
         var history = new GradientDescentLoop(_options).Run(data, model, cancellationToken: token);
         history.SkippedRowCount = skipped;

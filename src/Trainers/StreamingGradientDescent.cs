@@ -75,16 +75,8 @@ public sealed class StreamingGradientDescent
         if ((long)batchSize * d > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(GradientDescentSettings.BatchSize), _settings.BatchSize,
                 $"must be at most {Array.MaxLength / d} for {d} features: one batch of BatchSize x features values must fit in one array.");
-        // The curvature comes from the sample, the batch-noise term from the real batch size (which may exceed the sample).
-        (double LargestEigenvalue, double Trace)? curvature = null;
-        float Suggest()
-        {
-            curvature ??= CurvatureEstimator.Estimate(sample);
-            return CurvatureEstimator.SuggestLearningRate(curvature.Value.LargestEigenvalue, curvature.Value.Trace, smallestBatch);
-        }
-
-        float learningRate = _settings.LearningRate ?? Suggest();
-        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null, Suggest, optimizer);
+        // The learning rate and the standardization come from the sample, the batch-noise term from the real batch size.
+        var session = TrainingSession.Start(_settings, sample, sample.RowCount, smallestBatch, model, optimizer);
 
         var batch = new Batch(batchSize, d, rowCount, batchCount);
         bool sourceShuffles = _settings.Shuffle && data.CanShuffle;

@@ -7,15 +7,16 @@ namespace MlNetGd.Trainers.Core;
 /// <para>The MSE of <c>[W, b]</c> has the constant Hessian <c>H = (2/n) X̃ᵀX̃</c>, where <c>X̃ = [X, 1]</c>. Full-batch gradient
 /// descent is stable for <c>η &lt; 2/λmax(H)</c>. A minibatch of B rows adds noise whose curvature is about <c>tr(H)/B</c>, so
 /// the automatic rate is <c>η = 1 / (λmax + tr(H)/B)</c>: half the full-batch limit when B = n, and below <c>1/tr(H)</c> for pure SGD.</para>
-/// <para>λmax comes from power iteration, and both figures from an evenly spaced sample of at most <see cref="MaxSampleRows"/> rows.
-/// The estimate is deterministic and allocates two vectors of d + 1 floats.</para>
+/// <para>λmax comes from the Lanczos method (a Krylov-space refinement of power iteration that cannot stall on an unlucky start),
+/// and both figures from an evenly spaced sample of at most <see cref="MaxSampleRows"/> rows. Each step is one pass over the sample.
+/// The estimate is deterministic; it allocates a few vectors of d + 1 values per step, once per fit.</para>
 /// </remarks>
 public static class CurvatureEstimator
 {
     /// <summary>The largest number of rows the estimate reads.</summary>
     public const int MaxSampleRows = 16384;
 
-    private const int MaxIterations = 100;
+    private const int MaxLanczosSteps = 60;
     private const double RelativeTolerance = 1e-4;
 
     /// <summary>Estimates λmax and the trace of <c>H = (2/n) X̃ᵀX̃</c>.</summary>
@@ -23,44 +24,161 @@ public static class CurvatureEstimator
     public static (double LargestEigenvalue, double Trace) Estimate(DenseDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Estimate(data, data.RowCount, null);
+    }
+
+    /// <summary>Estimates λmax and the trace of the Hessian over the first <paramref name="rowCount"/> rows, in the parameter
+    /// space of <paramref name="standardization"/> when it is given (the Hessian <c>JᵀHJ</c> of the standardized model).</summary>
+    /// <exception cref="ArgumentException">The dataset has no rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is not in [1, data.RowCount].</exception>
+    public static (double LargestEigenvalue, double Trace) Estimate(DenseDataset data, int rowCount, FeatureStandardization? standardization)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         if (data.RowCount == 0)
             throw new ArgumentException("The dataset has no rows.", nameof(data));
+        if (rowCount < 1 || rowCount > data.RowCount)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
+        if (standardization is not null && standardization.FeatureCount != data.FeatureCount)
+            throw new ArgumentException($"The standardization has {standardization.FeatureCount} features but the data has {data.FeatureCount}.", nameof(standardization));
 
         int d = data.FeatureCount;
-        int n = data.RowCount;
+        int n = rowCount;
         int m = Math.Min(n, MaxSampleRows);
         double trace = 0;
         for (int k = 0; k < m; k++)
         {
             ReadOnlySpan<float> x = data.Row(SampleRow(k, m, n));
-            trace += TensorPrimitives.Dot(x, x) + 1.0;
+            if (standardization is null)
+            {
+                trace += TensorPrimitives.Dot(x, x) + 1.0;
+                continue;
+            }
+            trace += 1.0;
+            for (int j = 0; j < d; j++)
+            {
+                double z = (x[j] - standardization.Mean[j]) * standardization.InverseScale[j];
+                trace += z * z;
+            }
         }
         trace *= 2.0 / m;
 
-        var v = new float[d + 1];
-        var hv = new float[d + 1];
+        // λmax by Lanczos with full reorthogonalization: the largest Ritz value never exceeds λmax and, unlike plain power
+        // iteration, does not stall on a start vector that is nearly orthogonal to the top eigenvector (for p = d + 1 ≤
+        // MaxLanczosSteps it is exact after at most p steps).
+        int p = d + 1;
+        int steps = Math.Min(p, MaxLanczosSteps);
+        var basis = new double[steps + 1][];
+        var alpha = new double[steps];
+        var beta = new double[steps];
+        var v = new float[p];
+        var hv = new float[p];
+        var raw = standardization is null ? null : new float[p];
         var rng = new SplitMix64(12345);
-        for (int j = 0; j < v.Length; j++)
-            v[j] = (float)(0.5 + rng.NextDouble());
-        Normalize(v);
+        var q = new double[p];
+        for (int j = 0; j < p; j++)
+            q[j] = rng.NextDouble() - 0.5;
+        Scale(q, 1 / Norm(q));
+        basis[0] = q;
 
         double lambda = 0;
-        for (int iteration = 0; iteration < MaxIterations; iteration++)
+        for (int k = 0; k < steps; k++)
         {
-            MultiplyByHessian(data, m, v, hv);
-            double next = TensorPrimitives.Dot<float>(v, hv); // Rayleigh quotient, v has unit norm
-            // Scale by the largest entry before normalizing: ‖Hv‖² overflows single precision long before Hv does.
-            float largest = TensorPrimitives.MaxMagnitude<float>(hv);
-            if (!(largest > 0) || !float.IsFinite(largest))
-                return (largest > 0 ? double.PositiveInfinity : Math.Max(next, 0), trace);
-            TensorPrimitives.Divide(hv, largest, v);
-            Normalize(v);
-            bool converged = Math.Abs(next - lambda) <= RelativeTolerance * Math.Abs(next);
+            for (int j = 0; j < p; j++)
+                v[j] = (float)basis[k][j];
+            if (raw is null)
+            {
+                MultiplyByHessian(data, m, n, v, hv);
+            }
+            else
+            {
+                standardization!.ToRaw(v, raw);
+                MultiplyByHessian(data, m, n, raw, hv);
+                standardization.GradientToStandardized(hv, hv);
+            }
+            if (!TensorPrimitives.IsFiniteAll<float>(hv))
+                return (double.PositiveInfinity, trace);
+
+            var w = new double[p];
+            for (int j = 0; j < p; j++)
+                w[j] = hv[j];
+            alpha[k] = Dot(basis[k], w);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (int i = 0; i <= k; i++)
+                    AddScaled(w, basis[i], -Dot(basis[i], w));
+            }
+            beta[k] = Norm(w);
+
+            double next = LargestTridiagonalEigenvalue(alpha, beta, k + 1);
+            bool converged = k > 0 && Math.Abs(next - lambda) <= RelativeTolerance * Math.Abs(next);
             lambda = next;
-            if (converged)
+            if (converged || beta[k] <= 1e-10 * Math.Max(Math.Abs(lambda), double.Epsilon))
                 break;
+            Scale(w, 1 / beta[k]);
+            basis[k + 1] = w;
         }
-        return (lambda, trace);
+        return (Math.Max(lambda, 0), trace);
+    }
+
+    // The largest eigenvalue of the symmetric tridiagonal matrix with diagonal a[0..size) and off-diagonal b[0..size-1), by
+    // bisection on the Sturm sequence count inside the Gershgorin bounds.
+    private static double LargestTridiagonalEigenvalue(double[] a, double[] b, int size)
+    {
+        double low = double.MaxValue, high = double.MinValue;
+        for (int i = 0; i < size; i++)
+        {
+            double radius = (i > 0 ? Math.Abs(b[i - 1]) : 0) + (i < size - 1 ? Math.Abs(b[i]) : 0);
+            low = Math.Min(low, a[i] - radius);
+            high = Math.Max(high, a[i] + radius);
+        }
+        for (int iteration = 0; iteration < 100 && high - low > 1e-12 * Math.Max(Math.Abs(high), Math.Abs(low)); iteration++)
+        {
+            double middle = 0.5 * (low + high);
+            if (CountBelow(a, b, size, middle) < size)
+                low = middle;
+            else
+                high = middle;
+        }
+        return high;
+    }
+
+    // How many eigenvalues are below x (Sturm sequence of the LDLᵀ pivots).
+    private static int CountBelow(double[] a, double[] b, int size, double x)
+    {
+        int count = 0;
+        double pivot = 1;
+        for (int i = 0; i < size; i++)
+        {
+            double off = i > 0 ? b[i - 1] * b[i - 1] : 0;
+            pivot = a[i] - x - (i > 0 ? off / pivot : 0);
+            if (pivot == 0)
+                pivot = -1e-300;
+            if (pivot < 0)
+                count++;
+        }
+        return count;
+    }
+
+    private static double Dot(double[] x, double[] y)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+            sum += x[i] * y[i];
+        return sum;
+    }
+
+    private static double Norm(double[] x) => Math.Sqrt(Dot(x, x));
+
+    private static void Scale(double[] x, double factor)
+    {
+        for (int i = 0; i < x.Length; i++)
+            x[i] *= factor;
+    }
+
+    private static void AddScaled(double[] x, double[] y, double factor)
+    {
+        for (int i = 0; i < x.Length; i++)
+            x[i] += factor * y[i];
     }
 
     /// <summary>Returns the automatic learning rate <c>1 / (λmax + tr(H)/B)</c> for a batch size.</summary>
@@ -91,13 +209,20 @@ public static class CurvatureEstimator
         return SuggestLearningRate(lambda, trace, Math.Min(batchSize, data.RowCount));
     }
 
+    /// <summary>Returns the automatic learning rate for the first <paramref name="rowCount"/> rows, in the parameter space of
+    /// <paramref name="standardization"/> when it is given.</summary>
+    public static float SuggestLearningRate(DenseDataset data, int rowCount, FeatureStandardization? standardization, int batchSize)
+    {
+        var (lambda, trace) = Estimate(data, rowCount, standardization);
+        return SuggestLearningRate(lambda, trace, Math.Min(batchSize, rowCount));
+    }
+
     private static int SampleRow(int k, int m, int n) => (int)((long)k * n / m);
 
     // hv = (2/m) X̃ᵀ X̃ v over the sample: the MSE gradient at parameters v with zero labels.
-    private static void MultiplyByHessian(DenseDataset data, int m, ReadOnlySpan<float> v, Span<float> hv)
+    private static void MultiplyByHessian(DenseDataset data, int m, int n, ReadOnlySpan<float> v, Span<float> hv)
     {
         int d = data.FeatureCount;
-        int n = data.RowCount;
         ReadOnlySpan<float> w = v[..d];
         float b = v[d];
         Span<float> hw = hv[..d];
@@ -113,12 +238,5 @@ public static class CurvatureEstimator
         float scale = 2f / m;
         TensorPrimitives.Multiply(hw, scale, hw);
         hv[d] = (float)(sum * scale);
-    }
-
-    private static void Normalize(Span<float> v)
-    {
-        float norm = TensorPrimitives.Norm(v);
-        if (norm > 0)
-            TensorPrimitives.Divide(v, norm, v);
     }
 }

@@ -2,16 +2,14 @@ namespace MlNetGd.Trainers.Core;
 
 /// <summary>Minibatch gradient descent on the MSE of a linear model over a cached <see cref="DenseDataset"/>.</summary>
 /// <remarks>
-/// <para>The rows are cut into <c>ceil(n / BatchSize)</c> contiguous batches of equal size (differing by at most one row, none
-/// larger than <c>BatchSize</c>): a tiny trailing batch would take a full-size step on the noise of a few rows, and with a rate
-/// tuned for <c>BatchSize</c> rows it can throw the model far off. Each epoch visits the batches in an order drawn from
-/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>.
-/// Rows are never gathered; call <see cref="DenseDataset.ShuffleRows"/> once beforehand to randomize which rows share a block
-/// (the ML.NET trainer does).</para>
-/// <para>Training stops after <c>NumberOfEpochs</c>, or after an epoch whose cost fell by no more than
-/// <c>Tolerance × previous cost</c>. It throws <see cref="TrainingDivergedException"/> as soon as a batch cost is not finite,
-/// or an epoch's cost exceeds <see cref="TrainingSession.DivergenceFactor"/> × the first epoch's, and then puts the model's
-/// parameters back as they were. Buffers are allocated once per run; the epoch loop allocates nothing.</para>
+/// <para>With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the last <c>round(fraction × n)</c> rows are held
+/// out as the validation set (shuffle the rows first; the ML.NET trainer does, with the seed). The learning rate and the internal
+/// feature standardization are chosen by <see cref="TrainingSession.Start"/>; the data is never changed.</para>
+/// <para>The n training rows form K = ⌈n / BatchSize⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small,
+/// noisy last block); the automatic rate is computed for ⌊n/K⌋ rows. Each epoch visits the blocks in an order drawn from
+/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>,
+/// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
+/// loop allocates nothing.</para>
 /// </remarks>
 public sealed class GradientDescentLoop
 {
@@ -19,6 +17,7 @@ public sealed class GradientDescentLoop
 
     /// <summary>Creates the loop; the settings are validated now.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentException">Two settings do not go together.</exception>
     public GradientDescentLoop(GradientDescentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -26,14 +25,20 @@ public sealed class GradientDescentLoop
         _settings = settings;
     }
 
+    /// <summary>Returns how many of <paramref name="rowCount"/> rows <paramref name="validationFraction"/> holds out (0 when off).</summary>
+    public static int ValidationRowCount(int rowCount, double validationFraction) =>
+        validationFraction > 0 ? Math.Max(1, (int)Math.Round(rowCount * validationFraction)) : 0;
+
     /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>, starting from its current parameters.</summary>
-    /// <param name="data">The training set.</param>
+    /// <param name="data">The training set (and, at its end, the validation rows).</param>
     /// <param name="model">The model to train; its feature count must match the data.</param>
-    /// <param name="optimizer">The optimizer, or <see langword="null"/> for <see cref="Sgd"/>. Its learning rate is set from the settings.</param>
+    /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one the settings name. Its learning rate is set from the
+    /// settings; it brings its own weight decay, so <see cref="GradientDescentSettings.L2Regularization"/> must then be 0.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The per-epoch history.</returns>
-    /// <exception cref="ArgumentException">The data has no rows, its feature count differs from the model's, or a row is so large that
-    /// its squared norm overflows single precision (the message names the row and feature).</exception>
+    /// <exception cref="ArgumentException">The data has no rows, too few to hold out a validation set, or its feature count differs from
+    /// the model's; a row is so large that its squared norm overflows single precision (the message names the row and feature);
+    /// or both <paramref name="optimizer"/> and L2Regularization are given.</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     public TrainingHistory Run(DenseDataset data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
@@ -45,18 +50,27 @@ public sealed class GradientDescentLoop
         if (data.FeatureCount != model.FeatureCount)
             throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
         CheckMagnitudes(data);
+        if (optimizer is not null && _settings.L2Regularization != 0)
+            throw new ArgumentException(
+                "L2Regularization applies only to the optimizer the settings build; a given optimizer brings its own weight decay. Set one of optimizer or L2Regularization, not both.",
+                nameof(optimizer));
 
-        int n = data.RowCount;
         int d = data.FeatureCount;
+        int held = ValidationRowCount(data.RowCount, _settings.ValidationFraction);
+        int n = data.RowCount - held;
+        if (n < 1)
+            throw new ArgumentException(
+                $"ValidationFraction = {_settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
+                nameof(data));
+        // K = ⌈n/B⌉ batches of equal size (⌊n/K⌋ or ⌈n/K⌉ rows): no small, noisy last batch.
         int batchCount = BatchCount(n, _settings.BatchSize);
-        int smallestBatch = n / batchCount;
-        float learningRate = _settings.LearningRate ?? CurvatureEstimator.SuggestLearningRate(data, smallestBatch);
-        var session = new TrainingSession(_settings, model, learningRate, _settings.LearningRate is null,
-            () => CurvatureEstimator.SuggestLearningRate(data, smallestBatch), optimizer);
+        var session = TrainingSession.Start(_settings, data, n, n / batchCount, model, optimizer);
 
         var order = new int[batchCount];
         ReadOnlySpan<float> features = data.Features;
         ReadOnlySpan<float> labels = data.Labels;
+        ReadOnlySpan<float> validationFeatures = features.Slice(n * d);
+        ReadOnlySpan<float> validationLabels = labels.Slice(n);
         try
         {
             do
@@ -70,7 +84,7 @@ public sealed class GradientDescentLoop
                     session.TrainBatch(features.Slice(start * d, rows * d), labels.Slice(start, rows));
                 }
             }
-            while (!session.EndEpoch());
+            while (!session.EndEpoch(validationFeatures, validationLabels));
         }
         catch (OperationCanceledException)
         {

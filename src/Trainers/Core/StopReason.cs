@@ -8,4 +8,7 @@ public enum StopReason
 
     /// <summary>The relative cost improvement fell under the tolerance.</summary>
     Converged,
+
+    /// <summary>The validation cost did not improve for <c>EarlyStoppingPatience</c> epochs.</summary>
+    EarlyStopping,
 }

@@ -3,8 +3,9 @@ namespace MlNetGd.Trainers.Core;
 /// <summary>What a fit did: the cost per epoch, the learning rate it used and why it stopped.</summary>
 public sealed class TrainingHistory
 {
-    internal TrainingHistory(List<EpochRecord> epochs, float learningRate, bool learningRateWasAutomatic, StopReason stopReason)
+    internal TrainingHistory(List<EpochRecord> epochs, float learningRate, bool learningRateWasAutomatic, StopReason stopReason, int? bestEpoch = null)
     {
+        BestEpoch = bestEpoch;
         Epochs = epochs;
         LearningRate = learningRate;
         LearningRateWasAutomatic = learningRateWasAutomatic;
@@ -26,6 +27,12 @@ public sealed class TrainingHistory
     /// <summary>Gets whether <see cref="LearningRate"/> was chosen from the curvature of the data rather than given.</summary>
     public bool LearningRateWasAutomatic { get; }
 
+    /// <summary>Gets the epoch whose weights were kept because its validation cost was the lowest; <see langword="null"/> without a validation set.</summary>
+    public int? BestEpoch { get; }
+
+    /// <summary>Gets how many times divergence was rolled back and the rate halved over the whole fit.</summary>
+    public int Recoveries => Epochs.Sum(e => e.Recoveries);
+
     /// <summary>Gets why the fit ended.</summary>
     public StopReason StopReason { get; }
 
@@ -35,5 +42,8 @@ public sealed class TrainingHistory
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{EpochCount} epochs, final cost {FinalCost:G6}, learning rate {LearningRate:G4}{(LearningRateWasAutomatic ? " (automatic)" : "")}, stopped: {StopReason}{(SkippedRowCount > 0 ? $", {SkippedRowCount} non-finite rows skipped" : "")}";
+        $"{EpochCount} epochs, final cost {FinalCost:G6}, learning rate {LearningRate:G4}{(LearningRateWasAutomatic ? " (automatic)" : "")}, stopped: {StopReason}" +
+        (BestEpoch is int best ? $", kept epoch {best} (validation cost {Epochs[best - 1].ValidationCost:G6})" : "") +
+        (Recoveries > 0 ? $", {Recoveries} divergence recoveries (final rate {Epochs[^1].LearningRate:G4})" : "") +
+        (SkippedRowCount > 0 ? $", {SkippedRowCount} non-finite rows skipped" : "");
 }

@@ -1,18 +1,25 @@
+using System.Numerics.Tensors;
+
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>One fit in progress: batches in, optimizer steps, per-epoch accounting, divergence checks and stopping decisions.</summary>
+/// <summary>One fit in progress: batches in, optimizer steps, per-epoch accounting, validation, schedules, divergence handling
+/// and stopping decisions.</summary>
 /// <remarks>
 /// <para>This is the part of the minibatch loop that does not care where batches come from: <see cref="GradientDescentLoop"/>
 /// feeds it contiguous blocks of a cached <see cref="DenseDataset"/>, and a streaming reader can feed it batches from a cursor.
-/// Per batch it computes the MSE and its gradient (<see cref="MseLoss"/>), checks the cost is finite, and lets the optimizer step;
-/// per epoch it records the cost, checks for growth by <see cref="DivergenceFactor"/>, and tests the tolerance; a run that ends
-/// above <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged too.</para>
-/// <para>It allocates its buffers once; <see cref="TrainBatch"/> and <see cref="EndEpoch"/> allocate nothing (beyond the history list,
-/// whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>).</para>
+/// Per batch it computes the MSE and its gradient on the raw rows (<see cref="MseLoss"/>), maps the gradient to the
+/// optimizer's space (standardized when a <see cref="FeatureStandardization"/> is given), steps, applies the L1 proximal step,
+/// and updates the epoch's running average. A batch whose cost is not finite or exceeds <see cref="DivergenceFactor"/> × the
+/// first batch's scale counts as divergence at once.</para>
+/// <para>Per epoch it puts the epoch's weights (averaged or last) into the model, measures the validation cost, keeps the best
+/// weights, records an <see cref="EpochRecord"/>, checks for growth, sets the next epoch's scheduled rate, and decides whether
+/// to stop. Buffers are allocated once; <see cref="TrainBatch"/> and <see cref="EndEpoch()"/> allocate nothing (beyond the
+/// history list, whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>). A run that ends above
+/// <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged, even if it never reached <see cref="DivergenceFactor"/>.</para>
 /// </remarks>
-public sealed class TrainingSession
+public sealed partial class TrainingSession
 {
-    /// <summary>How many times the first epoch's cost an epoch's cost may reach before training counts as diverged.</summary>
+    /// <summary>How many times the first epoch's cost (or the first batch's scale) a cost may reach before training counts as diverged.</summary>
     public const double DivergenceFactor = 1e4;
 
     /// <summary>How many times the first epoch's cost the last epoch's cost may be before the whole run counts as diverged.</summary>
@@ -21,19 +28,33 @@ public sealed class TrainingSession
     /// <summary>The most epoch records reserved up front, so a huge <c>NumberOfEpochs</c> does not reserve gigabytes.</summary>
     public const int MaxInitialHistoryCapacity = 4096;
 
+    /// <summary>The fewest optimizer steps without a relative improvement of <see cref="GradientDescentSettings.Tolerance"/> on the
+    /// best epoch cost after which training counts as converged (and always at least one whole epoch).</summary>
+    /// <remarks>With few batches per epoch, one epoch's cost is too noisy, or (with momentum) too oscillating, to judge convergence on.</remarks>
+    public const int MinStepsWithoutImprovement = 64;
+
+    /// <summary>The most recoveries one fit may make under <see cref="DivergenceAction.Recover"/> before it throws.</summary>
+    public const int MaxRecoveries = 20;
+
     private readonly GradientDescentSettings _settings;
     private readonly LinearModel _model;
     private readonly IOptimizer _optimizer;
-    private readonly float[] _gradient;
-    private readonly float[] _initialParameters;
+    private readonly FeatureStandardization? _standardization;
+    private readonly LearningRateScheduler _scheduler;
+    private readonly float[] _gradient, _theta, _thetaGradient, _lastGood, _initialParameters;
+    private readonly float[]? _average;
+    private readonly float[] _best;
     private readonly List<EpochRecord> _epochs;
     private readonly Func<float> _suggestLearningRate;
     private readonly bool _automatic;
     private readonly float _learningRate;
-    private double _weightedCost;
+    private double _rateScale = 1, _scheduleFactor = 1;
+    private double _weightedCost, _reference = double.NaN, _firstCost = double.NaN;
+    private double _bestValidation = double.PositiveInfinity, _bestCost = double.PositiveInfinity;
+    private long _stepsSinceImprovement;
     private long _rowsThisEpoch;
-    private double _firstCost = double.NaN;
-    private double _previousCost = double.NaN;
+    private int _averageCount, _recoveriesThisEpoch, _totalRecoveries, _bestEpoch, _epochsSinceBest;
+    private bool _modelStale = true;
     private StopReason? _stopReason;
 
     /// <summary>Starts a fit of <paramref name="model"/> (trained in place from its current parameters).</summary>
@@ -42,85 +63,181 @@ public sealed class TrainingSession
     /// <param name="learningRate">The learning rate to start with (already chosen, given or automatic).</param>
     /// <param name="learningRateWasAutomatic">Whether it was chosen automatically (recorded in the history).</param>
     /// <param name="suggestLearningRate">Called only on divergence, to name a stable rate in the error.</param>
-    /// <param name="optimizer">The optimizer, or <see langword="null"/> for <see cref="Sgd"/>.</param>
+    /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one <see cref="GradientDescentSettings.Optimizer"/> names.</param>
+    /// <param name="standardization">The standardized space the optimizer works in, or <see langword="null"/> for raw parameters.
+    /// The session does not read <see cref="GradientDescentSettings.StandardizeFeatures"/>: the caller computes the standardization
+    /// (<see cref="FeatureStandardization.Compute"/>) from the training rows and passes it, as <see cref="GradientDescentLoop"/> does.</param>
+    /// <exception cref="ArgumentException">The standardization's feature count differs from the model's.</exception>
     public TrainingSession(GradientDescentSettings settings, LinearModel model, float learningRate, bool learningRateWasAutomatic,
-        Func<float> suggestLearningRate, IOptimizer? optimizer = null)
+        Func<float> suggestLearningRate, IOptimizer? optimizer = null, FeatureStandardization? standardization = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(suggestLearningRate);
         settings.Validate();
         GradientDescentSettings.CheckLearningRate(learningRate, nameof(learningRate));
+        if (standardization is not null && standardization.FeatureCount != model.FeatureCount)
+            throw new ArgumentException($"The standardization has {standardization.FeatureCount} features but the model has {model.FeatureCount}.", nameof(standardization));
+        int p = model.Parameters.Length;
         _settings = settings;
         _model = model;
         _learningRate = learningRate;
         _automatic = learningRateWasAutomatic;
         _suggestLearningRate = suggestLearningRate;
-        _optimizer = optimizer ?? new Sgd(learningRate);
-        _optimizer.LearningRate = learningRate;
-        _optimizer.Reset(model.Parameters.Length);
-        _gradient = new float[model.Parameters.Length];
+        _standardization = standardization;
+        _scheduler = new LearningRateScheduler(settings);
+        _scheduleFactor = _scheduler.Factor(1, double.NaN);
+        _optimizer = optimizer ?? OptimizerFactory.Create(settings, learningRate);
+        _optimizer.LearningRate = CurrentRate;
+        _optimizer.Reset(p);
+        _gradient = new float[p];
+        _theta = new float[p];
+        _thetaGradient = standardization is null ? _gradient : new float[p];
+        _lastGood = new float[p];
+        _best = new float[p];
+        _average = settings.Averaged ? new float[p] : null;
         _initialParameters = (float[])model.Parameters.Clone();
+        if (standardization is null)
+            model.Parameters.CopyTo(_theta, 0);
+        else
+            standardization.FromRaw(model.Parameters, _theta);
+        _theta.CopyTo(_lastGood, 0);
         _epochs = new List<EpochRecord>(Math.Min(settings.NumberOfEpochs, MaxInitialHistoryCapacity));
     }
 
     /// <summary>Gets the epoch in progress, from 1.</summary>
     public int Epoch => _epochs.Count + 1;
 
-    /// <summary>Gets whether training should stop: the epoch limit is reached or the tolerance was met.</summary>
+    /// <summary>Gets whether training should stop: the epoch limit, the tolerance or early stopping was reached.</summary>
     public bool IsFinished => _stopReason is not null;
 
+    private float CurrentRate => (float)Math.Max(_learningRate * _rateScale * _scheduleFactor, float.Epsilon);
+
     /// <summary>Computes the cost and gradient of one batch and steps the optimizer.</summary>
-    /// <param name="features">The batch rows, row-major (B x d).</param>
+    /// <param name="features">The batch rows, row-major (B x d), raw.</param>
     /// <param name="labels">The batch labels (B).</param>
     /// <returns>The batch cost before the step.</returns>
-    /// <exception cref="TrainingDivergedException">The cost is not finite; the model is restored to its starting parameters.</exception>
+    /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
+    /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
     public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels)
     {
+        if (_modelStale)
+            SyncModel(_theta);
         double cost = MseLoss.Gradient(_model.Parameters, features, labels, _gradient);
-        if (!double.IsFinite(cost))
-            throw Diverged(cost);
-        _optimizer.Step(_model.Parameters, _gradient);
+        if (double.IsNaN(_reference))
+            _reference = Math.Max(cost, labels.IsEmpty ? 0 : TensorPrimitives.SumOfSquares(labels) / labels.Length);
+        if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
+        {
+            OnDiverged(cost);
+            return cost;
+        }
+        _standardization?.GradientToStandardized(_gradient, _thetaGradient);
+        _optimizer.Step(_theta, _thetaGradient);
+        if (_settings.L1Regularization > 0)
+            SoftThreshold(_theta.AsSpan(0, _theta.Length - 1), _optimizer.LearningRate * _settings.L1Regularization);
+        SyncModel(_theta);
+        if (_average is not null)
+        {
+            float inverse = 1f / ++_averageCount;
+            for (int j = 0; j < _average.Length; j++)
+                _average[j] += (_theta[j] - _average[j]) * inverse;
+        }
         _weightedCost += cost * labels.Length;
         _rowsThisEpoch += labels.Length;
+        _stepsSinceImprovement++;
         return cost;
     }
 
-    /// <summary>Closes the epoch: records its cost, checks for divergence, and decides whether to stop.</summary>
-    /// <returns><see langword="true"/> when training should stop.</returns>
-    /// <exception cref="TrainingDivergedException">The parameters are not finite, or the cost grew by orders of magnitude.</exception>
+    /// <summary>Closes the epoch without a validation set.</summary>
+    /// <inheritdoc cref="EndEpoch(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    public bool EndEpoch() => EndEpoch([], []);
+
+    /// <summary>Closes the epoch: records its cost and validation cost, checks for divergence, sets the next rate, and decides whether to stop.</summary>
+    /// <param name="validationFeatures">Held-out rows (row-major), or empty for none.</param>
+    /// <param name="validationLabels">Their labels, or empty for none.</param>
+    /// <returns><see langword="true"/> when training should stop; the model then holds the final weights (the best epoch's with a validation set).</returns>
+    /// <exception cref="TrainingDivergedException">The parameters are not finite, or the cost grew by orders of magnitude, under <see cref="DivergenceAction.Throw"/>.</exception>
     /// <exception cref="InvalidOperationException">No batch was trained in the epoch, or training already finished.</exception>
-    public bool EndEpoch()
+    public bool EndEpoch(ReadOnlySpan<float> validationFeatures, ReadOnlySpan<float> validationLabels)
     {
         if (_stopReason is not null)
             throw new InvalidOperationException("Training has already finished.");
-        if (_rowsThisEpoch == 0)
+        if (_rowsThisEpoch == 0 && _recoveriesThisEpoch == 0)
             throw new InvalidOperationException("An epoch must train at least one batch.");
         int epoch = Epoch;
-        double epochCost = _weightedCost / _rowsThisEpoch;
+        double epochCost = _rowsThisEpoch > 0 ? _weightedCost / _rowsThisEpoch : double.NaN;
         _weightedCost = 0;
         _rowsThisEpoch = 0;
-        if (!_model.IsFinite)
-            throw Diverged(double.NaN);
-        if (epoch == 1)
+        bool rolledBack = false;
+        if (!TensorPrimitives.IsFiniteAll<float>(_theta))
+        {
+            OnDiverged(double.NaN);
+            epochCost = double.NaN;
+            rolledBack = true;
+        }
+        else if (double.IsNaN(_firstCost))
+        {
             _firstCost = epochCost;
+        }
         else if (epochCost > DivergenceFactor * _firstCost && epochCost > 0)
-            throw Diverged(epochCost);
+        {
+            OnDiverged(epochCost);
+            rolledBack = true;
+        }
 
-        var record = new EpochRecord(epoch, epochCost, _optimizer.LearningRate);
+        SyncModel(_average is not null && _averageCount > 0 ? _average : _theta);
+        _theta.CopyTo(_lastGood, 0);
+        bool validating = !validationLabels.IsEmpty;
+        double validationCost = double.NaN;
+        if (validating)
+        {
+            validationCost = MseLoss.Cost(_model.Parameters, validationFeatures, validationLabels);
+            if (validationCost < _bestValidation)
+            {
+                _bestValidation = validationCost;
+                _bestEpoch = epoch;
+                _epochsSinceBest = 0;
+                _model.Parameters.CopyTo(_best, 0);
+            }
+            else
+            {
+                _epochsSinceBest++;
+            }
+        }
+
+        var record = new EpochRecord(epoch, epochCost, _optimizer.LearningRate, validationCost, _recoveriesThisEpoch);
+        _recoveriesThisEpoch = 0;
         _epochs.Add(record);
         _settings.EpochCompleted?.Invoke(record);
 
-        // Converged: the cost changed by no more than Tolerance × previous cost. A rise beyond that is not convergence.
-        if (epoch > 1 && _settings.Tolerance > 0 && Math.Abs(_previousCost - epochCost) <= _settings.Tolerance * _previousCost)
+        bool improved = !rolledBack && epochCost < _bestCost * (1 - _settings.Tolerance);
+        if (!rolledBack && epochCost < _bestCost)
+            _bestCost = epochCost;
+        if (improved)
+            _stepsSinceImprovement = 0;
+        if (validating && _epochsSinceBest >= _settings.EarlyStoppingPatience)
+            _stopReason = StopReason.EarlyStopping;
+        else if (!improved && !rolledBack && _settings.Tolerance > 0 && _stepsSinceImprovement >= MinStepsWithoutImprovement)
             _stopReason = StopReason.Converged;
         else if (epoch >= _settings.NumberOfEpochs)
             _stopReason = StopReason.EpochLimit;
-        _previousCost = epochCost;
 
         // A run that ends far above where it started has diverged slowly, even if it never reached DivergenceFactor.
         if (_stopReason is not null && epoch > 1 && epochCost > FinalGrowthFactor * _firstCost && epochCost > 0)
             throw Diverged(epochCost);
+
+        if (_stopReason is not null)
+        {
+            if (_bestEpoch > 0)
+                _best.CopyTo(_model.Parameters, 0);
+        }
+        else
+        {
+            _scheduleFactor = _scheduler.Factor(epoch + 1, validating ? validationCost : epochCost);
+            _optimizer.LearningRate = CurrentRate;
+        }
+        _averageCount = 0;
+        _modelStale = true;
         return _stopReason is not null;
     }
 
@@ -130,7 +247,42 @@ public sealed class TrainingSession
     /// <summary>Returns the history of the finished fit.</summary>
     /// <exception cref="InvalidOperationException">Training has not finished.</exception>
     public TrainingHistory ToHistory() =>
-        new(_epochs, _learningRate, _automatic, _stopReason ?? throw new InvalidOperationException("Training has not finished."));
+        new(_epochs, _learningRate, _automatic, _stopReason ?? throw new InvalidOperationException("Training has not finished."),
+            _bestEpoch > 0 ? _bestEpoch : null);
+
+    private void SyncModel(ReadOnlySpan<float> theta)
+    {
+        if (_standardization is null)
+            theta.CopyTo(_model.Parameters);
+        else
+            _standardization.ToRaw(theta, _model.Parameters);
+        _modelStale = false;
+    }
+
+    private static void SoftThreshold(Span<float> weights, float threshold)
+    {
+        for (int j = 0; j < weights.Length; j++)
+        {
+            float w = weights[j];
+            weights[j] = w > threshold ? w - threshold : w < -threshold ? w + threshold : 0f;
+        }
+    }
+
+    private void OnDiverged(double cost)
+    {
+        if (_settings.OnDivergence == DivergenceAction.Throw || _totalRecoveries >= MaxRecoveries)
+            throw Diverged(cost);
+        _totalRecoveries++;
+        _recoveriesThisEpoch++;
+        _rateScale *= 0.5;
+        _lastGood.CopyTo(_theta, 0);
+        SyncModel(_theta);
+        _optimizer.Reset(_theta.Length);
+        _optimizer.LearningRate = CurrentRate;
+        _averageCount = 0;
+        _weightedCost = 0;
+        _rowsThisEpoch = 0;
+    }
 
     private TrainingDivergedException Diverged(double cost)
     {

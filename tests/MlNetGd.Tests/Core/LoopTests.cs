@@ -36,7 +36,7 @@ public sealed class LoopTests
     {
         var data = DenseDataset.FromRows([[1f], [2f], [3f]], [2f, 4f, 6f]);
         var model = new LinearModel([0.5f], 0.25f);
-        var loop = new GradientDescentLoop(new GradientDescentSettings { LearningRate = 1f, BatchSize = 3, NumberOfEpochs = 1000 });
+        var loop = new GradientDescentLoop(new GradientDescentSettings { LearningRate = 1f, BatchSize = 3, NumberOfEpochs = 1000, StandardizeFeatures = false, Averaged = false });
 
         var ex = Assert.ThrowsExactly<TrainingDivergedException>(() => loop.Run(data, model));
 
@@ -44,7 +44,7 @@ public sealed class LoopTests
         Assert.AreEqual(0.25f, model.Bias);
         Assert.IsTrue(ex.SuggestedLearningRate < 2 / 11.09f, $"suggested {ex.SuggestedLearningRate}; 2/λmax is 0.18");
         // The suggested rate trains the same data.
-        new GradientDescentLoop(new GradientDescentSettings { LearningRate = ex.SuggestedLearningRate, BatchSize = 3, NumberOfEpochs = 100 }).Run(data, model);
+        new GradientDescentLoop(new GradientDescentSettings { LearningRate = ex.SuggestedLearningRate, BatchSize = 3, NumberOfEpochs = 100, StandardizeFeatures = false, Averaged = false }).Run(data, model);
         Assert.IsTrue(model.IsFinite);
     }
 

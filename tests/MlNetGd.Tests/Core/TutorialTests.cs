@@ -31,7 +31,11 @@ public sealed class TutorialTests
     public void TrainingReachesTheLineAndPredictsFourHours()
     {
         var model = new LinearModel(1);
-        var settings = new GradientDescentSettings { LearningRate = 0.01f, BatchSize = 3, NumberOfEpochs = 10_000, Tolerance = 0 };
+        // The tutorial's plain loop: raw features, the last iterate (no internal standardization, no averaging).
+        var settings = new GradientDescentSettings
+        {
+            LearningRate = 0.01f, BatchSize = 3, NumberOfEpochs = 10_000, Tolerance = 0, StandardizeFeatures = false, Averaged = false,
+        };
 
         var history = new GradientDescentLoop(settings).Run(Tutorial(), model);
 

@@ -42,6 +42,8 @@ public sealed class CorePropertyTests
             var costs = new List<double>();
             var settings = new GradientDescentSettings
             {
+                StandardizeFeatures = false, // the property is about raw full-batch descent at 1/λmax of the raw curvature
+                Averaged = false,
                 LearningRate = (float)(1 / lambda),
                 BatchSize = c.Rows,
                 Shuffle = false,
@@ -56,7 +58,7 @@ public sealed class CorePropertyTests
                 if (costs[k] > costs[k - 1] * (1 + 1e-5) + 1e-9)
                     return false.Label($"cost rose at step {k}: {costs[k - 1]} -> {costs[k]} (λmax {lambda})");
             return true.ToProperty();
-        }));
+        }), 500);
     }
 
     [TestMethod]
@@ -68,6 +70,8 @@ public sealed class CorePropertyTests
             var costs = new List<double>();
             var settings = new GradientDescentSettings
             {
+                StandardizeFeatures = false, // the property is about raw full-batch descent at 1/λmax of the raw curvature
+                Averaged = false,
                 BatchSize = int.MaxValue, Shuffle = false, Tolerance = 0, NumberOfEpochs = 30, EpochCompleted = e => costs.Add(e.TrainingCost),
             };
             var model = new LinearModel(c.Features);

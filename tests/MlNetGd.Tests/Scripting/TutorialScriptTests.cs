@@ -94,7 +94,7 @@ public sealed partial class TutorialScriptTests
         StringAssert.Contains(output, "Training diverged in epoch");
         StringAssert.Contains(output, "with LearningRate = 0.3");
         StringAssert.Contains(output, "Lower LearningRate to");
-        StringAssert.Contains(output, "Automatic learning rate:");
+        StringAssert.Contains(output, "Automatic learning rate (standardized features):");
     }
 
     [TestMethod]

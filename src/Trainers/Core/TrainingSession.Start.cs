@@ -1,0 +1,55 @@
+namespace MlNetGd.Trainers.Core;
+
+public sealed partial class TrainingSession
+{
+    /// <summary>Chooses the learning rate and the feature standardization of a fit, and starts its session.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="data">The training rows, or a sample of them (a streamed fit): the first <paramref name="rowCount"/> rows are used.</param>
+    /// <param name="rowCount">How many leading rows of <paramref name="data"/> are training rows.</param>
+    /// <param name="smallestBatch">The smallest batch the fit will train on (the automatic rate is set for it).</param>
+    /// <param name="model">The model to train; a fresh Adam/AdamW fit in the standardized space starts its bias at the mean label.</param>
+    /// <param name="optimizer">A given optimizer, or <see langword="null"/> for the one the settings name.</param>
+    /// <remarks>
+    /// With <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the rows are computed
+    /// in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>). The automatic learning rate is the
+    /// curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space, <c>1/(λmax + tr(H)/(B(1 − μ)²))</c> with momentum μ,
+    /// which amplifies the minibatch noise (with 1/(1 − μ) alone, momentum 0.9 was unstable on the Boston housing data with two batches
+    /// per epoch); for Adam/AdamW it is <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels. Adam moves each
+    /// parameter by about η per step, so from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its
+    /// bias at the mean label, its optimum there.
+    /// </remarks>
+    public static TrainingSession Start(GradientDescentSettings settings, DenseDataset data, int rowCount, int smallestBatch,
+        LinearModel model, IOptimizer? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(model);
+        var standardization = settings.StandardizeFeatures ? FeatureStandardization.Compute(data, rowCount) : null;
+        double momentum = settings.Momentum;
+        double noiseScale = settings.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov ? 1 / ((1 - momentum) * (1 - momentum)) : 1;
+        float CurvatureRate()
+        {
+            var (lambda, trace) = CurvatureEstimator.Estimate(data, rowCount, standardization);
+            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, smallestBatch);
+        }
+
+        bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
+        ReadOnlySpan<float> labels = data.Labels.AsSpan(0, rowCount);
+        float learningRate = settings.LearningRate ?? (curvatureBased ? CurvatureRate() : Adam.SuggestLearningRate(labels));
+        bool biasAtMean = standardization is not null && optimizer is null && !curvatureBased && !model.Parameters.AsSpan().ContainsAnyExcept(0f);
+        if (biasAtMean)
+            model.Bias = (float)Mean(labels);
+        var session = new TrainingSession(settings, model, learningRate, settings.LearningRate is null, CurvatureRate, optimizer, standardization);
+        if (biasAtMean)
+            session._initialParameters[^1] = 0; // a failed or cancelled fit puts the model back as the caller gave it
+        return session;
+    }
+
+    private static double Mean(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+            sum += v;
+        return values.IsEmpty ? 0 : sum / values.Length;
+    }
+}

@@ -1,0 +1,148 @@
+using MlNetGd.Data;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Tests.Training;
+
+/// <summary>Schedules set the rate the history records; L2 and L1 reach the optimum of the documented cost.</summary>
+[TestClass]
+public sealed class ScheduleAndRegularizationTests
+{
+    [TestMethod]
+    [DataRow(LearningRateSchedule.Constant)]
+    [DataRow(LearningRateSchedule.Step)]
+    [DataRow(LearningRateSchedule.Exponential)]
+    [DataRow(LearningRateSchedule.InverseScaling)]
+    [DataRow(LearningRateSchedule.Cosine)]
+    public void HistoryRecordsTheScheduledRateOfEveryEpoch(LearningRateSchedule schedule)
+    {
+        const float eta = 0.05f;
+        var settings = new GradientDescentSettings
+        {
+            LearningRate = eta, Schedule = schedule, NumberOfEpochs = 12, Tolerance = 0, DecayFactor = 0.7f, DecayEpochs = 4, DecayPower = 0.5f,
+        };
+        var data = SyntheticRegression.Generate(300, 3, seed: 5).ToDenseDataset();
+        var history = new GradientDescentLoop(settings).Run(data, new LinearModel(3));
+
+        Assert.AreEqual(12, history.EpochCount);
+        foreach (var record in history.Epochs)
+        {
+            int e = record.Epoch;
+            double factor = schedule switch
+            {
+                LearningRateSchedule.Step => Math.Pow(0.7, (e - 1) / 4),
+                LearningRateSchedule.Exponential => Math.Pow(0.7, e - 1),
+                LearningRateSchedule.InverseScaling => 1 / Math.Sqrt(e),
+                LearningRateSchedule.Cosine => 0.5 * (1 + Math.Cos(Math.PI * (e - 1) / 12)),
+                _ => 1,
+            };
+            Assert.AreEqual(eta * factor, record.LearningRate, 1e-6 * eta, $"epoch {e}");
+        }
+    }
+
+    [TestMethod]
+    public void ReduceOnPlateauDecaysWhenTheCostStopsImproving()
+    {
+        // Noiseless data: once the cost reaches the float floor it stops improving, and the rate must fall by γ per patience.
+        var data = SyntheticRegression.Generate(200, 2, seed: 6, noise: 0).ToDenseDataset();
+        var settings = new GradientDescentSettings
+        {
+            Schedule = LearningRateSchedule.ReduceOnPlateau, PlateauPatience = 2, DecayFactor = 0.5f, NumberOfEpochs = 200, Tolerance = 0, BatchSize = 200,
+        };
+        var history = new GradientDescentLoop(settings).Run(data, new LinearModel(2));
+        float first = history.Epochs[0].LearningRate;
+        float last = history.Epochs[^1].LearningRate;
+        Assert.IsTrue(last < first / 2, $"rate {first} → {last}");
+        foreach (var record in history.Epochs)
+        {
+            double ratio = Math.Log2(first / record.LearningRate);
+            Assert.AreEqual(Math.Round(ratio), ratio, 1e-4, $"epoch {record.Epoch}: the rate only changes by halvings");
+        }
+    }
+
+    [TestMethod]
+    public void L2ReachesTheRidgeSolutionOfMsePlusLambdaTimesSquaredNorm()
+    {
+        // cost = mean((Wx + b − y)²) + λ₂‖W‖²: with centered data, (Xcᵀ Xc / n + λ₂ I) W = Xcᵀ yc / n, b = ȳ − W·x̄.
+        const float lambda = 0.5f;
+        var data = SyntheticRegression.Generate(400, 3, seed: 7, featureScales: [1f, 2f, 0.5f]).ToDenseDataset();
+        var model = new LinearModel(3);
+        new GradientDescentLoop(new GradientDescentSettings
+        {
+            L2Regularization = lambda, StandardizeFeatures = false, Averaged = false, BatchSize = 400, NumberOfEpochs = 3000, Tolerance = 0,
+        }).Run(data, model);
+
+        var (weights, bias) = Ridge(data, lambda);
+        for (int j = 0; j < 3; j++)
+            Assert.AreEqual(weights[j], model.Weights[j], 1e-3, $"weight {j}");
+        Assert.AreEqual(bias, model.Bias, 1e-3);
+    }
+
+    [TestMethod]
+    public void L1ReachesTheSoftThresholdedSolutionOfMsePlusLambdaTimesAbsoluteNorm()
+    {
+        // One feature: cost = mean((wx + b − y)²) + λ₁|w| gives w = sign(w*)·max(|w*| − λ₁/(2v), 0), v = mean((x − x̄)²).
+        const float lambda = 0.8f;
+        var data = SyntheticRegression.Generate(500, 1, seed: 8).ToDenseDataset();
+        var model = new LinearModel(1);
+        new GradientDescentLoop(new GradientDescentSettings
+        {
+            L1Regularization = lambda, StandardizeFeatures = false, Averaged = false, BatchSize = 500, NumberOfEpochs = 3000, Tolerance = 0,
+        }).Run(data, model);
+
+        var (ols, _) = Ridge(data, 0);
+        double mean = data.Features.Average(v => (double)v);
+        double variance = data.Features.Average(v => (v - mean) * (v - mean));
+        double expected = Math.Sign(ols[0]) * Math.Max(Math.Abs(ols[0]) - lambda / (2 * variance), 0);
+        Assert.AreEqual(expected, model.Weights[0], 1e-3);
+    }
+
+    [TestMethod]
+    public void StrongL1SetsWeightsExactlyToZero()
+    {
+        var data = SyntheticRegression.Generate(300, 4, seed: 9).ToDenseDataset();
+        var model = new LinearModel(4);
+        new GradientDescentLoop(new GradientDescentSettings { L1Regularization = 100f, Averaged = false, NumberOfEpochs = 50, Tolerance = 0 }).Run(data, model);
+        foreach (float w in model.Weights)
+            Assert.AreEqual(0f, w);
+    }
+
+    internal static (double[] Weights, double Bias) Ridge(DenseDataset data, double lambda)
+    {
+        int n = data.RowCount, d = data.FeatureCount;
+        var mean = new double[d];
+        double yMean = data.Labels.Average(v => (double)v);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                mean[j] += data.Row(i)[j] / (double)n;
+        var a = new double[d, d + 1];
+        for (int i = 0; i < n; i++)
+        {
+            var x = data.Row(i);
+            for (int j = 0; j < d; j++)
+            {
+                for (int k = 0; k < d; k++)
+                    a[j, k] += (x[j] - mean[j]) * (x[k] - mean[k]) / n;
+                a[j, d] += (x[j] - mean[j]) * (data.Labels[i] - yMean) / n;
+            }
+        }
+        for (int j = 0; j < d; j++)
+            a[j, j] += lambda;
+        for (int p = 0; p < d; p++) // Gauss–Jordan, the matrix is symmetric positive definite
+            for (int r = 0; r < d; r++)
+            {
+                if (r == p)
+                    continue;
+                double f = a[r, p] / a[p, p];
+                for (int c = p; c <= d; c++)
+                    a[r, c] -= f * a[p, c];
+            }
+        var w = new double[d];
+        double b = yMean;
+        for (int j = 0; j < d; j++)
+        {
+            w[j] = a[j, d] / a[j, j];
+            b -= w[j] * mean[j];
+        }
+        return (w, b);
+    }
+}
