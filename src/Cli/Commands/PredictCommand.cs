@@ -52,19 +52,10 @@ internal static class PredictCommand
 
     private static (ITransformer Model, DataViewSchema Schema) Load(MLContext ml, string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"The model file '{path}' does not exist (full path: {Path.GetFullPath(path)}).");
-        try
-        {
-            var model = ml.Model.Load(path, out var schema);
-            if (schema is null || schema.Count == 0)
-                throw new InvalidDataException("it has no input schema");
-            return (model, schema);
-        }
-        catch (Exception e) when (e is not FileNotFoundException and not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"The model file '{path}' is not a readable ML.NET model saved by 'mlnetgd train' ({e.GetType().Name}: {e.Message}).", e);
-        }
+        var model = ModelFiles.Load(ml, path, out var schema);
+        if (schema is null || schema.Count == 0)
+            throw new InvalidDataException($"The model file '{path}' has no input schema: save it with 'mlnetgd train' (or ml.Model.Save with the input schema).");
+        return (model, schema);
     }
 
     private static string WithScores(DelimitedFile file, float[] scores)

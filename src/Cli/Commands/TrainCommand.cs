@@ -45,9 +45,7 @@ internal static class TrainCommand
             var fitted = pipeline.Fit(data);
             double rmse = ml.Regression.Evaluate(fitted.Transform(data), label).RootMeanSquaredError;
 
-            using var stream = new MemoryStream();
-            ml.Model.Save(fitted, file.Load(ml, features).Schema, stream);
-            AtomicFile.WriteAllBytes(modelPath, stream.ToArray());
+            ModelFiles.Save(ml, fitted, file.Load(ml, features).Schema, modelPath);
             stdout.WriteLine($"Trained on {file.RowCount} rows, {features.Length} features ({string.Join(", ", features)}), label '{label}'.");
             stdout.WriteLine($"{trainer.LastHistory}; training RMSE {rmse.ToString("G5", CultureInfo.InvariantCulture)}.");
             stdout.WriteLine($"Model saved to {modelPath}.");

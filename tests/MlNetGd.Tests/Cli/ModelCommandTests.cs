@@ -55,7 +55,7 @@ public sealed class ModelCommandTests
         {
             var (code, _, error) = Run("predict", "--model", dir.File(bad), "--data", dir.File("data.csv"));
             Assert.AreEqual(1, code, bad);
-            StringAssert.Contains(error, "is not a readable ML.NET model", bad);
+            StringAssert.Contains(error, "could not be read: it is truncated, corrupted or not an ML.NET model", bad);
         }
         var missing = Run("predict", "--model", dir.File("none.zip"), "--data", dir.File("data.csv"));
         Assert.AreEqual(1, missing.ExitCode);
