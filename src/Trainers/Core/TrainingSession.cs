@@ -18,6 +18,7 @@ public sealed class TrainingSession
     private readonly LinearModel _model;
     private readonly IOptimizer _optimizer;
     private readonly float[] _gradient;
+    private readonly BatchGradient _batchGradient;
     private readonly float[] _initialParameters;
     private readonly List<EpochRecord> _epochs;
     private readonly Func<float> _suggestLearningRate;
@@ -53,6 +54,7 @@ public sealed class TrainingSession
         _optimizer.LearningRate = learningRate;
         _optimizer.Reset(model.Parameters.Length);
         _gradient = new float[model.Parameters.Length];
+        _batchGradient = new BatchGradient(model.Parameters.Length, settings.NumberOfThreads ?? 0);
         _initialParameters = (float[])model.Parameters.Clone();
         _epochs = new List<EpochRecord>(settings.NumberOfEpochs);
     }
@@ -70,7 +72,7 @@ public sealed class TrainingSession
     /// <exception cref="TrainingDivergedException">The cost is not finite; the model is restored to its starting parameters.</exception>
     public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels)
     {
-        double cost = SquaredLoss.Gradient(_model.Parameters, features, labels, _gradient);
+        double cost = _batchGradient.Compute(_model.Parameters, features, labels, _gradient);
         if (!double.IsFinite(cost))
             throw Diverged(cost);
         _optimizer.Step(_model.Parameters, _gradient);

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Bench;
+
+/// <summary>The side-by-side measurements, all in one process on the same cached data: memory floor, data in, epoch times,
+/// time to accuracy and the cost of each fit for GradientDescent, SDCA and OnlineGradientDescent.</summary>
+public sealed class SideBySide(MLContext ml, BenchData data, Report report)
+{
+    private double _floorMs;
+    private double _optimumMse;
+
+    /// <summary>Runs every measurement on the data.</summary>
+    public void Run(int epochs)
+    {
+        var dense = DataIn();
+        MemoryFloor(dense);
+        EpochTimes(dense, epochs);
+        ParallelThreshold(dense);
+        Optimum(dense);
+        dense = null;
+        TimeToAccuracy();
+    }
+
+    private DenseDataset DataIn()
+    {
+        report.Section("Getting data in (5)");
+        var times = new List<double>();
+        var cursorTimes = new List<double>();
+        DenseDataset? dense = null;
+        for (int k = 0; k < 3; k++)
+        {
+            cursorTimes.Add(Time(() => CursorPass(data.CachedTrain)));
+            dense = null;
+            GC.Collect();
+            times.Add(Time(() => dense = DataViewReader.Read(data.CachedTrain, "Label", "Features")));
+        }
+        double read = Median(times), cursor = Median(cursorTimes);
+        report.Table(["what", "median ms (3 runs)", "rows/s", "ratio to bare cursor pass"],
+            [["bare cursor pass over the cached IDataView (label + features getters, no copy)", F(cursor), Rate(cursor), "1.00"],
+             ["DataViewReader.Read: cached IDataView -> DenseDataset", F(read), Rate(read), F(read / cursor)]]);
+        return dense!;
+    }
+
+    private void MemoryFloor(DenseDataset dense)
+    {
+        report.Section("Memory floor (1)");
+        float sink = 0;
+        var times = new List<double>();
+        for (int k = 0; k < 11; k++)
+            times.Add(Time(() => sink += TensorPrimitives.Sum<float>(dense.Features)));
+        _floorMs = Median(times);
+        double gb = dense.Features.Length * 4.0 / 1e9;
+        report.Line($"One TensorPrimitives.Sum pass over the {dense.RowCount:N0} x {dense.FeatureCount} float matrix ({gb * 1000:F0} MB): " +
+            $"median {F(_floorMs)} ms of 11 ({gb / (_floorMs / 1000):F1} GB/s). (checksum {sink:G3})");
+    }
+
+    private void EpochTimes(DenseDataset dense, int epochs)
+    {
+        report.Section("Epoch time (2), ratio to the memory floor");
+        var rows = new List<string[]>();
+        foreach (var (batch, threads) in new[] { (32, 1), (256, 1), (256, 0), (4096, 1), (4096, 0), (65536, 1), (65536, 0) })
+        {
+            float rate = CurvatureEstimator.SuggestLearningRate(dense, batch);
+            var stamps = new List<long>();
+            var settings = new GradientDescentSettings
+            {
+                LearningRate = rate, BatchSize = batch, NumberOfEpochs = epochs, Tolerance = 0, NumberOfThreads = threads,
+                EpochCompleted = _ => stamps.Add(Stopwatch.GetTimestamp()),
+            };
+            var model = new LinearModel(dense.FeatureCount);
+            long start = Stopwatch.GetTimestamp();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            new GradientDescentLoop(settings).Run(dense, model);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var perEpoch = new List<double>();
+            long previous = start;
+            foreach (long stamp in stamps)
+            {
+                perEpoch.Add(Stopwatch.GetElapsedTime(previous, stamp).TotalMilliseconds);
+                previous = stamp;
+            }
+            double median = Median(perEpoch);
+            rows.Add([batch.ToString(), threads == 0 ? $"all ({Environment.ProcessorCount})" : "1", F(median), F(perEpoch.Min()),
+                F(median / _floorMs), $"{allocated:N0}"]);
+        }
+        report.Table(["batch", "threads", $"median epoch ms ({epochs} epochs)", "best epoch ms", "ratio to floor (median)", "bytes allocated per fit"], rows);
+    }
+
+    private void ParallelThreshold(DenseDataset dense)
+    {
+        report.Section("Parallel gradient: threshold (BatchGradient.Compute alone, consecutive batches over the whole matrix)");
+        int d = dense.FeatureCount;
+        var parameters = new float[d + 1];
+        var gradient = new float[d + 1];
+        var rows = new List<string[]>();
+        foreach (int batch in new[] { 512, 1024, 2048, 4096, 16384, 65536 })
+        {
+            var cells = new List<string> { batch.ToString() };
+            double single = 0;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var gradientKernel = new BatchGradient(d + 1, threads, minParallelRows: 0);
+                int batches = dense.RowCount / batch;
+                var times = new List<double>();
+                long allocated = 0;
+                for (int repeat = 0; repeat < 5; repeat++)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    times.Add(Time(() =>
+                    {
+                        for (int k = 0; k < batches; k++)
+                            gradientKernel.Compute(parameters, dense.Features.AsSpan(k * batch * d, batch * d), dense.Labels.AsSpan(k * batch, batch), gradient);
+                    }) * 1000 / batches);
+                    allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                }
+                double us = Median(times);
+                if (threads == 1)
+                    single = us;
+                cells.Add(F(us));
+                if (threads == 2)
+                {
+                    cells.Add(F(single / us));
+                    cells.Add($"{allocated:N0}");
+                }
+            }
+            rows.Add([.. cells]);
+        }
+        report.Table(["batch rows", "1 thread µs/batch", "2 threads µs/batch", "speed-up", "bytes allocated, last repeat (calling thread)"], rows);
+    }
+
+    private void Optimum(DenseDataset dense)
+    {
+        report.Section("Exact optimum (LeastSquaresSolver, normal equations in double)");
+        (double[]? Weights, double Bias, string? Reason) solution = default;
+        double ms = Time(() => solution = LeastSquaresSolver.Solve(dense));
+        if (solution.Weights is null)
+            throw new InvalidOperationException(solution.Reason);
+        _optimumMse = LeastSquaresSolver.MeanSquaredError(data.HeldOut, solution.Weights, solution.Bias);
+        report.Line($"Held-out MSE of the least-squares optimum: {_optimumMse:G6} (solved in {F(ms)} ms; target = within 1%: <= {_optimumMse * 1.01:G6}).");
+    }
+
+    private void TimeToAccuracy()
+    {
+        report.Section("Time to accuracy (3) and cost of each fit (4), same cached IDataView, one run");
+        double matrixMb = (double)data.Rows * data.Features * 4 / 1e6;
+        var rows = new List<string[]>();
+        double sdcaMs = double.NaN;
+
+        var (toAccuracyMs, epochsNeeded) = GradientDescentTimeToAccuracy();
+        void Fit(string name, IEstimator<ITransformer> trainer, Func<ITransformer, (IReadOnlyList<float>, float)> weights, string? extra = null)
+        {
+            ITransformer? model = null;
+            var m = MemoryProbe.Measure(() => model = trainer.Fit(data.CachedTrain));
+            var (w, b) = weights(model!);
+            double mse = data.HeldOutMse(w, b);
+            double ms = m.Elapsed.TotalMilliseconds;
+            if (name == "SDCA (default)")
+                sdcaMs = ms;
+            double gap = mse / _optimumMse - 1;
+            rows.Add([name, F(ms), $"{gap * 100:F2}%", gap <= 0.01 ? "yes" : "no", extra ?? "",
+                $"{m.PeakGcBytesAbove / 1e6:F0} ({m.PeakGcBytesAbove / 1e6 / matrixMb:F2}x)",
+                $"{m.PeakWorkingSetAbove / 1e6:F0} ({m.PeakWorkingSetAbove / 1e6 / matrixMb:F2}x){(m.ExactWorkingSet ? "" : " sampled")}",
+                $"{m.AllocatedBytes / 1e6:F0}"]);
+        }
+
+        static (IReadOnlyList<float>, float) Linear(ITransformer t) =>
+            ((RegressionPredictionTransformer<LinearRegressionModelParameters>)t).Model is var r ? (r.Weights, r.Bias) : default;
+
+        Fit("SDCA (default)", ml.Regression.Trainers.Sdca(), Linear);
+        Fit("SDCA (NumberOfThreads = 1)", ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options { NumberOfThreads = 1 }), Linear);
+        Fit("OnlineGradientDescent (default)", ml.Regression.Trainers.OnlineGradientDescent(), Linear);
+        Fit("GradientDescent (default, whole fit)", ml.Regression.Trainers.GradientDescent(), Linear,
+            $"{F(toAccuracyMs)} ms after {epochsNeeded} epoch(s)");
+
+        report.Table(["trainer", "fit ms (data in included)", "held-out MSE above optimum", "within 1%", "time to 1% (data in included)",
+            $"peak GC heap above start, MB (x {matrixMb:F0} MB matrix)", "peak working set above start, MB (x matrix)", "allocated MB"], rows);
+        double gdMs = double.Parse(rows[^1][1]);
+        report.Line($"Ratios to SDCA (default) fit time: GradientDescent whole default fit {F(gdMs / sdcaMs)}x; " +
+            $"GradientDescent time to 1% {F(toAccuracyMs / sdcaMs)}x.");
+    }
+
+    /// <summary>The trainer's own path (read, shuffle, loop) with the clock stopped while the held-out MSE is computed after each epoch.</summary>
+    private (double Ms, int Epochs) GradientDescentTimeToAccuracy()
+    {
+        var clock = new Stopwatch();
+        double reachedMs = double.NaN;
+        int reachedEpoch = -1;
+        var settings = new GradientDescentRegressionTrainer.Options();
+        LinearModel? model = null;
+        settings.EpochCompleted = record =>
+        {
+            clock.Stop();
+            if (reachedEpoch < 0 && data.HeldOutMse(model!.Weights.ToArray(), model.Bias) <= _optimumMse * 1.01)
+            {
+                reachedMs = clock.Elapsed.TotalMilliseconds;
+                reachedEpoch = record.Epoch;
+            }
+            clock.Start();
+        };
+        GC.Collect();
+        clock.Start();
+        var dense = DataViewReader.Read(data.CachedTrain, settings.LabelColumnName, settings.FeatureColumnName);
+        model = new LinearModel(dense.FeatureCount);
+        dense.ShuffleRows(settings.Seed);
+        new GradientDescentLoop(settings).Run(dense, model);
+        clock.Stop();
+        return (reachedMs, reachedEpoch);
+    }
+
+    private static void CursorPass(IDataView view)
+    {
+        var columns = new[] { view.Schema["Label"], view.Schema["Features"] };
+        using var cursor = view.GetRowCursor(columns);
+        var label = cursor.GetGetter<float>(columns[0]);
+        var features = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(columns[1]);
+        float y = 0;
+        Microsoft.ML.Data.VBuffer<float> x = default;
+        while (cursor.MoveNext())
+        {
+            label(ref y);
+            features(ref x);
+        }
+    }
+
+    private string Rate(double ms) => $"{data.Rows / (ms / 1000) / 1e6:F1} M";
+
+    internal static double Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    internal static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    internal static string F(double value) => value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : "F2", System.Globalization.CultureInfo.InvariantCulture);
+}
