@@ -111,9 +111,11 @@ public sealed unsafe class BatchGradient
         // The reduction, in chunk order.
         Span<float> gw = gradient[..d];
         double sumResidual = 0, sumSquares = 0;
+        _partialGradients.AsSpan(0, d).CopyTo(gw);
         for (int c = 0; c < chunks; c++)
         {
-            TensorPrimitives.Add(gw, _partialGradients.AsSpan(c * d, d), gw);
+            if (c > 0)
+                TensorPrimitives.Add(gw, _partialGradients.AsSpan(c * d, d), gw);
             sumResidual += _partialResiduals[c];
             sumSquares += _partialSquares[c];
         }
@@ -124,22 +126,10 @@ public sealed unsafe class BatchGradient
     }
 
     /// <summary>Adds <c>Σ rᵢxᵢ</c> over a block of rows to <paramref name="sum"/> and returns <c>(Σ rᵢ, Σ rᵢ²)</c>, with
-    /// <c>rᵢ = w·xᵢ + b − yᵢ</c>: the per-chunk kernel, one read of each row.</summary>
+    /// <c>rᵢ = w·xᵢ + b − yᵢ</c>: the per-chunk kernel (<see cref="GradientKernel"/>), one read of each row.</summary>
     internal static (double SumResidual, double SumSquares) Accumulate(
-        ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum)
-    {
-        int d = weights.Length;
-        double sumResidual = 0, sumSquares = 0;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            ReadOnlySpan<float> x = features.Slice(i * d, d);
-            float r = TensorPrimitives.Dot(x, weights) + bias - labels[i];
-            sumResidual += r;
-            sumSquares += (double)r * r;
-            TensorPrimitives.MultiplyAdd(x, r, sum, sum);
-        }
-        return (sumResidual, sumSquares);
-    }
+        ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum) =>
+        GradientKernel.Accumulate(weights, bias, features, labels, sum);
 
     private void RunChunks()
     {
