@@ -8,7 +8,8 @@ namespace MlNetGd.Trainers.Core;
 /// descent is stable for <c>η &lt; 2/λmax(H)</c>. A minibatch of B rows adds noise whose curvature is about <c>tr(H)/B</c>, so
 /// the automatic rate is <c>η = 1 / (λmax + tr(H)/B)</c>: half the full-batch limit when B = n, and below <c>1/tr(H)</c> for pure SGD.</para>
 /// <para>λmax comes from power iteration, and both figures from an evenly spaced sample of at most <see cref="MaxSampleRows"/> rows.
-/// The estimate is deterministic and allocates two vectors of d + 1 floats.</para>
+/// The estimate is deterministic; it copies the sample once into contiguous rows (up to 16 MB) so that each power iteration
+/// is one pass of the fused gradient kernel.</para>
 /// </remarks>
 public static class CurvatureEstimator
 {
@@ -16,6 +17,7 @@ public static class CurvatureEstimator
     public const int MaxSampleRows = 16384;
 
     private const int MaxIterations = 100;
+    private const int MaxCopiedValues = 4 << 20;
     private const double RelativeTolerance = 1e-4;
 
     /// <summary>Estimates λmax and the trace of <c>H = (2/n) X̃ᵀX̃</c>.</summary>
@@ -37,6 +39,16 @@ public static class CurvatureEstimator
         }
         trace *= 2.0 / m;
 
+        // The sample is copied once into contiguous rows (when that is at most 16 MB), so each power iteration is one pass of the
+        // fused gradient kernel; wider data is read in place, row by row.
+        float[]? sample = null;
+        if ((long)m * d <= MaxCopiedValues)
+        {
+            sample = GC.AllocateUninitializedArray<float>(m * d);
+            for (int k = 0; k < m; k++)
+                data.Row(SampleRow(k, m, n)).CopyTo(sample.AsSpan(k * d, d));
+        }
+        var zeros = sample is null ? [] : new float[m];
         var v = new float[d + 1];
         var hv = new float[d + 1];
         var rng = new SplitMix64(12345);
@@ -47,7 +59,10 @@ public static class CurvatureEstimator
         double lambda = 0;
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            MultiplyByHessian(data, m, v, hv);
+            if (sample is null)
+                MultiplyByHessian(data, m, v, hv);
+            else
+                SquaredLoss.Gradient(v, sample, zeros, hv); // the MSE gradient at parameters v with zero labels is H v
             double next = TensorPrimitives.Dot<float>(v, hv); // Rayleigh quotient, v has unit norm
             if (!(TensorPrimitives.Norm<float>(hv) > 0))
                 return (Math.Max(next, 0), trace);

@@ -40,6 +40,15 @@ public sealed class DenseDataset
         FeatureCount = featureCount;
     }
 
+    /// <summary>Wraps arrays the caller has already checked to be finite and of matching lengths (no copy, no second pass).</summary>
+    internal DenseDataset(float[] features, float[] labels, int featureCount, bool alreadyValidated)
+    {
+        System.Diagnostics.Debug.Assert(alreadyValidated && (long)labels.Length * featureCount == features.Length);
+        Features = features;
+        Labels = labels;
+        FeatureCount = featureCount;
+    }
+
     /// <summary>Builds a dataset from jagged rows (a copy), the way tutorials write <c>x_train</c> and <c>y_train</c>.</summary>
     /// <exception cref="ArgumentException">The rows are empty, ragged, or do not match the labels.</exception>
     public static DenseDataset FromRows(float[][] rows, float[] labels)
@@ -99,6 +108,26 @@ public sealed class DenseDataset
             tmp.CopyTo(b);
             (Labels[i], Labels[j]) = (Labels[j], Labels[i]);
         }
+    }
+
+    /// <summary>Returns where <see cref="ShuffleRows"/> with <paramref name="seed"/> moves each of <paramref name="rowCount"/> rows:
+    /// row <c>i</c> ends at <c>result[i]</c>. Lets a reader write rows straight to their shuffled places.</summary>
+    internal static int[] ShuffledPositions(int rowCount, int seed)
+    {
+        var source = new int[rowCount];
+        for (int i = 0; i < source.Length; i++)
+            source[i] = i;
+        var rng = new SplitMix64(seed, stream: ulong.MaxValue);
+        for (int i = rowCount - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            if (j != i)
+                (source[i], source[j]) = (source[j], source[i]);
+        }
+        var position = new int[rowCount];
+        for (int k = 0; k < source.Length; k++)
+            position[source[k]] = k;
+        return position;
     }
 
     private static int FindNonFinite(ReadOnlySpan<float> values)
