@@ -18,7 +18,7 @@ public static class MemoryProbe
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // gives freed pages back to the OS
         long gcBefore = GC.GetTotalMemory(false);
         long rssBefore = ReadStatusKiB("VmRSS:") * 1024;
         bool exact = TryResetPeak();

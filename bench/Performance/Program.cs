@@ -37,7 +37,7 @@ string cpu = File.Exists("/proc/cpuinfo")
 report.Line($"Machine: {Environment.ProcessorCount} logical cores (nproc), CPU '{cpu}', {RuntimeInformation.FrameworkDescription}, " +
     $"{RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}; " +
     $"{(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "Vector512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "Vector256" : "Vector128")} accelerated; " +
-    $"workstation non-concurrent GC. Started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+    $"workstation non-concurrent GC. Started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}.");
 report.Line($"Data: SyntheticRegression seed {seed}, {rows:N0} training rows x {features} features (N(0,1), noise 0.5) + 100,000 held-out rows, " +
     "cached by ml.Data.Cache and filled by one pass before anything is timed.");
 
@@ -50,7 +50,9 @@ if (sweep)
     var sizes = new[] { 10_000, 100_000, 300_000, 1_000_000 }.Where(n => n < rows).Append(rows).ToArray();
     Sweep.Run(ml, sizes, data, features, seed, report);
 }
-report.Line($"\nWhole run: {total.Elapsed.TotalSeconds:F0} s.");
+report.Line($"\nWhole run: {total.Elapsed.TotalSeconds:F0} s. Load average at the end: {LoadAverage()} (other processes share the cores).");
 if (output is not null)
     report.Save(output);
 return 0;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

@@ -18,7 +18,11 @@ public static class Sweep
             var read = new List<double>();
             DenseDataset? dense = null;
             for (int k = 0; k < 3; k++)
+            {
+                dense = null;
+                GC.Collect();
                 read.Add(SideBySide.Time(() => dense = DataViewReader.Read(data.CachedTrain, "Label", "Features")));
+            }
 
             int epochs = Math.Clamp(2_000_000 / n, 5, 100);
             var stamps = new List<long>();

@@ -10,7 +10,7 @@ namespace MlNetGd.Trainers;
 /// The label must be a <see cref="float"/> (Single) column and the features a known-size vector of Single. Sparse vectors are
 /// made dense. A NaN or infinite value is an error naming its row and column. When the source does not know its row count,
 /// one extra counting pass runs first, so the matrix is allocated once at its exact size. Each row is checked while it is in
-/// cache, so the matrix is not read a second time; with a shuffle seed, rows are written straight to their shuffled places.
+/// cache, so the matrix is not read a second time.
 /// </remarks>
 public static class DataViewReader
 {
@@ -21,20 +21,7 @@ public static class DataViewReader
     /// <param name="cancellationToken">Checked every 4096 rows.</param>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows, or a value is not finite.
     /// The message names the column and, for values, the row.</exception>
-    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, CancellationToken cancellationToken = default) =>
-        Read(data, labelColumnName, featureColumnName, shuffleSeed: null, cancellationToken);
-
-    /// <summary>Reads the label and feature columns of <paramref name="data"/>, optionally shuffling the rows on the way in.</summary>
-    /// <param name="data">The data.</param>
-    /// <param name="labelColumnName">The label column (Single).</param>
-    /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
-    /// <param name="shuffleSeed">When set, the result equals reading then <see cref="DenseDataset.ShuffleRows"/> with this seed, bit for bit,
-    /// without the second pass over the matrix. Row numbers in errors are those of <paramref name="data"/>.</param>
-    /// <param name="cancellationToken">Checked every 4096 rows.</param>
-    /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows, or a value is not finite.
-    /// The message names the column and, for values, the row.</exception>
-    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, int? shuffleSeed,
-        CancellationToken cancellationToken = default)
+    public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         var (label, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
@@ -47,7 +34,6 @@ public static class DataViewReader
 
         var x = GC.AllocateUninitializedArray<float>((int)(count * d));
         var y = GC.AllocateUninitializedArray<float>((int)count);
-        int[]? position = shuffleSeed is int seed ? DenseDataset.ShuffledPositions((int)count, seed) : null;
         using var cursor = data.GetRowCursor(new[] { label, features });
         var getLabel = cursor.GetGetter<float>(label);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -59,13 +45,12 @@ public static class DataViewReader
                 cancellationToken.ThrowIfCancellationRequested();
             if (row >= count)
                 throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
-            int target = position is null ? (int)row : position[row];
-            getLabel(ref y[target]);
+            getLabel(ref y[row]);
             getFeatures(ref buffer);
-            var destination = x.AsSpan(target * d, d);
+            var destination = x.AsSpan((int)(row * d), d);
             buffer.CopyTo(destination);
-            if (!float.IsFinite(y[target]))
-                throw new ArgumentException($"Row {row}: the label column '{labelColumnName}' is {y[target]}; labels must be finite numbers.", nameof(data));
+            if (!float.IsFinite(y[row]))
+                throw new ArgumentException($"Row {row}: the label column '{labelColumnName}' is {y[row]}; labels must be finite numbers.", nameof(data));
             if (!TensorPrimitives.IsFiniteAll<float>(destination))
                 throw NonFiniteFeature(features, destination, row);
             row++;

@@ -7,7 +7,7 @@ namespace MlNetGd.Trainers;
 
 /// <summary>An ML.NET regression trainer that fits <c>y = W·x + b</c> by minibatch gradient descent on the MSE.</summary>
 /// <remarks>
-/// <para>The data is read once into a dense matrix (<see cref="DataViewReader"/>), its rows shuffled with the seed on the way in, and
+/// <para>The data is read once into a dense matrix (<see cref="DataViewReader"/>), its rows shuffled once with the seed, and
 /// trained by <see cref="GradientDescentLoop"/>. The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
@@ -91,9 +91,11 @@ public sealed class GradientDescentRegressionTrainer
     {
         ArgumentNullException.ThrowIfNull(input);
         var token = _options.CancellationToken;
-        var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, _options.Shuffle ? _options.Seed : null, token);
+        var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);
+        if (_options.Shuffle)
+            data.ShuffleRows(_options.Seed);
 
         LastHistory = new GradientDescentLoop(_options).Run(data, model, cancellationToken: token);
         return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, featureColumn);

@@ -94,11 +94,20 @@ public sealed class DenseDataset
     public void ShuffleRows(int seed)
     {
         int d = FeatureCount;
+        int n = RowCount;
         var rng = new SplitMix64(seed, stream: ulong.MaxValue);
         var tmp = d <= 256 ? stackalloc float[d] : new float[d];
-        for (int i = RowCount - 1; i > 0; i--)
+        // The random partner rows are drawn PrefetchDistance swaps ahead (the same draws in the same order) and prefetched, so the
+        // cache misses of the next swaps overlap instead of queueing (1.2-2.5x faster than plain Fisher-Yates on 1M x 64, bench/RESULTS.md).
+        Span<int> ahead = stackalloc int[PrefetchDistance];
+        for (int k = 0; k < PrefetchDistance && n - 1 - k > 0; k++)
+            ahead[k] = Draw(ref rng, n - 1 - k);
+        for (int i = n - 1, slot = 0; i > 0; i--, slot = slot == PrefetchDistance - 1 ? 0 : slot + 1)
         {
-            int j = rng.NextInt(i + 1);
+            int j = ahead[slot];
+            int next = i - PrefetchDistance;
+            if (next > 0)
+                ahead[slot] = Draw(ref rng, next);
             if (j == i)
                 continue;
             var a = Features.AsSpan(i * d, d);
@@ -110,24 +119,30 @@ public sealed class DenseDataset
         }
     }
 
-    /// <summary>Returns where <see cref="ShuffleRows"/> with <paramref name="seed"/> moves each of <paramref name="rowCount"/> rows:
-    /// row <c>i</c> ends at <c>result[i]</c>. Lets a reader write rows straight to their shuffled places.</summary>
-    internal static int[] ShuffledPositions(int rowCount, int seed)
+    private const int PrefetchDistance = 16;
+
+    private int Draw(ref SplitMix64 rng, int i)
     {
-        var source = new int[rowCount];
-        for (int i = 0; i < source.Length; i++)
-            source[i] = i;
-        var rng = new SplitMix64(seed, stream: ulong.MaxValue);
-        for (int i = rowCount - 1; i > 0; i--)
+        int j = rng.NextInt(i + 1);
+        Prefetch(j);
+        return j;
+    }
+
+    private unsafe void Prefetch(int row)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            return;
+        int d = FeatureCount;
+        fixed (float* start = &Features[row * d])
         {
-            int j = rng.NextInt(i + 1);
-            if (j != i)
-                (source[i], source[j]) = (source[j], source[i]);
+            byte* p = (byte*)start;
+            int bytes = Math.Min(d * sizeof(float), 1024);
+            for (int offset = 0; offset < bytes; offset += 64)
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + offset);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + bytes - 1);
         }
-        var position = new int[rowCount];
-        for (int k = 0; k < source.Length; k++)
-            position[source[k]] = k;
-        return position;
+        fixed (float* label = &Labels[row])
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(label);
     }
 
     private static int FindNonFinite(ReadOnlySpan<float> values)
