@@ -64,13 +64,14 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
     {
         report.Section("Epoch time (2), ratio to the memory floor");
         var rows = new List<string[]>();
-        foreach (var (batch, threads) in new[] { (32, 1), (256, 1), (256, 0), (4096, 1), (4096, 0), (65536, 1), (65536, 0) })
+        foreach (var (batch, threads, shuffle) in new[] { (32, 1, true), (32, 1, false), (256, 1, true), (256, 0, true), (256, 1, false),
+            (4096, 1, true), (4096, 0, true), (65536, 1, true), (65536, 0, true) })
         {
             float rate = CurvatureEstimator.SuggestLearningRate(dense, batch);
             var stamps = new List<long>();
             var settings = new GradientDescentSettings
             {
-                LearningRate = rate, BatchSize = batch, NumberOfEpochs = epochs, Tolerance = 0, NumberOfThreads = threads,
+                LearningRate = rate, BatchSize = batch, NumberOfEpochs = epochs, Tolerance = 0, NumberOfThreads = threads, Shuffle = shuffle,
                 EpochCompleted = _ => stamps.Add(Stopwatch.GetTimestamp()),
             };
             var model = new LinearModel(dense.FeatureCount);
@@ -86,10 +87,10 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
                 previous = stamp;
             }
             double median = Median(perEpoch);
-            rows.Add([batch.ToString(), threads == 0 ? $"all ({Environment.ProcessorCount})" : "1", F(median), F(perEpoch.Min()),
+            rows.Add([batch.ToString(), threads == 0 ? $"all ({Environment.ProcessorCount})" : "1", shuffle ? "random" : "in order", F(median), F(perEpoch.Min()),
                 F(median / _floorMs), $"{allocated:N0}"]);
         }
-        report.Table(["batch", "threads", $"median epoch ms ({epochs} epochs)", "best epoch ms", "ratio to floor (median)", "bytes allocated per fit"], rows);
+        report.Table(["batch", "threads", "block order", $"median epoch ms ({epochs} epochs)", "best epoch ms", "ratio to floor (median)", "bytes allocated per fit"], rows);
     }
 
     private void ParallelThreshold(DenseDataset dense)
@@ -261,6 +262,7 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
         report.Table(["step", "ms", "ratio to memory floor"],
             [["DataViewReader.Read", F(r), F(r / _floorMs)], ["DenseDataset.ShuffleRows (seeded, once per fit)", F(s), F(s / _floorMs)],
              ["CurvatureEstimator (automatic learning rate)", F(curvature), F(curvature / _floorMs)], ["one epoch", F(epoch), F(epoch / _floorMs)]]);
+        ShuffleComparison.Run(dense!, report);
     }
 
     private static void CursorPass(IDataView view)
