@@ -21,6 +21,7 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
         var dense = DataIn();
         MemoryFloor(dense);
         EpochTimes(dense, epochs);
+        SuperBlockExperiment.Run(dense, _floorMs, epochs, superBlockBytes: 256 * 1024, report);
         ParallelThreshold(dense);
         Optimum(dense);
         dense = null;

@@ -87,6 +87,14 @@ public sealed unsafe class BatchGradient
         if (rows == 0)
             return 0;
         int chunks = (rows + ChunkRows - 1) / ChunkRows;
+        Span<float> gw = gradient[..d];
+        double sumResidual, sumSquares;
+        if (chunks == 1)
+        {
+            // One chunk: its sums are the batch's; no buffers, no hand-off.
+            (sumResidual, sumSquares) = GradientKernel.Accumulate(parameters[..d], parameters[d], features, labels, gw);
+            return Finish(gradient, rows, sumResidual, sumSquares);
+        }
         EnsureCapacity(chunks);
 
         fixed (float* w = parameters, x = features, y = labels)
@@ -109,8 +117,8 @@ public sealed unsafe class BatchGradient
         }
 
         // The reduction, in chunk order.
-        Span<float> gw = gradient[..d];
-        double sumResidual = 0, sumSquares = 0;
+        sumResidual = 0;
+        sumSquares = 0;
         _partialGradients.AsSpan(0, d).CopyTo(gw);
         for (int c = 0; c < chunks; c++)
         {
@@ -119,8 +127,14 @@ public sealed unsafe class BatchGradient
             sumResidual += _partialResiduals[c];
             sumSquares += _partialSquares[c];
         }
+        return Finish(gradient, rows, sumResidual, sumSquares);
+    }
+
+    private static double Finish(Span<float> gradient, int rows, double sumResidual, double sumSquares)
+    {
+        int d = gradient.Length - 1;
         float scale = 2f / rows;
-        TensorPrimitives.Multiply(gw, scale, gw);
+        TensorPrimitives.Multiply(gradient[..d], scale, gradient[..d]);
         gradient[d] = (float)(sumResidual * scale);
         return sumSquares / rows;
     }
