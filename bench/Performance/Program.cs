@@ -6,9 +6,26 @@ using MlNetGd.Bench;
 
 // dotnet run -c Release --project bench/Performance -- [--rows N] [--features D] [--epochs E] [--output FILE] [--no-sweep]
 // dotnet run -c Release --project bench/Performance -- micro [BenchmarkDotNet arguments, e.g. --filter '*']
+// dotnet run -c Release --project bench/Performance -- fit-loop [N]   (N default fits on 1M x 64, to attach a profiler to)
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Report).Assembly).Run(args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "fit-loop")
+{
+    // A target for a profiler: default GradientDescent fits on the 1M x 64 cached data, nothing else timed.
+    int fits = args.Length > 1 ? int.Parse(args[1]) : 5;
+    var context = new MLContext(42);
+    var cached = BenchData.Create(context, 1_000_000, 1000, 64, 42).CachedTrain;
+    Console.WriteLine("data ready");
+    for (int k = 0; k < fits; k++)
+    {
+        var watch = Stopwatch.StartNew();
+        MlNetGd.RegressionCatalogExtensions.GradientDescent(context.Regression.Trainers).Fit(cached);
+        Console.WriteLine($"fit {k}: {watch.Elapsed.TotalMilliseconds:F0} ms");
+    }
     return 0;
 }
 
