@@ -128,12 +128,13 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
                 if (threads == 2)
                 {
                     cells.Add(F(single / us));
+                    cells.Add($"{100.0 * gradientKernel.ChunksByHelpers / (5L * batches * ((batch + BatchGradient.ChunkRows - 1) / BatchGradient.ChunkRows)):F0}%");
                     cells.Add($"{allocated:N0}");
                 }
             }
             rows.Add([.. cells]);
         }
-        report.Table(["batch rows", "1 thread µs/batch", "2 threads µs/batch", "speed-up", "bytes allocated, last repeat (calling thread)"], rows);
+        report.Table(["batch rows", "1 thread µs/batch", "2 threads µs/batch", "speed-up", "chunks done by the helper", "bytes allocated, last repeat (calling thread)"], rows);
     }
 
     private void Optimum(DenseDataset dense)

@@ -39,6 +39,7 @@ public sealed unsafe class BatchGradient
     private int _rows;
     private int _chunkCount;
     private int _nextChunk;
+    private long _chunksByHelpers;
 
     /// <summary>Creates the buffers for a model of <paramref name="parameterCount"/> parameters <c>[W, b]</c>.</summary>
     /// <param name="parameterCount">d + 1, at least 2.</param>
@@ -63,6 +64,9 @@ public sealed unsafe class BatchGradient
 
     /// <summary>Gets the number of threads a large batch is spread over, the caller included.</summary>
     public int ThreadCount { get; }
+
+    /// <summary>Gets how many chunks helper threads have computed so far (diagnostics and tests).</summary>
+    internal long ChunksByHelpers => Interlocked.Read(ref _chunksByHelpers);
 
     /// <summary>Computes the cost over a batch and writes its gradient.</summary>
     /// <param name="parameters">The model parameters <c>[W, b]</c>, length d + 1.</param>
@@ -145,8 +149,9 @@ public sealed unsafe class BatchGradient
         ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum) =>
         GradientKernel.Accumulate(weights, bias, features, labels, sum);
 
-    private void RunChunks()
+    private int RunChunks()
     {
+        int done = 0;
         int d = _parameterCount - 1;
         var weights = new ReadOnlySpan<float>(_weights, d);
         int chunk;
@@ -160,7 +165,9 @@ public sealed unsafe class BatchGradient
                 new ReadOnlySpan<float>(_features + (long)start * d, rows * d), new ReadOnlySpan<float>(_labels + start, rows), sum);
             _partialResiduals[chunk] = residuals;
             _partialSquares[chunk] = squares;
+            done++;
         }
+        return done;
     }
 
     private void EnsureCapacity(int chunks)
@@ -195,7 +202,7 @@ public sealed unsafe class BatchGradient
             Volatile.Write(ref _queued, 0);
             if (Interlocked.CompareExchange(ref _state, Running, Offered) != Offered)
                 return;
-            owner.RunChunks();
+            Interlocked.Add(ref owner._chunksByHelpers, owner.RunChunks());
             Volatile.Write(ref _state, Done);
         }
 

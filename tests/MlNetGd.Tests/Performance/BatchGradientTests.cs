@@ -34,6 +34,28 @@ public sealed class BatchGradientTests
     }
 
     [TestMethod]
+    public void ChunksComputedByHelperThreadsGiveTheSameBits()
+    {
+        var (parameters, features, labels) = Random(8, 64 * BatchGradient.ChunkRows, seed: 21);
+        var (expected, expectedCost) = ChunkedReference(parameters, features, labels);
+        var kernel = new BatchGradient(9, 2, minParallelRows: 0);
+        var gradient = new float[9];
+
+        for (int attempt = 0; attempt < 500 && kernel.ChunksByHelpers == 0; attempt++)
+        {
+            Assert.AreEqual(expectedCost, kernel.Compute(parameters, features, labels, gradient), 0.0);
+            CollectionAssert.AreEqual(expected, gradient);
+        }
+        if (kernel.ChunksByHelpers == 0)
+            Assert.Inconclusive("The thread pool never started a helper in 500 batches, so only the calling thread was exercised.");
+        for (int repeat = 0; repeat < 20; repeat++)
+        {
+            Assert.AreEqual(expectedCost, kernel.Compute(parameters, features, labels, gradient), 0.0);
+            CollectionAssert.AreEqual(expected, gradient);
+        }
+    }
+
+    [TestMethod]
     public void OneChunkEqualsSquaredLossExactly()
     {
         var (parameters, features, labels) = Random(64, BatchGradient.ChunkRows, seed: 3);
