@@ -34,6 +34,7 @@ public sealed class BatchGradientTests
     }
 
     [TestMethod]
+    [DoNotParallelize] // needs a free thread-pool thread to start a helper
     public void ChunksComputedByHelperThreadsGiveTheSameBits()
     {
         var (parameters, features, labels) = Random(8, 64 * BatchGradient.ChunkRows, seed: 21);
