@@ -9,7 +9,8 @@ namespace MlNetGd.Trainers;
 /// <remarks>
 /// The label must be a <see cref="float"/> (Single) column and the features a known-size vector of Single. Sparse vectors are
 /// made dense. A NaN or infinite value is an error naming its row and column. When the source does not know its row count,
-/// one extra counting pass runs first, so the matrix is allocated once at its exact size.
+/// one extra counting pass runs first, so the matrix is allocated once at its exact size. Each row is checked while it is in
+/// cache, so the matrix is not read a second time.
 /// </remarks>
 public static class DataViewReader
 {
@@ -46,8 +47,8 @@ public static class DataViewReader
         if (count * d > Array.MaxLength)
             throw new ArgumentException($"{count} rows x {d} features exceed the largest array .NET can hold ({Array.MaxLength} values).", nameof(data));
 
-        var x = new float[count * d];
-        var y = new float[count];
+        var x = GC.AllocateUninitializedArray<float>((int)(count * d));
+        var y = GC.AllocateUninitializedArray<float>((int)count);
         using var cursor = data.GetRowCursor(new[] { label, features });
         var getLabel = cursor.GetGetter<float>(label);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -91,7 +92,7 @@ public static class DataViewReader
             Array.Resize(ref x, (int)(kept * d));
             Array.Resize(ref y, (int)kept);
         }
-        return new DenseDataset(x, y, d);
+        return new DenseDataset(x, y, d, alreadyValidated: true);
     }
 
     /// <summary>Checks that the schema has a Single label and a known-size Single vector feature column, and returns them.</summary>

@@ -8,8 +8,9 @@ namespace MlNetGd.Trainers.Core;
 /// descent is stable for <c>η &lt; 2/λmax(H)</c>. A minibatch of B rows adds noise whose curvature is about <c>tr(H)/B</c>, so
 /// the automatic rate is <c>η = 1 / (λmax + tr(H)/B)</c>: half the full-batch limit when B = n, and below <c>1/tr(H)</c> for pure SGD.</para>
 /// <para>λmax comes from the Lanczos method (a Krylov-space refinement of power iteration that cannot stall on an unlucky start),
-/// and both figures from an evenly spaced sample of at most <see cref="MaxSampleRows"/> rows. Each step is one pass over the sample.
-/// The estimate is deterministic; it allocates a few vectors of d + 1 values per step, once per fit.</para>
+/// and both figures from an evenly spaced sample of at most <see cref="MaxSampleRows"/> rows. Each step is one pass over the sample,
+/// copied once into contiguous rows (up to 16 MB) so that the pass is the fused gradient kernel. The estimate is deterministic; it
+/// allocates a few vectors of d + 1 values per step, once per fit.</para>
 /// </remarks>
 public static class CurvatureEstimator
 {
@@ -17,6 +18,7 @@ public static class CurvatureEstimator
     public const int MaxSampleRows = 16384;
 
     private const int MaxLanczosSteps = 60;
+    private const int MaxCopiedValues = 4 << 20;
     private const double RelativeTolerance = 1e-4;
 
     /// <summary>Estimates λmax and the trace of <c>H = (2/n) X̃ᵀX̃</c>.</summary>
@@ -73,6 +75,16 @@ public static class CurvatureEstimator
         var v = new float[p];
         var hv = new float[p];
         var raw = standardization is null ? null : new float[p];
+        // The sample is copied once into contiguous rows (when that is at most 16 MB), so each step is one pass of the fused
+        // gradient kernel: the MSE gradient at parameters v with zero labels is H v. Wider data is read in place, row by row.
+        float[]? sample = null;
+        if ((long)m * d <= MaxCopiedValues)
+        {
+            sample = GC.AllocateUninitializedArray<float>(m * d);
+            for (int k = 0; k < m; k++)
+                data.Row(SampleRow(k, m, n)).CopyTo(sample.AsSpan(k * d, d));
+        }
+        var zeros = sample is null ? [] : new float[m];
         var rng = new SplitMix64(12345);
         var q = new double[p];
         for (int j = 0; j < p; j++)
@@ -85,16 +97,17 @@ public static class CurvatureEstimator
         {
             for (int j = 0; j < p; j++)
                 v[j] = (float)basis[k][j];
-            if (raw is null)
-            {
-                MultiplyByHessian(data, m, n, v, hv);
-            }
-            else
+            ReadOnlySpan<float> point = v;
+            if (raw is not null)
             {
                 standardization!.ToRaw(v, raw);
-                MultiplyByHessian(data, m, n, raw, hv);
-                standardization.GradientToStandardized(hv, hv);
+                point = raw;
             }
+            if (sample is null)
+                MultiplyByHessian(data, m, n, point, hv);
+            else
+                MseLoss.Gradient(point, sample, zeros, hv);
+            standardization?.GradientToStandardized(hv, hv);
             if (!TensorPrimitives.IsFiniteAll<float>(hv))
                 return (double.PositiveInfinity, trace);
 

@@ -40,6 +40,15 @@ public sealed class DenseDataset
         FeatureCount = featureCount;
     }
 
+    /// <summary>Wraps arrays the caller has already checked to be finite and of matching lengths (no copy, no second pass).</summary>
+    internal DenseDataset(float[] features, float[] labels, int featureCount, bool alreadyValidated)
+    {
+        System.Diagnostics.Debug.Assert(alreadyValidated && (long)labels.Length * featureCount == features.Length);
+        Features = features;
+        Labels = labels;
+        FeatureCount = featureCount;
+    }
+
     /// <summary>Builds a dataset from jagged rows (a copy), the way tutorials write <c>x_train</c> and <c>y_train</c>.</summary>
     /// <exception cref="ArgumentException">There are no rows, a row has no features, the rows are ragged, or they do not match the labels.</exception>
     public static DenseDataset FromRows(float[][] rows, float[] labels)
@@ -87,11 +96,20 @@ public sealed class DenseDataset
     public void ShuffleRows(int seed)
     {
         int d = FeatureCount;
+        int n = RowCount;
         var rng = new SplitMix64(seed, stream: ulong.MaxValue);
         var tmp = d <= 256 ? stackalloc float[d] : new float[d];
-        for (int i = RowCount - 1; i > 0; i--)
+        // The random partner rows are drawn PrefetchDistance swaps ahead (the same draws in the same order) and prefetched, so the
+        // cache misses of the next swaps overlap instead of queueing (1.2-2.5x faster than plain Fisher-Yates on 1M x 64, bench/RESULTS.md).
+        Span<int> ahead = stackalloc int[PrefetchDistance];
+        for (int k = 0; k < PrefetchDistance && n - 1 - k > 0; k++)
+            ahead[k] = Draw(ref rng, n - 1 - k);
+        for (int i = n - 1, slot = 0; i > 0; i--, slot = slot == PrefetchDistance - 1 ? 0 : slot + 1)
         {
-            int j = rng.NextInt(i + 1);
+            int j = ahead[slot];
+            int next = i - PrefetchDistance;
+            if (next > 0)
+                ahead[slot] = Draw(ref rng, next);
             if (j == i)
                 continue;
             var a = Features.AsSpan(i * d, d);
@@ -101,6 +119,32 @@ public sealed class DenseDataset
             tmp.CopyTo(b);
             (Labels[i], Labels[j]) = (Labels[j], Labels[i]);
         }
+    }
+
+    private const int PrefetchDistance = 16;
+
+    private int Draw(ref SplitMix64 rng, int i)
+    {
+        int j = rng.NextInt(i + 1);
+        Prefetch(j);
+        return j;
+    }
+
+    private unsafe void Prefetch(int row)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            return;
+        int d = FeatureCount;
+        fixed (float* start = &Features[row * d])
+        {
+            byte* p = (byte*)start;
+            int bytes = Math.Min(d * sizeof(float), 1024);
+            for (int offset = 0; offset < bytes; offset += 64)
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + offset);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + bytes - 1);
+        }
+        fixed (float* label = &Labels[row])
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(label);
     }
 
     private static int FindNonFinite(ReadOnlySpan<float> values)

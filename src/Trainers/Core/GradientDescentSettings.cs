@@ -37,6 +37,9 @@ public class GradientDescentSettings
     /// <summary>The largest allowed <see cref="ValidationFraction"/>.</summary>
     public const double MaxValidationFraction = 0.5;
 
+    /// <summary>The largest accepted <see cref="NumberOfThreads"/>.</summary>
+    public const int MaxNumberOfThreads = 1024;
+
     /// <summary>Gets or sets the learning rate η, or <see langword="null"/> to choose it from the curvature of the data.</summary>
     /// <value>Default <see langword="null"/>: automatic, <c>η = 1 / (λmax + tr(H)/B)</c> for the MSE Hessian <c>H = (2/n)X̃ᵀX̃</c>
     /// (see <see cref="CurvatureEstimator"/>), which is stable on unnormalized data.</value>
@@ -132,6 +135,11 @@ public class GradientDescentSettings
     /// standardized parameters.</value>
     public bool StandardizeFeatures { get; set; } = true;
 
+    /// <summary>Gets or sets the number of threads a large batch's gradient is spread over (see <see cref="BatchGradient"/>);
+    /// the model is bit-identical whatever the number.</summary>
+    /// <value>Default <see langword="null"/>: all cores. 0 also means all cores; 1 keeps training on the calling thread.</value>
+    public int? NumberOfThreads { get; set; }
+
     /// <summary>Gets or sets a callback invoked after every epoch with that epoch's figures (watching a fit).</summary>
     /// <value>Default <see langword="null"/>.</value>
     public Action<EpochRecord>? EpochCompleted { get; set; }
@@ -146,6 +154,9 @@ public class GradientDescentSettings
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be at least 1 (1 = pure SGD; the row count or more = full batch).");
         if (NumberOfEpochs < 1)
             throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), NumberOfEpochs, "must be at least 1.");
+        if (NumberOfThreads is < 0 or > MaxNumberOfThreads)
+            throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads,
+                $"must be in range [0, {MaxNumberOfThreads}] (null or 0 = all cores, 1 = single-threaded).");
         if (!(Tolerance >= 0) || double.IsInfinity(Tolerance))
             throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be a finite number >= 0 (0 runs every epoch).");
         CheckDefined(Optimizer, nameof(Optimizer));

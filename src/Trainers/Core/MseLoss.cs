@@ -8,7 +8,8 @@ namespace MlNetGd.Trainers.Core;
 /// <c>torch.mean((hypothesis - y_train) ** 2)</c> and ML.NET's MSE.</para>
 /// <para>Gradient: <c>∂cost/∂W = (2/B) Σ rᵢ xᵢ</c> and <c>∂cost/∂b = (2/B) Σ rᵢ</c>, with residual
 /// <c>rᵢ = W·xᵢ + b − yᵢ</c>. Parameters and gradients use the <see cref="LinearModel.Parameters"/> layout
-/// <c>[W, b]</c>. Each row is read once: its dot product and its gradient contribution happen while it is in cache.
+/// <c>[W, b]</c>. Each row is read once: its dot product and its gradient contribution happen while it is in cache
+/// (<see cref="GradientKernel"/>, the kernel training uses, so this equals <see cref="BatchGradient"/> on one chunk bit for bit).
 /// The kernels allocate nothing.</para>
 /// </remarks>
 public static class MseLoss
@@ -31,18 +32,8 @@ public static class MseLoss
         if (rows == 0)
             return 0;
 
-        ReadOnlySpan<float> w = parameters[..d];
-        float b = parameters[d];
         Span<float> gw = gradient[..d];
-        double sumResidual = 0, sumSquares = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            ReadOnlySpan<float> x = features.Slice(i * d, d);
-            float r = TensorPrimitives.Dot(x, w) + b - labels[i];
-            sumResidual += r;
-            sumSquares += (double)r * r;
-            TensorPrimitives.MultiplyAdd(x, r, gw, gw);
-        }
+        var (sumResidual, sumSquares) = GradientKernel.Accumulate(parameters[..d], parameters[d], features, labels, gw);
         float scale = 2f / rows;
         TensorPrimitives.Multiply(gw, scale, gw);
         gradient[d] = (float)(sumResidual * scale);

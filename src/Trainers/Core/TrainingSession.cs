@@ -44,6 +44,7 @@ public sealed partial class TrainingSession
     private readonly float[] _gradient, _theta, _thetaGradient, _lastGood, _initialParameters;
     private readonly float[]? _average;
     private readonly float[] _best;
+    private readonly BatchGradient _batchGradient;
     private readonly List<EpochRecord> _epochs;
     private readonly Func<float> _suggestLearningRate;
     private readonly bool _automatic;
@@ -96,6 +97,7 @@ public sealed partial class TrainingSession
         _lastGood = new float[p];
         _best = new float[p];
         _average = settings.Averaged ? new float[p] : null;
+        _batchGradient = new BatchGradient(p, settings.NumberOfThreads ?? 0);
         _initialParameters = (float[])model.Parameters.Clone();
         if (standardization is null)
             model.Parameters.CopyTo(_theta, 0);
@@ -123,7 +125,7 @@ public sealed partial class TrainingSession
     {
         if (_modelStale)
             SyncModel(_theta);
-        double cost = MseLoss.Gradient(_model.Parameters, features, labels, _gradient);
+        double cost = _batchGradient.Compute(_model.Parameters, features, labels, _gradient);
         if (double.IsNaN(_reference))
             _reference = Math.Max(cost, labels.IsEmpty ? 0 : TensorPrimitives.SumOfSquares(labels) / labels.Length);
         if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))

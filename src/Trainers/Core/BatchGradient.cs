@@ -1,0 +1,219 @@
+using System.Numerics.Tensors;
+
+namespace MlNetGd.Trainers.Core;
+
+/// <summary>The MSE and its gradient over a batch, computed over fixed-size chunks of rows on one or more cores,
+/// with the same bits whatever the number of threads.</summary>
+/// <remarks>
+/// <para>The batch is split into chunks of <see cref="ChunkRows"/> rows (the last may be smaller); the split depends only on the
+/// batch size, never on the thread count. Each chunk's sums <c>Σ rᵢxᵢ</c>, <c>Σ rᵢ</c> and <c>Σ rᵢ²</c> go to that chunk's own
+/// preallocated buffer, whichever thread computes it, and the chunks are then added in chunk order on the calling thread. So
+/// 1 thread and 8 threads give bit-identical gradients, and a batch of at most <see cref="ChunkRows"/> rows gives exactly
+/// <see cref="MseLoss.Gradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</para>
+/// <para>Helpers run on the thread pool, and only for batches of at least <see cref="DefaultMinParallelRows"/> rows by default (smaller ones do not
+/// repay the hand-off). The calling thread claims chunks too and never waits for a helper that has not started, so a busy pool
+/// costs speed, never results. Nothing is allocated per batch once the buffers have grown to the largest batch seen.</para>
+/// <para>Scale as in <see cref="MseLoss"/>: cost = <c>(1/B) Σ rᵢ²</c>, gradient = <c>(2/B) [Σ rᵢxᵢ, Σ rᵢ]</c>.</para>
+/// <para>One instance serves one fit at a time: <see cref="Compute"/> is not re-entrant.</para>
+/// </remarks>
+public sealed unsafe class BatchGradient
+{
+    /// <summary>The rows per chunk: the fixed unit of work and of the reduction order.</summary>
+    public const int ChunkRows = 512;
+
+    /// <summary>The default smallest batch (in rows) whose chunks are shared with helper threads (measured in bench/RESULTS.md).</summary>
+    public const int DefaultMinParallelRows = 2048;
+
+    private readonly int _parameterCount;
+    private readonly int _minParallelRows;
+    private readonly Helper[] _helpers;
+    private float[] _partialGradients = [];
+    private double[] _partialResiduals = [];
+    private double[] _partialSquares = [];
+
+    // The batch in flight, read by the helpers; the pointers are valid only inside Compute (the spans are pinned there).
+    private float* _weights;
+    private float _bias;
+    private float* _features;
+    private float* _labels;
+    private int _rows;
+    private int _chunkCount;
+    private int _nextChunk;
+    private long _chunksByHelpers;
+
+    /// <summary>Creates the buffers for a model of <paramref name="parameterCount"/> parameters <c>[W, b]</c>.</summary>
+    /// <param name="parameterCount">d + 1, at least 2.</param>
+    /// <param name="numberOfThreads">The threads to use, the caller included; 0 means all cores (<see cref="Environment.ProcessorCount"/>).</param>
+    /// <param name="minParallelRows">The smallest batch whose chunks are shared with helper threads; it changes the speed, never the result.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public BatchGradient(int parameterCount, int numberOfThreads = 0, int minParallelRows = DefaultMinParallelRows)
+    {
+        if (parameterCount < 2)
+            throw new ArgumentOutOfRangeException(nameof(parameterCount), parameterCount, "must be at least 2 (one weight and the bias).");
+        if (numberOfThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(numberOfThreads), numberOfThreads, "must be 0 (all cores) or more.");
+        if (minParallelRows < 0)
+            throw new ArgumentOutOfRangeException(nameof(minParallelRows), minParallelRows, "must be 0 or more.");
+        _parameterCount = parameterCount;
+        _minParallelRows = minParallelRows;
+        ThreadCount = numberOfThreads == 0 ? Environment.ProcessorCount : numberOfThreads;
+        _helpers = new Helper[ThreadCount - 1];
+        for (int i = 0; i < _helpers.Length; i++)
+            _helpers[i] = new Helper(this);
+    }
+
+    /// <summary>Gets the number of threads a large batch is spread over, the caller included.</summary>
+    public int ThreadCount { get; }
+
+    /// <summary>Gets how many chunks helper threads have computed so far (diagnostics and tests).</summary>
+    internal long ChunksByHelpers => Interlocked.Read(ref _chunksByHelpers);
+
+    /// <summary>Computes the cost over a batch and writes its gradient.</summary>
+    /// <param name="parameters">The model parameters <c>[W, b]</c>, length d + 1.</param>
+    /// <param name="features">B rows of d features, row-major.</param>
+    /// <param name="labels">B labels.</param>
+    /// <param name="gradient">Receives <c>∂cost/∂[W, b]</c>, length d + 1; overwritten.</param>
+    /// <returns>The mean squared error over the batch (0 for an empty batch, whose gradient is zero).</returns>
+    /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    public double Compute(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> gradient)
+    {
+        int p = _parameterCount;
+        int d = p - 1;
+        if (parameters.Length != p)
+            ThrowLength(nameof(parameters), parameters.Length, p);
+        if (gradient.Length != p)
+            ThrowLength(nameof(gradient), gradient.Length, p);
+        if ((long)labels.Length * d != features.Length)
+            ThrowLength(nameof(features), features.Length, (long)labels.Length * d);
+
+        int rows = labels.Length;
+        gradient.Clear();
+        if (rows == 0)
+            return 0;
+        int chunks = (rows + ChunkRows - 1) / ChunkRows;
+        Span<float> gw = gradient[..d];
+        double sumResidual, sumSquares;
+        if (chunks == 1)
+        {
+            // One chunk: its sums are the batch's; no buffers, no hand-off.
+            (sumResidual, sumSquares) = GradientKernel.Accumulate(parameters[..d], parameters[d], features, labels, gw);
+            return Finish(gradient, rows, sumResidual, sumSquares);
+        }
+        EnsureCapacity(chunks);
+
+        fixed (float* w = parameters, x = features, y = labels)
+        {
+            _weights = w;
+            _bias = parameters[d];
+            _features = x;
+            _labels = y;
+            _rows = rows;
+            _chunkCount = chunks;
+            Volatile.Write(ref _nextChunk, 0);
+
+            int helpers = rows >= _minParallelRows ? Math.Min(_helpers.Length, chunks - 1) : 0;
+            for (int h = 0; h < helpers; h++)
+                _helpers[h].Offer();
+            RunChunks();
+            for (int h = 0; h < helpers; h++)
+                _helpers[h].Withdraw();
+            _weights = _features = _labels = null;
+        }
+
+        // The reduction, in chunk order.
+        sumResidual = 0;
+        sumSquares = 0;
+        _partialGradients.AsSpan(0, d).CopyTo(gw);
+        for (int c = 0; c < chunks; c++)
+        {
+            if (c > 0)
+                TensorPrimitives.Add(gw, _partialGradients.AsSpan(c * d, d), gw);
+            sumResidual += _partialResiduals[c];
+            sumSquares += _partialSquares[c];
+        }
+        return Finish(gradient, rows, sumResidual, sumSquares);
+    }
+
+    private static double Finish(Span<float> gradient, int rows, double sumResidual, double sumSquares)
+    {
+        int d = gradient.Length - 1;
+        float scale = 2f / rows;
+        TensorPrimitives.Multiply(gradient[..d], scale, gradient[..d]);
+        gradient[d] = (float)(sumResidual * scale);
+        return sumSquares / rows;
+    }
+
+    /// <summary>Adds <c>Σ rᵢxᵢ</c> over a block of rows to <paramref name="sum"/> and returns <c>(Σ rᵢ, Σ rᵢ²)</c>, with
+    /// <c>rᵢ = w·xᵢ + b − yᵢ</c>: the per-chunk kernel (<see cref="GradientKernel"/>), one read of each row.</summary>
+    internal static (double SumResidual, double SumSquares) Accumulate(
+        ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum) =>
+        GradientKernel.Accumulate(weights, bias, features, labels, sum);
+
+    private int RunChunks()
+    {
+        int done = 0;
+        int d = _parameterCount - 1;
+        var weights = new ReadOnlySpan<float>(_weights, d);
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount)
+        {
+            int start = chunk * ChunkRows;
+            int rows = Math.Min(ChunkRows, _rows - start);
+            var sum = _partialGradients.AsSpan(chunk * d, d);
+            sum.Clear();
+            var (residuals, squares) = Accumulate(weights, _bias,
+                new ReadOnlySpan<float>(_features + (long)start * d, rows * d), new ReadOnlySpan<float>(_labels + start, rows), sum);
+            _partialResiduals[chunk] = residuals;
+            _partialSquares[chunk] = squares;
+            done++;
+        }
+        return done;
+    }
+
+    private void EnsureCapacity(int chunks)
+    {
+        if (_partialResiduals.Length >= chunks)
+            return;
+        _partialGradients = new float[chunks * (_parameterCount - 1)];
+        _partialResiduals = new double[chunks];
+        _partialSquares = new double[chunks];
+    }
+
+    private static void ThrowLength(string name, long actual, long expected) =>
+        throw new ArgumentException($"{name} has length {actual}; {expected} is needed.", name);
+
+    /// <summary>One helper slot: a reusable thread-pool work item that joins the batch on offer, if it starts in time.</summary>
+    private sealed class Helper(BatchGradient owner) : IThreadPoolWorkItem
+    {
+        private const int Idle = 0, Offered = 1, Running = 2, Done = 3;
+        private int _state;
+        private int _queued;
+
+        public void Offer()
+        {
+            Volatile.Write(ref _state, Offered);
+            // A queued item that has not run yet will pick up this offer; queue another only when none is pending.
+            if (Interlocked.CompareExchange(ref _queued, 1, 0) == 0)
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        public void Execute()
+        {
+            Volatile.Write(ref _queued, 0);
+            if (Interlocked.CompareExchange(ref _state, Running, Offered) != Offered)
+                return;
+            Interlocked.Add(ref owner._chunksByHelpers, owner.RunChunks());
+            Volatile.Write(ref _state, Done);
+        }
+
+        public void Withdraw()
+        {
+            if (Interlocked.CompareExchange(ref _state, Idle, Offered) == Offered)
+                return; // it never started; the caller has done its share
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _state) == Running)
+                spinner.SpinOnce(sleep1Threshold: -1);
+            Volatile.Write(ref _state, Idle);
+        }
+    }
+}
