@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>Trains in the space of standardized features <c>z = (x − μ)/σ</c> without touching the data: an affine change of
@@ -18,6 +20,8 @@ public sealed class FeatureStandardization
 {
     /// <summary>The largest number of rows the mean and deviation are computed from.</summary>
     public const int MaxSampleRows = 65536;
+
+    private const int BlockRows = 256;
 
     private readonly double[] _mean;
     private readonly double[] _inverseScale;
@@ -46,29 +50,38 @@ public sealed class FeatureStandardization
         if (rowCount < 1 || rowCount > data.RowCount)
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
         int d = data.FeatureCount;
-        var mean = new double[d];
-        var inverseScale = new double[d];
         int m = Math.Min(rowCount, MaxSampleRows);
+        // One pass of vector operations. Values are shifted by the first sampled row (so E[(x−K)²] − E[x−K]² does not cancel
+        // badly when a mean is large against its deviation), summed in float over blocks of BlockRows rows, and the blocks in double.
+        float[] shift = data.Row(SampleRow(0, m, rowCount)).ToArray();
+        var centered = new float[d];
+        var blockSum = new float[d];
+        var blockSquares = new float[d];
+        var sum = new double[d];
+        var squares = new double[d];
         for (int k = 0; k < m; k++)
         {
-            ReadOnlySpan<float> x = data.Row(SampleRow(k, m, rowCount));
-            for (int j = 0; j < d; j++)
-                mean[j] += x[j];
-        }
-        for (int j = 0; j < d; j++)
-            mean[j] /= m;
-        for (int k = 0; k < m; k++)
-        {
-            ReadOnlySpan<float> x = data.Row(SampleRow(k, m, rowCount));
-            for (int j = 0; j < d; j++)
+            TensorPrimitives.Subtract(data.Row(SampleRow(k, m, rowCount)), shift, centered);
+            TensorPrimitives.Add(blockSum, centered, blockSum);
+            TensorPrimitives.MultiplyAdd(centered, centered, blockSquares, blockSquares);
+            if ((k + 1) % BlockRows == 0 || k == m - 1)
             {
-                double u = x[j] - mean[j];
-                inverseScale[j] += u * u;
+                for (int j = 0; j < d; j++)
+                {
+                    sum[j] += blockSum[j];
+                    squares[j] += blockSquares[j];
+                }
+                blockSum.AsSpan().Clear();
+                blockSquares.AsSpan().Clear();
             }
         }
+        var mean = new double[d];
+        var inverseScale = new double[d];
         for (int j = 0; j < d; j++)
         {
-            double sd = Math.Sqrt(inverseScale[j] / m);
+            double offset = sum[j] / m;
+            mean[j] = shift[j] + offset;
+            double sd = Math.Sqrt(Math.Max(squares[j] / m - offset * offset, 0));
             inverseScale[j] = sd > 0 && double.IsFinite(1 / sd) ? 1 / sd : 0;
         }
         return new FeatureStandardization(mean, inverseScale);
