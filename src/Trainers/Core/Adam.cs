@@ -7,9 +7,9 @@ namespace MlNetGd.Trainers.Core;
 /// <c>θ ← θ − ηλθ</c>. Then <c>m ← β₁m + (1 − β₁)g</c>, <c>v ← β₂v + (1 − β₂)g²</c>, <c>m̂ = m/(1 − β₁ᵗ)</c>,
 /// <c>v̂ = v/(1 − β₂ᵗ)</c>, <c>θ ← θ − η·m̂/(√v̂ + ε)</c>.</para>
 /// <para>Weight decay never applies to the last parameter, the bias. The moments are sized by <see cref="Reset"/> (or on the
-/// first step); <see cref="Step"/> allocates nothing after that. The bias corrections are computed in double.</para>
+/// first step); <see cref="Optimizer.Step"/> allocates nothing after that. The bias corrections are computed in double.</para>
 /// </remarks>
-public sealed class Adam : IOptimizer
+public sealed class Adam : Optimizer
 {
     /// <summary>The automatic learning rate per unit of label deviation: Adam's step is about η per coordinate whatever the
     /// gradient's scale, so the curvature does not set it; the automatic rate is <c>0.01 × std(y)</c> (0.01 for constant labels),
@@ -36,7 +36,6 @@ public sealed class Adam : IOptimizer
     private readonly float _epsilon;
     private readonly float _weightDecay;
     private readonly bool _decoupled;
-    private float _learningRate;
     private float[] _m = [];
     private float[] _v = [];
     private long _t;
@@ -51,8 +50,8 @@ public sealed class Adam : IOptimizer
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public Adam(float learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0,
         bool decoupledWeightDecay = false)
+        : base(learningRate)
     {
-        LearningRate = learningRate;
         if (!(beta1 >= 0 && beta1 < 1))
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "must be in range [0, 1).");
         if (!(beta2 >= 0 && beta2 < 1))
@@ -69,24 +68,14 @@ public sealed class Adam : IOptimizer
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite number greater than 0.</exception>
-    public float LearningRate
+    protected override void StepCore(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
-        get => _learningRate;
-        set => _learningRate = GradientDescentSettings.CheckLearningRate(value, nameof(LearningRate));
-    }
-
-    /// <inheritdoc/>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
-    {
-        if (gradient.Length != parameters.Length)
-            throw new ArgumentException($"gradient has length {gradient.Length}; parameters have {parameters.Length}.", nameof(gradient));
         if (_m.Length != parameters.Length)
             Reset(parameters.Length);
         _t++;
         float correction1 = (float)(1 - Math.Pow(_beta1, _t));
         float sqrtCorrection2 = (float)Math.Sqrt(1 - Math.Pow(_beta2, _t));
-        float eta = _learningRate;
+        float eta = LearningRate;
         int last = parameters.Length - 1;
         for (int j = 0; j < parameters.Length; j++)
         {
@@ -105,7 +94,7 @@ public sealed class Adam : IOptimizer
     }
 
     /// <inheritdoc/>
-    public void Reset(int parameterCount)
+    public override void Reset(int parameterCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
         if (_m.Length != parameterCount)

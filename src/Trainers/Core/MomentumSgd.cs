@@ -6,15 +6,14 @@ namespace MlNetGd.Trainers.Core;
 /// <para>For step t: <c>g ← g + λθ</c> (weight decay, weights only); if μ ≠ 0: <c>b ← g</c> at t = 1, else
 /// <c>b ← μb + (1 − τ)g</c>; then <c>g ← g + μb</c> (Nesterov) or <c>g ← b</c>; finally <c>θ ← θ − η·g</c>.</para>
 /// <para>Weight decay never applies to the last parameter, the bias (<see cref="LinearModel.Parameters"/> layout).
-/// The momentum buffer is sized by <see cref="Reset"/> (or on the first step); <see cref="Step"/> allocates nothing after that.</para>
+/// The momentum buffer is sized by <see cref="Reset"/> (or on the first step); <see cref="Optimizer.Step"/> allocates nothing after that.</para>
 /// </remarks>
-public sealed class MomentumSgd : IOptimizer
+public sealed class MomentumSgd : Optimizer
 {
     private readonly float _momentum;
     private readonly float _dampening;
     private readonly bool _nesterov;
     private readonly float _weightDecay;
-    private float _learningRate;
     private float[] _buffer = [];
     private bool _started;
 
@@ -27,8 +26,8 @@ public sealed class MomentumSgd : IOptimizer
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     /// <exception cref="ArgumentException">Nesterov with μ = 0 or τ ≠ 0.</exception>
     public MomentumSgd(float learningRate, float momentum = 0, float dampening = 0, bool nesterov = false, float weightDecay = 0)
+        : base(learningRate)
     {
-        LearningRate = learningRate;
         if (!(momentum >= 0 && momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "must be in range [0, 1).");
         if (!(dampening >= 0 && dampening <= 1))
@@ -44,22 +43,12 @@ public sealed class MomentumSgd : IOptimizer
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite number greater than 0.</exception>
-    public float LearningRate
+    protected override void StepCore(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
-        get => _learningRate;
-        set => _learningRate = GradientDescentSettings.CheckLearningRate(value, nameof(LearningRate));
-    }
-
-    /// <inheritdoc/>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
-    {
-        if (gradient.Length != parameters.Length)
-            throw new ArgumentException($"gradient has length {gradient.Length}; parameters have {parameters.Length}.", nameof(gradient));
         if (_momentum != 0 && _buffer.Length != parameters.Length)
             Reset(parameters.Length);
         int last = parameters.Length - 1;
-        float eta = _learningRate;
+        float eta = LearningRate;
         for (int j = 0; j < parameters.Length; j++)
         {
             float g = gradient[j];
@@ -77,7 +66,7 @@ public sealed class MomentumSgd : IOptimizer
     }
 
     /// <inheritdoc/>
-    public void Reset(int parameterCount)
+    public override void Reset(int parameterCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
         if (_buffer.Length != parameterCount)
