@@ -68,6 +68,11 @@ public sealed class GradientDescentRegressionTrainer
                     "SkipNonFiniteRows needs CacheData = true: the streamed path reads the source again every epoch and stops at a non-finite value. " +
                     "Filter the rows in the pipeline instead (ml.Data.FilterRowsByMissingValues) or cache the data.",
                     nameof(SkipNonFiniteRows));
+            if (ValidationFraction > 0 && !CacheData)
+                throw new ArgumentException(
+                    "ValidationFraction needs CacheData = true: a streamed fit does not hold out validation rows. " +
+                    "Split the data first (ml.Data.TrainTestSplit) or cache it.",
+                    nameof(ValidationFraction));
             base.Validate();
         }
     }

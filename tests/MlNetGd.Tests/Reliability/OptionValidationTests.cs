@@ -135,6 +135,15 @@ public sealed class OptionValidationTests
     }
 
     [TestMethod]
+    public void EarlyStoppingWhileStreamingIsRejectedNamingBothOptions()
+    {
+        var options = new GradientDescentRegressionTrainer.Options { ValidationFraction = 0.2, CacheData = false };
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+        Assert.AreEqual("ValidationFraction", e.ParamName);
+        StringAssert.Contains(e.Message, "CacheData");
+    }
+
+    [TestMethod]
     public void NullOptionsAndCatalogAreRejected()
     {
         Assert.AreEqual("options", Assert.ThrowsExactly<ArgumentNullException>(() => new GradientDescentRegressionTrainer(null!)).ParamName);
