@@ -42,7 +42,24 @@ public sealed partial class TrainingSession
         var session = new TrainingSession(settings, model, learningRate, settings.LearningRate is null, CurvatureRate, optimizer, standardization);
         if (biasAtMean)
             session._initialParameters[^1] = 0; // a failed or cancelled fit puts the model back as the caller gave it
+        session._reference = LargestSquaredResidual(data, rowCount, model);
         return session;
+    }
+
+    // The scale a single batch's cost is compared with to detect divergence: the largest squared residual of the starting model over
+    // (a sample of) the rows. A batch of one row can cost that much at the start; 10⁴ times more means the model has run away. (The
+    // first batch's own cost is no reference: with small batches it can be tiny, and a later ordinary batch would look like divergence.)
+    private static double LargestSquaredResidual(DenseDataset data, int rowCount, LinearModel model)
+    {
+        int m = Math.Min(rowCount, CurvatureEstimator.MaxSampleRows);
+        double largest = 0;
+        for (int k = 0; k < m; k++)
+        {
+            int row = (int)((long)k * rowCount / m);
+            double r = model.Predict(data.Row(row)) - (double)data.Labels[row];
+            largest = Math.Max(largest, r * r);
+        }
+        return largest;
     }
 
     private static double Mean(ReadOnlySpan<float> values)

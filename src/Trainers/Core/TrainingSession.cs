@@ -127,7 +127,7 @@ public sealed partial class TrainingSession
             SyncModel(_theta);
         double cost = _batchGradient.Compute(_model.Parameters, features, labels, _gradient);
         if (double.IsNaN(_reference))
-            _reference = Math.Max(cost, labels.IsEmpty ? 0 : TensorPrimitives.SumOfSquares(labels) / labels.Length);
+            _reference = Math.Max(cost, labels.IsEmpty ? 0 : Square(TensorPrimitives.MaxMagnitude(labels)));
         if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
         {
             OnDiverged(cost);
@@ -251,6 +251,8 @@ public sealed partial class TrainingSession
     public TrainingHistory ToHistory() =>
         new(_epochs, _learningRate, _automatic, _stopReason ?? throw new InvalidOperationException("Training has not finished."),
             _bestEpoch > 0 ? _bestEpoch : null);
+
+    private static double Square(double value) => value * value;
 
     private void SyncModel(ReadOnlySpan<float> theta)
     {

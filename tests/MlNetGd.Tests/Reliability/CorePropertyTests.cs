@@ -136,7 +136,7 @@ public sealed class CorePropertyTests
             bool same = plain.Parameters.Zip(scaled.Parameters).All(p => p.First * scale == p.Second);
             return (same && h1.EpochCount == h2.EpochCount).Label(
                 $"scale {scale}: [{string.Join(", ", plain.Parameters)}] vs [{string.Join(", ", scaled.Parameters)}], epochs {h1.EpochCount} vs {h2.EpochCount}");
-        }), cases: 50);
+        }), cases: 200);
     }
 
     [TestMethod]

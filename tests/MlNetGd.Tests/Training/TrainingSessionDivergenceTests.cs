@@ -32,6 +32,29 @@ public sealed class TrainingSessionDivergenceTests
     }
 
     [TestMethod]
+    public void ATinyFirstBatchIsNoReferenceForDivergence()
+    {
+        // Pure SGD, rows in order: the first batch is one row whose label is -0.05, so its cost at W = 0 is 0.0025; the next rows
+        // cost about 100 each at the start. Comparing them with the first batch (10⁴ × 0.0025 = 25) called this divergence.
+        var rows = new float[18][];
+        var labels = new float[18];
+        var generated = SyntheticRegression.Generate(18, 3, seed: 4, noise: 0.1f);
+        for (int i = 0; i < 18; i++)
+        {
+            rows[i] = generated.Features.AsSpan(i * 3, 3).ToArray();
+            labels[i] = i == 0 ? -0.05f : 10f + generated.Labels[i];
+        }
+        var data = DenseDataset.FromRows(rows, labels);
+        var settings = new GradientDescentSettings { BatchSize = 1, Shuffle = false, NumberOfEpochs = 25 };
+
+        var model = new LinearModel(3);
+        new GradientDescentLoop(settings).Run(data, model);
+
+        Assert.IsTrue(model.IsFinite);
+        Assert.IsTrue(MseLoss.Cost(model, data) < MseLoss.Cost(new LinearModel(3), data));
+    }
+
+    [TestMethod]
     public void ThrowRestoresTheStartingModelAndNamesTheEpoch()
     {
         var data = SyntheticRegression.Generate(512, 2, seed: 21).ToDenseDataset();
