@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>Adam, and AdamW with decoupled weight decay, exactly as PyTorch's <c>torch.optim.Adam</c> and <c>torch.optim.AdamW</c>
@@ -68,6 +70,7 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void StepCore(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         if (_m.Length != parameters.Length)

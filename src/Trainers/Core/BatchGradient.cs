@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
@@ -75,6 +76,7 @@ public sealed unsafe class BatchGradient
     /// <param name="gradient">Receives <c>∂cost/∂[W, b]</c>, length d + 1; overwritten.</param>
     /// <returns>The mean squared error over the batch (0 for an empty batch, whose gradient is zero).</returns>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Compute(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> gradient)
     {
         int p = _parameterCount;

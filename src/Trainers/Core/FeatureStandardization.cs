@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
@@ -25,11 +26,17 @@ public sealed class FeatureStandardization
 
     private readonly double[] _mean;
     private readonly double[] _inverseScale;
+    private readonly float[] _meanSingle;
+    private readonly float[] _inverseScaleSingle;
 
     private FeatureStandardization(double[] mean, double[] inverseScale)
     {
         _mean = mean;
         _inverseScale = inverseScale;
+        // The per-batch mappings run in single precision with vector operations: they are a change of variables that ToRaw and
+        // GradientToStandardized apply consistently, so their rounding changes the optimizer's path, never what the model means.
+        _meanSingle = Array.ConvertAll(mean, m => (float)m);
+        _inverseScaleSingle = Array.ConvertAll(inverseScale, s => (float)s);
     }
 
     /// <summary>Gets the number of features.</summary>
@@ -89,19 +96,21 @@ public sealed class FeatureStandardization
 
     /// <summary>Maps standardized-space parameters <c>[v, c]</c> to raw-space parameters <c>[W, b]</c>.</summary>
     /// <exception cref="ArgumentException">A span does not have d + 1 values.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ToRaw(ReadOnlySpan<float> standardized, Span<float> raw)
     {
         CheckLength(standardized.Length, nameof(standardized));
         CheckLength(raw.Length, nameof(raw));
         int d = _mean.Length;
-        double b = standardized[d];
-        for (int j = 0; j < d; j++)
+        float[] scale = _inverseScaleSingle, mean = _meanSingle;
+        float b = standardized[d];
+        for (int j = 0; j < scale.Length; j++)
         {
-            double w = standardized[j] * _inverseScale[j];
-            raw[j] = (float)w;
-            b -= w * _mean[j];
+            float w = standardized[j] * scale[j];
+            raw[j] = w;
+            b -= w * mean[j];
         }
-        raw[d] = (float)b;
+        raw[d] = b;
     }
 
     /// <summary>Maps raw-space parameters <c>[W, b]</c> to standardized-space parameters <c>[v, c]</c> (for a warm start).</summary>
@@ -122,15 +131,17 @@ public sealed class FeatureStandardization
 
     /// <summary>Maps the gradient over raw parameters to the gradient over standardized parameters (the chain rule).</summary>
     /// <exception cref="ArgumentException">A span does not have d + 1 values.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GradientToStandardized(ReadOnlySpan<float> rawGradient, Span<float> destination)
     {
         CheckLength(rawGradient.Length, nameof(rawGradient));
         CheckLength(destination.Length, nameof(destination));
         int d = _mean.Length;
-        double gb = rawGradient[d];
-        for (int j = 0; j < d; j++)
-            destination[j] = (float)((rawGradient[j] - _mean[j] * gb) * _inverseScale[j]);
-        destination[d] = (float)gb;
+        float gb = rawGradient[d];
+        float[] scale = _inverseScaleSingle, mean = _meanSingle;
+        for (int j = 0; j < scale.Length; j++)
+            destination[j] = (rawGradient[j] - mean[j] * gb) * scale[j];
+        destination[d] = gb;
     }
 
     private static int SampleRow(int k, int m, int n) => (int)((long)k * n / m);

@@ -7,7 +7,8 @@ namespace MlNetGd.Trainers.Core;
 /// feature standardization are chosen by <see cref="TrainingSession.Start"/>; the data is never changed.</para>
 /// <para>The n training rows form K = ⌈n / BatchSize⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small,
 /// noisy last block); the automatic rate is computed for ⌊n/K⌋ rows. Each epoch visits the blocks in an order drawn from
-/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on, and hands each to a <see cref="TrainingSession"/>,
+/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on (small batches in random super-blocks of about
+/// 256 KB, in order inside one, see <see cref="BatchOrder"/>), and hands each to a <see cref="TrainingSession"/>,
 /// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
 /// loop allocates nothing.</para>
 /// </remarks>
@@ -66,7 +67,7 @@ public sealed class GradientDescentLoop
         int batchCount = BatchCount(n, _settings.BatchSize);
         var session = TrainingSession.Start(_settings, data, n, n / batchCount, model, optimizer);
 
-        var order = new int[batchCount];
+        var batchOrder = new BatchOrder(batchCount, (n + batchCount - 1) / batchCount, d);
         ReadOnlySpan<float> features = data.Features;
         ReadOnlySpan<float> labels = data.Labels;
         ReadOnlySpan<float> validationFeatures = features.Slice(n * d);
@@ -75,7 +76,7 @@ public sealed class GradientDescentLoop
         {
             do
             {
-                FillBatchOrder(order, session.Epoch);
+                ReadOnlySpan<int> order = batchOrder.Next(_settings.Shuffle, _settings.Seed, session.Epoch);
                 for (int k = 0; k < order.Length; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -119,16 +120,5 @@ public sealed class GradientDescentLoop
                 $"Row {i}: the features are too large for single precision (feature {j} is {x[j]:G3}; the row's squared norm overflows). " +
                 "Scale or normalize the features (e.g. NormalizeMeanVariance).", nameof(data));
         }
-    }
-
-    private void FillBatchOrder(Span<int> order, int epoch)
-    {
-        if (_settings.Shuffle)
-        {
-            new SplitMix64(_settings.Seed, (ulong)epoch).Permutation(order);
-            return;
-        }
-        for (int i = 0; i < order.Length; i++)
-            order[i] = i;
     }
 }

@@ -18,6 +18,7 @@ namespace MlNetGd.Trainers.Core;
 internal static class GradientKernel
 {
     /// <summary>See the type remarks. Lengths are trusted: features is labels.Length × weights.Length, sum is weights.Length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double SumResidual, double SumSquares) Accumulate(
         ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum)
     {
@@ -27,6 +28,7 @@ internal static class GradientKernel
     }
 
     /// <summary>The plain form: one TensorPrimitives.Dot and one MultiplyAdd per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double SumResidual, double SumSquares) AccumulateRowByRow(
         ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum)
     {
@@ -43,6 +45,7 @@ internal static class GradientKernel
         return (sumResidual, sumSquares);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double SumResidual, double SumSquares) AccumulateVector256(
         ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay, exactly as
@@ -43,6 +45,7 @@ public sealed class MomentumSgd : Optimizer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void StepCore(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         if (_momentum != 0 && _buffer.Length != parameters.Length)

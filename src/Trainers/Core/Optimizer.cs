@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>What every built-in optimizer shares: a checked learning rate, and a <see cref="Step"/> that checks its arguments
@@ -20,6 +22,7 @@ public abstract class Optimizer : IOptimizer
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The gradient and the parameters differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         if (gradient.Length != parameters.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
@@ -13,6 +14,7 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void StepCore(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         TensorPrimitives.MultiplyAdd(gradient, -LearningRate, parameters, parameters);

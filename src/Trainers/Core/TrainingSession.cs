@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
@@ -121,6 +122,7 @@ public sealed partial class TrainingSession
     /// <returns>The batch cost before the step.</returns>
     /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
     /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels)
     {
         if (_modelStale)
@@ -141,8 +143,9 @@ public sealed partial class TrainingSession
         if (_average is not null)
         {
             float inverse = 1f / ++_averageCount;
-            for (int j = 0; j < _average.Length; j++)
-                _average[j] += (_theta[j] - _average[j]) * inverse;
+            float[] average = _average, theta = _theta;
+            for (int j = 0; j < average.Length; j++)
+                average[j] += (theta[j] - average[j]) * inverse;
         }
         _weightedCost += cost * labels.Length;
         _rowsThisEpoch += labels.Length;
@@ -254,6 +257,7 @@ public sealed partial class TrainingSession
 
     private static double Square(double value) => value * value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SyncModel(ReadOnlySpan<float> theta)
     {
         if (_standardization is null)
