@@ -149,7 +149,8 @@ public static class DataViewReader
             "single precision (the row's squared norm overflows). Scale or normalize the features (e.g. NormalizeMeanVariance).", "data");
     }
 
-    private static string SlotName(DataViewSchema.Column features, int slot)
+    /// <summary>Names a slot of a vector column: its slot name and index when the column has slot names, else the index.</summary>
+    internal static string SlotName(DataViewSchema.Column features, int slot)
     {
         if (features.HasSlotNames())
         {

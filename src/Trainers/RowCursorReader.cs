@@ -60,15 +60,7 @@ internal sealed class RowCursorReader : IDisposable
         int slot = 0;
         while (slot < features.Length - 1 && float.IsFinite(features[slot]))
             slot++;
-        string slotName = $"slot {slot}";
-        if (_features.HasSlotNames())
-        {
-            VBuffer<ReadOnlyMemory<char>> names = default;
-            _features.GetSlotNames(ref names);
-            string name = names.GetItemOrDefault(slot).ToString();
-            if (name.Length > 0)
-                slotName = $"'{name}' (slot {slot})";
-        }
+        string slotName = DataViewReader.SlotName(_features, slot);
         return new ArgumentException(
             $"{where}: feature {slotName} of column '{_features.Name}' is {features[slot]}; features must be finite numbers. " +
             "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues).", "data");

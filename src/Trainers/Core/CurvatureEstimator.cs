@@ -49,7 +49,7 @@ public static class CurvatureEstimator
         double trace = 0;
         for (int k = 0; k < m; k++)
         {
-            ReadOnlySpan<float> x = data.Row(SampleRow(k, m, n));
+            ReadOnlySpan<float> x = data.Row(EvenSample.Row(k, m, n));
             if (standardization is null)
             {
                 trace += TensorPrimitives.Dot(x, x) + 1.0;
@@ -82,7 +82,7 @@ public static class CurvatureEstimator
         {
             sample = GC.AllocateUninitializedArray<float>(m * d);
             for (int k = 0; k < m; k++)
-                data.Row(SampleRow(k, m, n)).CopyTo(sample.AsSpan(k * d, d));
+                data.Row(EvenSample.Row(k, m, n)).CopyTo(sample.AsSpan(k * d, d));
         }
         var zeros = sample is null ? [] : new float[m];
         var rng = new SplitMix64(12345);
@@ -230,8 +230,6 @@ public static class CurvatureEstimator
         return SuggestLearningRate(lambda, trace, Math.Min(batchSize, rowCount));
     }
 
-    private static int SampleRow(int k, int m, int n) => (int)((long)k * n / m);
-
     // hv = (2/m) X̃ᵀ X̃ v over the sample: the MSE gradient at parameters v with zero labels.
     private static void MultiplyByHessian(DenseDataset data, int m, int n, ReadOnlySpan<float> v, Span<float> hv)
     {
@@ -243,7 +241,7 @@ public static class CurvatureEstimator
         double sum = 0;
         for (int k = 0; k < m; k++)
         {
-            ReadOnlySpan<float> x = data.Row(SampleRow(k, m, n));
+            ReadOnlySpan<float> x = data.Row(EvenSample.Row(k, m, n));
             float u = TensorPrimitives.Dot(x, w) + b;
             sum += u;
             TensorPrimitives.MultiplyAdd(x, u, hw, hw);

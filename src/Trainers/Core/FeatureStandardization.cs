@@ -60,7 +60,7 @@ public sealed class FeatureStandardization
         int m = Math.Min(rowCount, MaxSampleRows);
         // One pass of vector operations. Values are shifted by the first sampled row (so E[(x−K)²] − E[x−K]² does not cancel
         // badly when a mean is large against its deviation), summed in float over blocks of BlockRows rows, and the blocks in double.
-        float[] shift = data.Row(SampleRow(0, m, rowCount)).ToArray();
+        float[] shift = data.Row(EvenSample.Row(0, m, rowCount)).ToArray();
         var centered = new float[d];
         var blockSum = new float[d];
         var blockSquares = new float[d];
@@ -68,7 +68,7 @@ public sealed class FeatureStandardization
         var squares = new double[d];
         for (int k = 0; k < m; k++)
         {
-            TensorPrimitives.Subtract(data.Row(SampleRow(k, m, rowCount)), shift, centered);
+            TensorPrimitives.Subtract(data.Row(EvenSample.Row(k, m, rowCount)), shift, centered);
             TensorPrimitives.Add(blockSum, centered, blockSum);
             TensorPrimitives.MultiplyAdd(centered, centered, blockSquares, blockSquares);
             if ((k + 1) % BlockRows == 0 || k == m - 1)
@@ -143,8 +143,6 @@ public sealed class FeatureStandardization
             destination[j] = (rawGradient[j] - mean[j] * gb) * scale[j];
         destination[d] = gb;
     }
-
-    private static int SampleRow(int k, int m, int n) => (int)((long)k * n / m);
 
     private void CheckLength(int length, string name)
     {

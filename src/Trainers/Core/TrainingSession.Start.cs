@@ -55,7 +55,7 @@ public sealed partial class TrainingSession
         double largest = 0;
         for (int k = 0; k < m; k++)
         {
-            int row = (int)((long)k * rowCount / m);
+            int row = EvenSample.Row(k, m, rowCount);
             double r = model.Predict(data.Row(row)) - (double)data.Labels[row];
             largest = Math.Max(largest, r * r);
         }
