@@ -18,7 +18,7 @@ public sealed partial class TrainingSession
     /// parameter by about η per step, so from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its
     /// bias at the mean label, its optimum there.
     /// </remarks>
-    public static TrainingSession Start(GradientDescentSettings settings, DenseDataset data, int rowCount, int smallestBatch,
+    public static TrainingSession Start(GradientDescentSettings settings, TrainingRows data, int rowCount, int smallestBatch,
         LinearModel model, IOptimizer? optimizer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -30,7 +30,8 @@ public sealed partial class TrainingSession
         float CurvatureRate()
         {
             var (lambda, trace) = CurvatureEstimator.Estimate(data, rowCount, standardization);
-            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, smallestBatch);
+            double largestRow = CurvatureEstimator.LargestRowNorm(data, rowCount, standardization);
+            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, largestRow * noiseScale, smallestBatch);
         }
 
         bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
@@ -49,14 +50,15 @@ public sealed partial class TrainingSession
     // The scale a single batch's cost is compared with to detect divergence: the largest squared residual of the starting model over
     // (a sample of) the rows. A batch of one row can cost that much at the start; 10⁴ times more means the model has run away. (The
     // first batch's own cost is no reference: with small batches it can be tiny, and a later ordinary batch would look like divergence.)
-    private static double LargestSquaredResidual(DenseDataset data, int rowCount, LinearModel model)
+    private static double LargestSquaredResidual(TrainingRows data, int rowCount, LinearModel model)
     {
         int m = Math.Min(rowCount, CurvatureEstimator.MaxSampleRows);
         double largest = 0;
+        RowBlock rows = data.Rows(0, rowCount);
         for (int k = 0; k < m; k++)
         {
             int row = EvenSample.Row(k, m, rowCount);
-            double r = model.Predict(data.Row(row)) - (double)data.Labels[row];
+            double r = rows.Dot(row, model.Weights) + model.Bias - (double)rows.Labels[row];
             largest = Math.Max(largest, r * r);
         }
         return largest;

@@ -14,7 +14,7 @@ namespace MlNetGd.Trainers.Core;
 /// first batch's scale counts as divergence at once.</para>
 /// <para>Per epoch it puts the epoch's weights (averaged or last) into the model, measures the validation cost, keeps the best
 /// weights, records an <see cref="EpochRecord"/>, checks for growth, sets the next epoch's scheduled rate, and decides whether
-/// to stop. Buffers are allocated once; <see cref="TrainBatch"/> and <see cref="EndEpoch()"/> allocate nothing (beyond the
+/// to stop. Buffers are allocated once; <see cref="TrainBatch(RowBlock)"/> and <see cref="EndEpoch()"/> allocate nothing (beyond the
 /// history list, whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>). A run that ends above
 /// <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged, even if it never reached <see cref="DivergenceFactor"/>.</para>
 /// </remarks>
@@ -122,12 +122,21 @@ public sealed partial class TrainingSession
     /// <returns>The batch cost before the step.</returns>
     /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
     /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
+    public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels) =>
+        TrainBatch(RowBlock.Dense(features, labels, _model.FeatureCount));
+
+    /// <summary>Computes the cost and gradient of one batch, dense or CSR, and steps the optimizer.</summary>
+    /// <param name="batch">The batch rows, raw.</param>
+    /// <returns>The batch cost before the step.</returns>
+    /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
+    /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels)
+    public double TrainBatch(RowBlock batch)
     {
         if (_modelStale)
             SyncModel(_theta);
-        double cost = _batchGradient.Compute(_model.Parameters, features, labels, _gradient);
+        ReadOnlySpan<float> labels = batch.Labels;
+        double cost = _batchGradient.Compute(_model.Parameters, batch, _gradient);
         if (double.IsNaN(_reference))
             _reference = Math.Max(cost, labels.IsEmpty ? 0 : Square(TensorPrimitives.MaxMagnitude(labels)));
         if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
@@ -154,16 +163,20 @@ public sealed partial class TrainingSession
     }
 
     /// <summary>Closes the epoch without a validation set.</summary>
-    /// <inheritdoc cref="EndEpoch(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
-    public bool EndEpoch() => EndEpoch([], []);
+    /// <inheritdoc cref="EndEpoch(RowBlock)"/>
+    public bool EndEpoch() => EndEpoch(RowBlock.Dense([], [], _model.FeatureCount));
+
+    /// <summary>Closes the epoch with a dense validation set.</summary>
+    /// <inheritdoc cref="EndEpoch(RowBlock)"/>
+    public bool EndEpoch(ReadOnlySpan<float> validationFeatures, ReadOnlySpan<float> validationLabels) =>
+        EndEpoch(RowBlock.Dense(validationFeatures, validationLabels, _model.FeatureCount));
 
     /// <summary>Closes the epoch: records its cost and validation cost, checks for divergence, sets the next rate, and decides whether to stop.</summary>
-    /// <param name="validationFeatures">Held-out rows (row-major), or empty for none.</param>
-    /// <param name="validationLabels">Their labels, or empty for none.</param>
+    /// <param name="validation">Held-out rows, dense or CSR, or no rows for none.</param>
     /// <returns><see langword="true"/> when training should stop; the model then holds the final weights (the best epoch's with a validation set).</returns>
     /// <exception cref="TrainingDivergedException">The parameters are not finite, or the cost grew by orders of magnitude, under <see cref="DivergenceAction.Throw"/>.</exception>
     /// <exception cref="InvalidOperationException">No batch was trained in the epoch, or training already finished.</exception>
-    public bool EndEpoch(ReadOnlySpan<float> validationFeatures, ReadOnlySpan<float> validationLabels)
+    public bool EndEpoch(RowBlock validation)
     {
         if (_stopReason is not null)
             throw new InvalidOperationException("Training has already finished.");
@@ -192,11 +205,11 @@ public sealed partial class TrainingSession
 
         SyncModel(_average is not null && _averageCount > 0 ? _average : _theta);
         _theta.CopyTo(_lastGood, 0);
-        bool validating = !validationLabels.IsEmpty;
+        bool validating = validation.RowCount > 0;
         double validationCost = double.NaN;
         if (validating)
         {
-            validationCost = MseLoss.Cost(_model.Parameters, validationFeatures, validationLabels);
+            validationCost = MseLoss.Cost(_model.Parameters, validation);
             if (validationCost < _bestValidation)
             {
                 _bestValidation = validationCost;
