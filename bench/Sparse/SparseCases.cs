@@ -168,8 +168,14 @@ internal static class SparseCases
 
     private sealed class Categories
     {
-        [VectorType(8)]
-        public string[] Levels { get; set; } = [];
+        public string C0 { get; set; } = "";
+        public string C1 { get; set; } = "";
+        public string C2 { get; set; } = "";
+        public string C3 { get; set; } = "";
+        public string C4 { get; set; } = "";
+        public string C5 { get; set; } = "";
+        public string C6 { get; set; } = "";
+        public string C7 { get; set; } = "";
 
         [VectorType(4)]
         public float[] Numbers { get; set; } = [];
@@ -187,9 +193,9 @@ internal static class SparseCases
         var effects = levels.Select(l => Enumerable.Range(0, l).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToArray();
         var names = levels.Select((l, c) => Enumerable.Range(0, l).Select(v => $"c{c}v{v}").ToArray()).ToArray();
         var data = new Categories[rows];
+        var cats = new string[8];
         for (int i = 0; i < rows; i++)
         {
-            var cats = new string[8];
             var nums = new float[4];
             double y = 3;
             for (int c = 0; c < 8; c++)
@@ -203,12 +209,17 @@ internal static class SparseCases
                 nums[j] = (float)(rng.NextDouble() * 100);
                 y += 0.05 * (j + 1) * nums[j];
             }
-            data[i] = new Categories { Levels = cats, Numbers = nums, Label = (float)(y + (rng.NextDouble() - 0.5) * 2) };
+            data[i] = new Categories
+            {
+                C0 = cats[0], C1 = cats[1], C2 = cats[2], C3 = cats[3], C4 = cats[4], C5 = cats[5], C6 = cats[6], C7 = cats[7],
+                Numbers = nums, Label = (float)(y + (rng.NextDouble() - 0.5) * 2),
+            };
         }
         var view = ml.Data.LoadFromEnumerable(data);
         var split = ml.Data.TrainTestSplit(view, testFraction: 0.2, seed: 1);
-        var featurize = ml.Transforms.Categorical.OneHotEncoding("LevelsOneHot", nameof(Categories.Levels))
-            .Append(ml.Transforms.Concatenate("Features", "LevelsOneHot", nameof(Categories.Numbers)));
+        string[] columns = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"];
+        var featurize = ml.Transforms.Categorical.OneHotEncoding(columns.Select(c => new InputOutputColumnPair(c)).ToArray())
+            .Append(ml.Transforms.Concatenate("Features", [.. columns, nameof(Categories.Numbers)]));
         var model = featurize.Fit(split.TrainSet);
         var train = model.Transform(split.TrainSet);
         return (train, model.Transform(split.TestSet), "Label", $"1M rows, {Width(train)} slots: 8 Zipf categoricals + 4 numeric");
