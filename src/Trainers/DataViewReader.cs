@@ -213,6 +213,12 @@ public static class DataViewReader
             Array.Resize(ref labels, kept);
             Array.Resize(ref starts, kept + 1);
         }
+        // The arrays grew from an estimate; more than a quarter of slack is given back (one copy), so a fit holds at most 1.25× its nonzeros.
+        if (indices.Length > stored + (stored >> 2) + 16)
+        {
+            Array.Resize(ref indices, stored);
+            Array.Resize(ref values, stored);
+        }
         return new CsrDataset(starts, indices, values, labels, d, alreadyValidated: true);
     }
 

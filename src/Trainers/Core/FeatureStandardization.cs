@@ -119,7 +119,7 @@ public sealed class FeatureStandardization
         var accumulator = new SparseAccumulator(rows.FeatureCount);
         for (int i = 0; i < rows.RowCount; i++)
         {
-            int start = rows.RowStarts[i], end = rows.RowStarts[i + 1];
+            int start = rows.RowStarts[i], end = rows.RowEnds[i];
             accumulator.Add(rows.Indices[start..end], rows.Values[start..end]);
         }
         return accumulator.ToStandardization();
@@ -201,7 +201,7 @@ public sealed class FeatureStandardization
             return norm;
         }
         norm += _centeredNorm ??= CenteredNorm();
-        for (int k = rows.RowStarts[row]; k < rows.RowStarts[row + 1]; k++)
+        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
         {
             int j = rows.Indices[k];
             double z = (rows.Values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];

@@ -95,7 +95,7 @@ internal sealed class LazySparseSgd
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Step(RowBlock batch, float learningRate, float weightDecay)
     {
-        ReadOnlySpan<int> starts = batch.RowStarts, indices = batch.Indices;
+        ReadOnlySpan<int> starts = batch.RowStarts, ends = batch.RowEnds, indices = batch.Indices;
         ReadOnlySpan<float> values = batch.Values, labels = batch.Labels;
         int rows = labels.Length;
         if (rows == 0)
@@ -108,7 +108,7 @@ internal sealed class LazySparseSgd
         double sumResidual = 0, sumSquares = 0;
         for (int i = 0; i < rows; i++)
         {
-            int start = starts[i], end = starts[i + 1];
+            int start = starts[i], end = ends[i];
             float dot = 0;
             for (int k = start; k < end; k++)
             {
