@@ -90,8 +90,17 @@ internal sealed class CommonOptions
     private static Option<string[]> ColumnList(string name, string description) =>
         new(name) { HelpName = "COLS", Description = description + " Comma-separated; the option may be repeated.", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
 
+    public Option<bool> Standardize { get; } = new("--standardize")
+    {
+        Description = "Whether GradientDescent standardizes the features again inside the trainer. Off in the tool: its featurization already normalizes them " +
+            "(NormalizeMeanVariance) for every trainer, and with both on the automatic rate diverged on one-hot data with rare levels.",
+        DefaultValueFactory = _ => false,
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
     public void AddGradientDescentOptions(Command command)
     {
+        command.Add(Standardize);
         command.Add(LearningRate);
         command.Add(BatchSize);
         command.Add(Epochs);
@@ -135,6 +144,7 @@ internal sealed class CommonOptions
             Tolerance = parse.GetValue(Tolerance),
             Shuffle = parse.GetValue(Shuffle),
             Seed = parse.GetValue(Seed),
+            StandardizeFeatures = parse.GetValue(Standardize),
         };
         try
         {
