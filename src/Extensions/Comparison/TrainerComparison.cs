@@ -82,12 +82,13 @@ public static class TrainerComparison
         var runs = options.Trainers.ToDictionary(t => t, t => new TrainerRun(t, options));
         var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
         string? singular = null;
-        int featureCount = 0, rowCount = 0;
+        int featureCount = 0, rowCount = 0, minTrainRows = int.MaxValue;
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
             featureCount = fold.Train.FeatureCount;
+            minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
             options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
@@ -119,6 +120,9 @@ public static class TrainerComparison
                 RSquared = MetricSummary.Of(optimumFolds.Select(o => o.R2).ToList()),
                 TrainingMse = optimumFolds.Select(o => o.TrainMse).ToList(),
                 TestMse = optimumFolds.Select(o => o.TestMse).ToList(),
+                Caveat = minTrainRows < 2 * (featureCount + 1)
+                    ? $"The optimum has {featureCount + 1} parameters for as few as {minTrainRows} training rows: it fits the training rows almost exactly, so on the test rows it is not a floor, and a negative gap means the trainer generalized better, not that it beat least squares."
+                    : null,
             };
         return new ComparisonResult
         {

@@ -12,7 +12,7 @@ namespace MlNetGd.Data;
 /// <c>store</c> (<see cref="StoreLevels"/>), <c>promo</c> (yes/no) and the label <c>revenue</c>.</para>
 /// <para>Level k of a categorical column (1-based) is drawn with probability ∝ 1/k^<see cref="ZipfExponent"/>. revenue =
 /// units·unit_price·(1 − discount/100) + 2·temperature + effect(region) + effect(product) + effect(store) + 25·promo + noise,
-/// noise ~ N(0, 20²); each level's effect is drawn once from N(0, 40²) with the seed. The units·price product is what a linear
+/// noise ~ N(0, 20²), floored at 0; each level's effect is drawn once from N(0, 40²) with the seed. The units·price product is what a linear
 /// model cannot fit exactly.</para>
 /// <para>The same rows and seed give the same bytes on every machine (SplitMix64, invariant culture, "\n" line ends).</para>
 /// </remarks>
@@ -58,8 +58,8 @@ public static class CategoricalSales
             double temperature = Math.Round(15 + 8 * Gaussian(ref rng), 1);
             int region = Draw(ref rng, regionCdf), product = Draw(ref rng, productCdf), store = Draw(ref rng, storeCdf);
             bool promo = rng.NextDouble() < 0.2;
-            double revenue = units * price * (1 - discount / 100) + 2 * temperature + regionEffect[region] + productEffect[product] + storeEffect[store]
-                + (promo ? 25 : 0) + 20 * Gaussian(ref rng);
+            double revenue = Math.Max(0, units * price * (1 - discount / 100) + 2 * temperature + regionEffect[region] + productEffect[product]
+                + storeEffect[store] + (promo ? 25 : 0) + 20 * Gaussian(ref rng));
             text.Append(string.Create(CultureInfo.InvariantCulture,
                 $"{units:F0},{price:F2},{(discountKnown ? discount.ToString("F0", CultureInfo.InvariantCulture) : "")},{temperature:F1},R{region + 1:D2},P{product + 1:D3},S{store + 1:D3},{(promo ? "yes" : "no")},{revenue:F2}\n"));
         }
