@@ -97,7 +97,9 @@ internal static class ReportContent
             lines.Add("Gap to the least-squares optimum (RMSE " + Number(r.Optimum.Rmse.Mean) + "): " +
                 string.Join("; ", linear.Select(t => $"{t.DisplayName} {Percent(t.GapToOptimum)}")) + ".");
             var ours = r.Trainers.FirstOrDefault(t => t.Name == "gd" && t.Error is null);
-            if (ours is not null)
+            if (ours is not null && r.Optimum.Caveat is not null)
+                lines.Add($"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum on the test rows, but the optimum overfits here (see below): compare the final training costs in 'GradientDescent training' instead.");
+            else if (ours is not null)
                 lines.Add(Math.Abs(ours.GapToOptimum) <= 0.01
                     ? $"GradientDescent is within 1% of the optimum ({Percent(ours.GapToOptimum)}): its optimizer converged."
                     : $"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum: it stopped before reaching the optimum. More epochs, Tolerance=0 and a larger batch (less minibatch noise) close the gap; correlated features slow plain gradient descent down.");
