@@ -5,8 +5,7 @@ namespace MlNetGd.Data;
 /// <summary>Decides each column's kind from what <see cref="DelimitedFile"/> found in it, like ML.NET's CLI (<c>mlnet regression</c>) does.</summary>
 /// <remarks>
 /// Rules, in order (the first that holds wins): a kind given by the user; every cell empty, or one value only: ignored; every cell a
-/// number: numeric, unless they are whole numbers each different from the others in a column named like an identifier or counting up
-/// one by one (ignored); nearly every cell a number but not all: an error naming the first cell that is not; every cell true/false,
+/// number: numeric, unless they are whole numbers each different from the others in a column named like an identifier (ignored); nearly every cell a number but not all: an error naming the first cell that is not; every cell true/false,
 /// yes/no, t/f or y/n: boolean; every cell a date: date/time; strings of two or more words, mostly distinct: text; every string
 /// different: ignored; otherwise categorical.
 /// </remarks>
@@ -15,7 +14,7 @@ public static class ColumnInference
     /// <summary>The share of numeric cells above which a column is taken to be numeric with bad cells, not categorical.</summary>
     public const double MostlyNumericShare = 0.9;
 
-    /// <summary>The fewest rows for which "every value differs" or "counts up one by one" marks an identifier.</summary>
+    /// <summary>The fewest rows for which "every value differs" marks an identifier.</summary>
     public const int MinRowsForIdentifier = 20;
 
     /// <summary>The most distinct dates that are one-hot encoded; a date column with more is ignored with a note.</summary>
@@ -83,9 +82,10 @@ public static class ColumnInference
             return Ignored(p, $"is constant ('{p.Samples[0]}' in every non-empty cell)");
         if (p.IsNumeric)
         {
-            bool whole = p.IntegerCount == p.PresentCount && p.AllDistinct && p.PresentCount >= MinRowsForIdentifier;
-            if (whole && (LooksLikeIdentifier(p.Name) || p.Maximum - p.Minimum + 1 == p.PresentCount))
-                return Ignored(p, "is an identifier (whole numbers, each different" + (LooksLikeIdentifier(p.Name) ? ", named like an id)" : ", counting up one by one)"));
+            // Only the name marks a column of numbers as an identifier: whole numbers that count up one by one can be a real feature
+            // (an hour, a year), and dropping a feature silently is worse than keeping one useless column.
+            if (p.IntegerCount == p.PresentCount && p.AllDistinct && p.PresentCount >= MinRowsForIdentifier && LooksLikeIdentifier(p.Name))
+                return Ignored(p, "is an identifier (whole numbers, each different, named like an id)");
             return Numeric(file, p, "every cell is a number");
         }
         if (p.FirstNonNumeric is { } notNumber && p.NumericCount >= MostlyNumericShare * p.PresentCount)

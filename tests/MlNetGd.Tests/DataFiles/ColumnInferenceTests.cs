@@ -51,7 +51,7 @@ public sealed class ColumnInferenceTests
         Assert.AreEqual(ColumnKind.Ignored, Column(plan, "empty").Kind);
         StringAssert.Contains(Column(plan, "empty").Reason, "empty");
         Assert.AreEqual(ColumnKind.Ignored, Column(plan, "id").Kind, "whole numbers, all different, named like an id");
-        Assert.AreEqual(ColumnKind.Ignored, Column(plan, "row_no").Kind, "whole numbers counting up one by one");
+        Assert.AreEqual(ColumnKind.Numeric, Column(plan, "row_no").Kind, "whole numbers counting up one by one may be a real feature: only the name marks an id");
         Assert.AreEqual(ColumnKind.Ignored, Column(plan, "code").Kind, "every string different");
         Assert.AreEqual(0, plan.DroppedRowCount);
         Assert.AreEqual(80, plan.RowCount);
@@ -86,11 +86,11 @@ public sealed class ColumnInferenceTests
     public void OverridesWin()
     {
         using var dir = new TempDirectory();
-        var plan = Infer(dir, RulesCsv(), new ColumnOverrides { Categorical = ["num"], Text = ["color"], Ignore = ["comment"], Numeric = ["row_no"] });
+        var plan = Infer(dir, RulesCsv(), new ColumnOverrides { Categorical = ["num"], Text = ["color"], Ignore = ["comment"], Numeric = ["id"] });
         Assert.AreEqual(ColumnKind.Categorical, Column(plan, "num").Kind);
         Assert.AreEqual(ColumnKind.Text, Column(plan, "color").Kind);
         Assert.AreEqual(ColumnKind.Ignored, Column(plan, "comment").Kind);
-        Assert.AreEqual(ColumnKind.Numeric, Column(plan, "row_no").Kind);
+        Assert.AreEqual(ColumnKind.Numeric, Column(plan, "id").Kind);
         Assert.AreEqual("given as categorical", Column(plan, "num").Reason);
     }
 
