@@ -79,13 +79,13 @@ public static class ColumnInference
         if (p.PresentCount == 0)
             return Ignored(p, "is empty in every row");
         if (p.DistinctCount == 1)
-            return Ignored(p, $"is constant ('{p.Samples[0]}' in every non-empty cell)");
+            return Ignored(p, $"is constant: '{p.Samples[0]}' in every non-empty cell");
         if (p.IsNumeric)
         {
             // Only the name marks a column of numbers as an identifier: whole numbers that count up one by one can be a real feature
             // (an hour, a year), and dropping a feature silently is worse than keeping one useless column.
             if (p.IntegerCount == p.PresentCount && p.AllDistinct && p.PresentCount >= MinRowsForIdentifier && LooksLikeIdentifier(p.Name))
-                return Ignored(p, "is an identifier (whole numbers, each different, named like an id)");
+                return Ignored(p, "is an identifier: whole numbers, each different, named like an id");
             return Numeric(file, p, "every cell is a number");
         }
         if (p.FirstNonNumeric is { } notNumber && p.NumericCount >= MostlyNumericShare * p.PresentCount)
@@ -97,19 +97,19 @@ public static class ColumnInference
         if (p.DateCount == p.PresentCount)
         {
             return p.DistinctCount <= MaxDateLevels
-                ? Categorical(p, ColumnKind.DateTime, $"every cell is a date ({p.DistinctCount} distinct)")
+                ? Categorical(p, ColumnKind.DateTime, $"every cell is a date, {p.DistinctCount} distinct")
                 : new ColumnPlan
                 {
                     Name = p.Name, Kind = ColumnKind.DateTime, IsUsed = false, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount,
-                    Reason = $"every cell is a date ({Distinct(p)} distinct)",
+                    Reason = $"every cell is a date, {Distinct(p)} distinct",
                     Treatment = "ignored: a linear model cannot use a raw date; add year, month or weekday columns to use it",
                 };
         }
         if (p.MeanWords >= 2 && p.MeanLength >= 10 && (p.DistinctCountIsCapped || p.DistinctCount > 0.5 * p.PresentCount))
             return Text(p, string.Create(CultureInfo.InvariantCulture, $"strings of {p.MeanWords:F1} words on average, {Distinct(p)} distinct in {p.PresentCount} cells"));
         if ((p.AllDistinct && p.PresentCount >= MinRowsForIdentifier) || p.DistinctCountIsCapped)
-            return Ignored(p, $"has a different value in {(p.DistinctCountIsCapped ? $"more than {ColumnProfile.MaxDistinctTracked} cells" : "every cell")} (an identifier?)");
-        return Categorical(p, ColumnKind.Categorical, $"strings that repeat ({p.DistinctCount} distinct in {p.PresentCount} cells)");
+            return Ignored(p, $"has a different value in {(p.DistinctCountIsCapped ? $"more than {ColumnProfile.MaxDistinctTracked} cells" : "every cell")}, like an identifier");
+        return Categorical(p, ColumnKind.Categorical, $"strings that repeat, {p.DistinctCount} distinct in {p.PresentCount} cells");
     }
 
     private static string Distinct(ColumnProfile p) => p.DistinctCountIsCapped ? $"more than {ColumnProfile.MaxDistinctTracked}" : p.DistinctCount.ToString(CultureInfo.InvariantCulture);

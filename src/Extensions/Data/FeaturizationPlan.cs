@@ -118,7 +118,7 @@ public sealed class FeaturizationPlan
         text.AppendLine(CultureInfo.InvariantCulture, $"Featurization of {RowCount} rows, label '{LabelColumnName}':");
         int width = Columns.Count == 0 ? 0 : Math.Min(32, Columns.Max(c => c.Name.Length));
         foreach (var c in Columns)
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {c.Name.PadRight(width)}  {c.Kind,-11}  {c.Treatment} ({c.Reason})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {c.Name.PadRight(width)}  {c.Kind,-11}  {c.Treatment} (why: {c.Reason})");
         text.Append(DroppedRowCount == 0
             ? "Every row has a label."
             : string.Create(CultureInfo.InvariantCulture, $"{DroppedRowCount} of {RowCount} rows have no label and are dropped; {RowCount - DroppedRowCount} rows remain."));
