@@ -92,4 +92,17 @@ public sealed class RealCsvTests
         Assert.AreEqual(2, code, "a column given two kinds is a bad argument");
         StringAssert.Contains(error, "'Sex' is given as both text and ignore");
     }
+
+    [TestMethod]
+    public void AboveTheLargeDataThresholdTheDefaultPlanIsOneSplitTimedOnce()
+    {
+        using var dir = new TempDirectory();
+        int rows = MlNetGd.Cli.Commands.CompareCommand.LargeDataRows + 1;
+        Assert.AreEqual(0, Run("data", "synth", "--kind", "categorical", "--rows", rows.ToString(CultureInfo.InvariantCulture), "--out", dir.File("sales.csv")).ExitCode);
+        var (code, output, error) = Run("compare", "--data", dir.File("sales.csv"), "--label", "revenue", "--trainers", "gd", "-q", "--out", dir.File("r"));
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, $"{rows} rows, ");
+        StringAssert.Contains(output, "one train/test split, 20% held out");
+        StringAssert.Contains(File.ReadAllText(dir.File("r/report.md")), "the median of 1 repeats");
+    }
 }
