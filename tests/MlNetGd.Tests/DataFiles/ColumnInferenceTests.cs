@@ -145,4 +145,39 @@ public sealed class ColumnInferenceTests
         Assert.AreEqual(1, Column(plan, "Size (cm)").MissingCount);
         Assert.AreEqual(5, file.LineOf(1), "row 1 is on line 5: the blank and comment lines count as the file numbers them");
     }
+
+    [TestMethod]
+    public void EveryKindFeaturizesIntoOneFiniteKnownSizeVector()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("data.csv"), RulesCsv());
+        var file = DelimitedFile.Read(dir.File("data.csv"));
+        var plan = ColumnInference.Infer(file, "y", new ColumnOverrides { Categorical = ["code"] });
+        var ml = new MLContext(0);
+        var data = plan.Load(ml, file);
+        var featurized = plan.CreatePipeline(ml).Fit(data).Transform(data);
+        var type = (VectorDataViewType)featurized.Schema["Features"].Type;
+        Assert.IsTrue(type.IsKnownSize);
+        // num 1 + flag 2 + color 3 + comment words + day 5 + code 80 + row_no 1.
+        Assert.IsTrue(type.Size > 1 + 2 + 3 + 5 + 80 + 1, $"{type.Size} features");
+        var rows = featurized.GetColumn<VBuffer<float>>("Features").ToArray();
+        Assert.AreEqual(80, rows.Length);
+        Assert.IsTrue(rows.All(r => r.DenseValues().All(float.IsFinite)));
+    }
+
+    [TestMethod]
+    public void AHashedColumnFeaturizesIntoItsSlots()
+    {
+        using var dir = new TempDirectory();
+        var text = new StringBuilder("y,city\n");
+        int levels = FeaturizationPlan.MaxOneHotLevels + 10;
+        for (int i = 0; i < 2 * levels; i++)
+            text.Append(CultureInfo.InvariantCulture, $"{i % 17},c{i % levels}\n");
+        File.WriteAllText(dir.File("data.csv"), text.ToString());
+        var file = DelimitedFile.Read(dir.File("data.csv"));
+        var plan = ColumnInference.Infer(file, "y");
+        var ml = new MLContext(0);
+        var featurized = plan.CreatePipeline(ml).Fit(plan.Load(ml, file)).Transform(plan.Load(ml, file));
+        Assert.AreEqual(1 << FeaturizationPlan.HashBits, ((VectorDataViewType)featurized.Schema["Features"].Type).Size);
+    }
 }
