@@ -92,9 +92,9 @@ internal sealed class CommonOptions
 
     public Option<bool> Standardize { get; } = new("--standardize")
     {
-        Description = "Whether GradientDescent standardizes the features again inside the trainer. Off in the tool: its featurization already normalizes them " +
-            "(NormalizeMeanVariance) for every trainer, and with both on the automatic rate diverged on one-hot data with rare levels.",
-        DefaultValueFactory = _ => false,
+        Description = "Whether GradientDescent standardizes the features inside the trainer (implicitly centered and scaled, with rare one-hot levels capped, " +
+            "so sparse rows stay sparse), as its library default does; '--standardize false' trains on the featurized columns as they are.",
+        DefaultValueFactory = _ => true,
         Arity = ArgumentArity.ZeroOrOne,
     };
 

@@ -92,16 +92,14 @@ public static class TrainerComparison
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
             options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
-            var (weights, bias, reason) = LeastSquaresReference.Solve(fold.Train);
+            var (weights, bias, reason, _) = LeastSquaresSolver.Optimum(fold.Train, options.CancellationToken);
             if (weights is null)
             {
                 singular ??= $"Fold {f + 1}: {reason}";
             }
             else
             {
-                var predictions = new double[fold.Test.RowCount];
-                for (int i = 0; i < predictions.Length; i++)
-                    predictions[i] = Dot(weights, fold.Test.Row(i)) + bias;
+                var predictions = LeastSquaresSolver.Predict(fold.Test, weights, bias);
                 var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, predictions);
                 optimumFolds.Add((LeastSquaresSolver.MeanSquaredError(fold.Train, weights, bias), rmse * rmse, rmse, mae, r2));
             }
@@ -158,11 +156,11 @@ public static class TrainerComparison
         var featurizer = pipeline.Fit(split.Train);
         var train = ml.Data.Cache(featurizer.Transform(split.Train));
         var test = ml.Data.Cache(featurizer.Transform(split.Test));
-        var trainDense = DataViewReader.Read(train, options.LabelColumnName, options.FeatureColumnName, options.CancellationToken);
-        DenseDataset testDense;
+        var trainDense = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
+        TrainingRows testDense;
         try
         {
-            testDense = DataViewReader.Read(test, options.LabelColumnName, options.FeatureColumnName, options.CancellationToken);
+            testDense = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         }
         catch (ArgumentException e) when (e.Message.Contains("no rows", StringComparison.Ordinal))
         {
@@ -209,11 +207,4 @@ public static class TrainerComparison
 
     private static Dictionary<string, string> DescribeGradientDescent(GradientDescentRegressionTrainer.Options o) => OptionsCopy.Describe(o);
 
-    private static double Dot(double[] weights, ReadOnlySpan<float> x)
-    {
-        double sum = 0;
-        for (int j = 0; j < weights.Length; j++)
-            sum += weights[j] * x[j];
-        return sum;
-    }
 }

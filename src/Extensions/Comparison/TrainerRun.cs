@@ -142,7 +142,7 @@ internal sealed class TrainerRun
     private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
         var settings = GradientDescentOptions(_options);
-        var data = new DenseDataset((float[])fold.Train.Features.Clone(), (float[])fold.Train.Labels.Clone(), fold.Train.FeatureCount);
+        var data = DataViewReader.ReadRows(fold.TrainView, _options.LabelColumnName, _options.FeatureColumnName, false, out _, _options.CancellationToken);
         if (settings.Shuffle)
             data.ShuffleRows(settings.Seed);
         var model = new LinearModel(data.FeatureCount);
