@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>The exact least-squares optimum of a linear model with intercept, from the normal equations in double precision.</summary>
@@ -245,13 +247,7 @@ public static class LeastSquaresSolver
         return sum;
     }
 
-    private static double Dot(double[] x, double[] y)
-    {
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-            sum += x[i] * y[i];
-        return sum;
-    }
+    private static double Dot(double[] x, double[] y) => TensorPrimitives.Dot<double>(x, y);
 
     /// <summary>Returns the predictions <c>W·x + b</c> (in double) of rows, dense or CSR.</summary>
     public static double[] Predict(TrainingRows data, ReadOnlySpan<double> weights, double bias)
