@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetGd.IO;
 
 namespace MlNetGd;
 
@@ -8,8 +9,8 @@ namespace MlNetGd;
 /// model loader happens to throw (<c>InvalidDataException</c>, <c>FormatException</c>, <c>InvalidOperationException</c>, …), without the
 /// file name. <see cref="Load(MLContext, string, out DataViewSchema)"/> turns every such failure into one
 /// <see cref="InvalidDataException"/> that names the file and keeps the original as its inner exception.</para>
-/// <para><see cref="Save"/> writes to a temporary file in the target's directory and renames it over the target only once the model is
-/// complete, so an interrupted or failed save leaves the previous file (or none), never half a model.</para>
+/// <para><see cref="Save"/> writes through <see cref="AtomicFile"/>: to a temporary file in the target's directory, renamed over the target
+/// only once the model is complete, so an interrupted or failed save leaves the previous file (or none), never half a model.</para>
 /// </remarks>
 public static class ModelFiles
 {
@@ -71,36 +72,6 @@ public static class ModelFiles
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Cannot save the model to '{path}': the directory '{directory}' does not exist.");
 
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                mlContext.Model.Save(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The save already failed; that error is the one to report.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
-        }
+        AtomicFile.Write(fullPath, stream => mlContext.Model.Save(model, inputSchema, stream));
     }
 }

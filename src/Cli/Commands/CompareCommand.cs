@@ -19,7 +19,7 @@ internal static class CompareCommand
         var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" };
         var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
         var repeats = new Option<int>("--repeats") { HelpName = "N", Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats };
-        var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; files in it are replaced atomically).", DefaultValueFactory = _ => "reports" };
+        var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; replaced as a whole when the run ends, so it never mixes two runs).", DefaultValueFactory = _ => "reports" };
 
         var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
             "against the exact least-squares optimum, and write report.md, report.html, PNG charts and results.json. With no arguments it runs on the bundled data/houses.csv and writes ./reports/.");
@@ -49,10 +49,10 @@ internal static class CompareCommand
             char? separator = common.SeparatorChar(parse);
             string directory = parse.GetValue(output)!;
             string data = common.DataPath(parse);
-            ReportWriter.PrepareDirectory(directory);
+            using var report = ReportWriter.Begin(directory);   // locks the directory for the whole run; removed unless committed
 
             var result = TrainerComparison.RunOnFile(data, options, separator, parse.GetValue(common.HasHeader));
-            var files = ReportWriter.Write(result, directory);
+            var files = ReportWriter.Write(result, report);
             PrintSummary(stdout, result);
             stdout.WriteLine($"Report: {Path.Combine(directory, "report.md")} (also report.html, results.json and {files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} charts), {clock.Elapsed.TotalSeconds:F1} s.");
             return CliRunner.Ok;

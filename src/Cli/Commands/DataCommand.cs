@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MlNetGd.Data;
-using MlNetGd.Reports;
+using MlNetGd.IO;
 
 namespace MlNetGd.Cli.Commands;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Data;
-using MlNetGd.Reports;
+using MlNetGd.IO;
 
 namespace MlNetGd.Cli.Commands;
 
@@ -29,12 +29,16 @@ internal static class PredictCommand
             string modelPath = parse.GetValue(model)!;
             string? outPath = parse.GetValue(output);
             char? sep = CommonOptions.ParseSeparator(parse.GetValue(separator));
+            string dataPath = parse.GetValue(data)!;
             if (outPath is not null)
+            {
                 TrainCommand.CheckOutputFile(outPath, "--out");
+                if (SamePath(outPath, dataPath))
+                    throw new UsageException($"--out '{outPath}' is the --data file; writing the scores there would replace the input. Give another file.");
+            }
             var ml = new MLContext();
             var (transformer, schema) = Load(ml, modelPath);
             var required = schema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
-            string dataPath = parse.GetValue(data)!;
             var header = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader), required);
             var missing = required.Where(c => !header.ColumnNames.Contains(c)).ToArray();
             if (missing.Length > 0)
@@ -56,6 +60,17 @@ internal static class PredictCommand
         if (schema is null || schema.Count == 0)
             throw new InvalidDataException($"The model file '{path}' has no input schema: save it with 'mlnetgd train' (or ml.Model.Save with the input schema).");
         return (model, schema);
+    }
+
+    /// <summary>Whether two paths name the same file once made absolute and symbolic links followed (letter case ignored where the
+    /// file system usually ignores it).</summary>
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Resolved(a), Resolved(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static string Resolved(string path)
+    {
+        var file = new FileInfo(Path.GetFullPath(path));
+        return file.Exists && file.LinkTarget is not null ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName : file.FullName;
     }
 
     private static string WithScores(DelimitedFile file, float[] scores)

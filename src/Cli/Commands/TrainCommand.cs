@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetGd.Data;
-using MlNetGd.Reports;
 using MlNetGd.Trainers;
 
 namespace MlNetGd.Cli.Commands;
