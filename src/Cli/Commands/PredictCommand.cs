@@ -56,7 +56,7 @@ internal static class PredictCommand
 
     private static (ITransformer Model, DataViewSchema Schema) Load(MLContext ml, string path)
     {
-        var model = ModelFiles.Load(ml, path, out var schema);
+        var model = ModelFiles.LoadRegression(ml, path, out var schema);
         if (schema is null || schema.Count == 0)
             throw new InvalidDataException($"The model file '{path}' has no input schema: save it with 'mlnetgd train' (or ml.Model.Save with the input schema).");
         return (model, schema);
