@@ -72,6 +72,15 @@ internal static class ReportContent
             lines.Add("No trainer produced a result.");
             return lines;
         }
+        if (r.LabelIsConstant)
+        {
+            lines.Add($"Every label is {r.LabelMean.ToString("G9", CultureInfo.InvariantCulture)}: the data has no variance to explain, so R² and " +
+                "the gap to the optimum mean nothing (they are n/a); a trainer can only predict the constant or miss it. RMSE: " +
+                string.Join("; ", ok.Select(t => $"{t.DisplayName} {Number(t.Rmse.Mean)}")) + ".");
+            foreach (var failed in r.Trainers.Where(t => t.Error is not null))
+                lines.Add($"{failed.DisplayName} failed: {failed.Error}");
+            return lines;
+        }
         var best = ok[0];
         lines.Add(ok.Count > 1
             ? $"Most accurate: {best.DisplayName}, RMSE {Number(best.Rmse.Mean)}, {Relative(ok[1].Rmse.Mean, best.Rmse.Mean)} lower than the runner-up {ok[1].DisplayName} ({Number(ok[1].Rmse.Mean)})."

@@ -60,11 +60,14 @@ public static class TrainerComparison
         var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
         string? singular = null;
         int featureCount = 0, rowCount = 0;
+        double labelMean = double.NaN, labelDeviation = double.NaN;
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
             featureCount = fold.Train.FeatureCount;
+            if (f == 0)   // the first fold's training and test rows are every row
+                (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
             options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
@@ -110,7 +113,9 @@ public static class TrainerComparison
             TimingRepeats = options.TimingRepeats,
             GradientDescentOptions = DescribeGradientDescent(options.GradientDescent),
             Optimum = optimum,
-            Trainers = options.Trainers.Select(t => runs[t].ToResult(optimum)).ToList(),
+            LabelMean = labelMean,
+            LabelStandardDeviation = labelDeviation,
+            Trainers = options.Trainers.Select(t => runs[t].ToResult(optimum, labelMean, labelDeviation)).ToList(),
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             CreatedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         };
@@ -187,6 +192,22 @@ public static class TrainerComparison
         ["Tolerance"] = o.Tolerance.ToString("G6", CultureInfo.InvariantCulture),
         ["Shuffle"] = o.Shuffle ? "true" : "false",
     };
+
+    private static (double Mean, double Deviation) MeanAndDeviation(ReadOnlySpan<float> first, ReadOnlySpan<float> second)
+    {
+        double sum = 0;
+        foreach (float y in first)
+            sum += y;
+        foreach (float y in second)
+            sum += y;
+        int n = first.Length + second.Length;
+        double mean = sum / n, squares = 0;
+        foreach (float y in first)
+            squares += (y - mean) * (y - mean);
+        foreach (float y in second)
+            squares += (y - mean) * (y - mean);
+        return (mean, Math.Sqrt(squares / n));
+    }
 
     private static double Dot(double[] weights, ReadOnlySpan<float> x)
     {

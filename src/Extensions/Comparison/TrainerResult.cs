@@ -33,8 +33,9 @@ public sealed class TrainerResult
     /// <summary>Gets the median scoring throughput over the folds, rows per second.</summary>
     public double ScoringRowsPerSecond { get; init; }
 
-    /// <summary>Gets the mean RMSE relative to the least-squares optimum's mean RMSE, minus 1 (0.01 = 1% worse; negative = better),
-    /// or NaN when the optimum is not available.</summary>
+    /// <summary>Gets how far the mean RMSE is from the least-squares optimum's, relative to it: (RMSE − optimum) / max(optimum,
+    /// <see cref="ComparisonResult.GapFloor"/> × the label's standard deviation) (0.01 = 1% worse; negative = better). NaN when the
+    /// optimum is not available or the label is constant (there is nothing to be relative to).</summary>
     public double GapToOptimum { get; init; } = double.NaN;
 
     /// <summary>Gets the per-fold figures.</summary>

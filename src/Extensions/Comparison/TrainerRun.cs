@@ -82,7 +82,10 @@ internal sealed class TrainerRun
         }
     }
 
-    public TrainerResult ToResult(OptimumResult optimum)
+    /// <param name="optimum">The least-squares reference.</param>
+    /// <param name="labelMean">The label's mean over every row.</param>
+    /// <param name="labelStandardDeviation">The label's standard deviation over every row: the gap's floor is a fraction of it.</param>
+    public TrainerResult ToResult(OptimumResult optimum, double labelMean, double labelStandardDeviation)
     {
         bool ok = _error is null && _folds.Count > 0;
         var rmse = ok ? MetricSummary.Of(_folds.Select(f => f.Rmse).ToList()) : new MetricSummary(double.NaN, double.NaN);
@@ -98,7 +101,9 @@ internal sealed class TrainerRun
             RSquared = ok ? MetricSummary.Of(_folds.Select(f => f.RSquared).ToList()) : new MetricSummary(double.NaN, double.NaN),
             FitSeconds = ok ? Median(_folds.SelectMany(f => f.FitSecondsRepeats).ToList()) : double.NaN,
             ScoringRowsPerSecond = ok ? Median(_folds.Select(f => f.ScoringRowsPerSecond).ToList()) : double.NaN,
-            GapToOptimum = ok && optimum.IsAvailable ? rmse.Mean / optimum.Rmse.Mean - 1 : double.NaN,
+            GapToOptimum = ok && optimum.IsAvailable && !ComparisonResult.IsConstant(labelMean, labelStandardDeviation)
+                ? (rmse.Mean - optimum.Rmse.Mean) / Math.Max(optimum.Rmse.Mean, ComparisonResult.GapFloor * labelStandardDeviation)
+                : double.NaN,
             Folds = ok ? _folds : [],
             Actual = ok ? _actual : [],
             Predicted = ok ? _predicted : [],
