@@ -145,7 +145,8 @@ public static class TrainerComparison
         {
             throw new ArgumentException($"Fold {fold} has no test rows; use fewer folds or a larger test fraction.", nameof(options), e);
         }
-        return new FoldData(train, test, trainDense, testDense);
+        var featureType = (VectorDataViewType)train.Schema[options.FeatureColumnName].Type;   // DataViewReader checked it is a known-size vector
+        return new FoldData(train, test, trainDense, testDense, ScoringSet.Create(ml, testDense, featureType, options.FeatureColumnName));
     }
 
     private static IDataView LabelAsSingle(MLContext ml, IDataView data, string label)

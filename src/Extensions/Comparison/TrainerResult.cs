@@ -30,6 +30,11 @@ public sealed class TrainerResult
     /// <summary>Gets the median fit time in seconds over every fold and repeat.</summary>
     public double FitSeconds { get; init; }
 
+    /// <summary>Gets the most threads the trainer may use: 1 for the ML.NET trainers as the comparison configures them (SDCA, Poisson and
+    /// FastTree are given NumberOfThreads = 1; OnlineGradientDescent has one), GradientDescent's NumberOfThreads (default all cores),
+    /// which it uses only for batches of <see cref="MlNetGd.Trainers.Core.BatchGradient.DefaultMinParallelRows"/> rows or more.</summary>
+    public int NumberOfThreads { get; init; } = 1;
+
     /// <summary>Gets the median scoring throughput over the folds, rows per second.</summary>
     public double ScoringRowsPerSecond { get; init; }
 

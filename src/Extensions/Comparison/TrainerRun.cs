@@ -45,12 +45,19 @@ internal sealed class TrainerRun
                 model = estimator.Fit(fold.TrainView);
                 fitTimes.Add(clock.Elapsed.TotalSeconds);
             }
+            float[] scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();   // also warms up the scoring code
             var scoreTimes = new List<double>();
-            float[] scores = [];
             for (int r = 0; r < _options.TimingRepeats; r++)
             {
                 var clock = Stopwatch.StartNew();
-                scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();
+                var scored = model.Transform(fold.Scoring.View);
+                using (var cursor = scored.GetRowCursor([scored.Schema["Score"]]))
+                {
+                    var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+                    float value = 0;
+                    while (cursor.MoveNext())
+                        score(ref value);
+                }
                 scoreTimes.Add(clock.Elapsed.TotalSeconds);
             }
             if (scores.Length != fold.Test.RowCount)
@@ -66,7 +73,8 @@ internal sealed class TrainerRun
                 RSquared = r2,
                 FitSeconds = Median(fitTimes),
                 FitSecondsRepeats = fitTimes,
-                ScoringRowsPerSecond = fold.Test.RowCount / Math.Max(Median(scoreTimes), 1e-9),
+                ScoringRows = fold.Scoring.RowCount,
+                ScoringRowsPerSecond = fold.Scoring.RowCount / Math.Max(Median(scoreTimes), 1e-9),
             });
             _actual.AddRange(fold.Test.Labels);
             _predicted.AddRange(scores);
@@ -100,6 +108,9 @@ internal sealed class TrainerRun
             Mae = ok ? MetricSummary.Of(_folds.Select(f => f.Mae).ToList()) : new MetricSummary(double.NaN, double.NaN),
             RSquared = ok ? MetricSummary.Of(_folds.Select(f => f.RSquared).ToList()) : new MetricSummary(double.NaN, double.NaN),
             FitSeconds = ok ? Median(_folds.SelectMany(f => f.FitSecondsRepeats).ToList()) : double.NaN,
+            NumberOfThreads = _trainer == ComparisonTrainer.GradientDescent
+                ? GradientDescentOptions(_options).NumberOfThreads is int n and > 0 ? n : Environment.ProcessorCount
+                : 1,
             ScoringRowsPerSecond = ok ? Median(_folds.Select(f => f.ScoringRowsPerSecond).ToList()) : double.NaN,
             GapToOptimum = ok && optimum.IsAvailable && !ComparisonResult.IsConstant(labelMean, labelStandardDeviation)
                 ? (rmse.Mean - optimum.Rmse.Mean) / Math.Max(optimum.Rmse.Mean, ComparisonResult.GapFloor * labelStandardDeviation)
