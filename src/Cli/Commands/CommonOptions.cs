@@ -25,6 +25,9 @@ internal sealed class CommonOptions
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print no progress on stderr." };
 
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    { Description = "Print every progress step on stderr, one line each (every fold, fit and GradientDescent epoch). Without it a terminal shows one status line that is overwritten, and redirected stderr gets one line per trainer and fold." };
+
     public Option<float?> LearningRate { get; } = new("--learning-rate") { HelpName = "RATE", Description = "GradientDescent's learning rate. [default: automatic, from the curvature of the data]" };
 
     public Option<int> BatchSize { get; } = new("--batch-size")
@@ -111,7 +114,7 @@ internal sealed class CommonOptions
         return options;
     }
 
-    /// <summary>A progress sink: stderr lines, or nothing with --quiet.</summary>
-    public Action<string>? Progress(ParseResult parse, TextWriter error, string verb) =>
-        parse.GetValue(Quiet) ? null : line => error.WriteLine($"[{verb}] {line}");
+    /// <summary>Where progress goes: see <see cref="ProgressSink"/> (--quiet, --verbose, a terminal's status line, or redirected lines).</summary>
+    public ProgressSink Progress(ParseResult parse, TextWriter error, string verb) =>
+        ProgressSink.Create(error, verb, parse.GetValue(Quiet), parse.GetValue(Verbose), ProgressSink.Terminal(error), ProgressSink.DefaultRedrawInterval);
 }

@@ -32,10 +32,12 @@ internal static class CompareCommand
         command.Add(output);
         common.AddGradientDescentOptions(command);
         command.Add(common.Quiet);
+        command.Add(common.Verbose);
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             var clock = Stopwatch.StartNew();
             string label = parse.GetValue(common.Label)!;
+            using var progress = common.Progress(parse, stderr, "compare");
             var options = new ComparisonOptions
             {
                 LabelColumnName = label,
@@ -44,7 +46,8 @@ internal static class CompareCommand
                 Trainers = ParseTrainers(parse.GetValue(trainers)!),
                 GradientDescent = common.GradientDescent(parse, label),
                 TimingRepeats = Repeats(parse.GetValue(repeats)),
-                Progress = common.Progress(parse, stderr, "compare"),
+                Progress = progress.Record,
+                Status = progress.Status,
             };
             char? separator = common.SeparatorChar(parse);
             string directory = parse.GetValue(output)!;
@@ -53,6 +56,7 @@ internal static class CompareCommand
 
             var result = TrainerComparison.RunOnFile(data, options, separator, parse.GetValue(common.HasHeader));
             var files = ReportWriter.Write(result, report);
+            progress.Dispose();   // clears the status line before the summary
             PrintSummary(stdout, result);
             stdout.WriteLine($"Report: {Path.Combine(directory, "report.md")} (also report.html, results.json and {files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} charts), {clock.Elapsed.TotalSeconds:F1} s.");
             return CliRunner.Ok;

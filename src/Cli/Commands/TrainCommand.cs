@@ -19,6 +19,7 @@ internal static class TrainCommand
         command.Add(common.Seed);
         command.Add(model);
         command.Add(common.Quiet);
+        command.Add(common.Verbose);
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             string label = parse.GetValue(common.Label)!;
@@ -26,7 +27,8 @@ internal static class TrainCommand
             char? separator = common.SeparatorChar(parse);
             string modelPath = parse.GetValue(model)!;
             CheckOutputFile(modelPath, "--model");
-            var progress = common.Progress(parse, stderr, "train");
+            using var sink = common.Progress(parse, stderr, "train");
+            var progress = sink.Status;
             options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
 
@@ -45,6 +47,7 @@ internal static class TrainCommand
             double rmse = ml.Regression.Evaluate(fitted.Transform(data), label).RootMeanSquaredError;
 
             ModelFiles.Save(ml, fitted, file.Load(ml, features).Schema, modelPath);
+            sink.Dispose();   // clears the status line before the summary
             stdout.WriteLine($"Trained on {file.RowCount} rows, {features.Length} features ({string.Join(", ", features)}), label '{label}'.");
             stdout.WriteLine($"{trainer.LastHistory}; training RMSE {rmse.ToString("G5", CultureInfo.InvariantCulture)}.");
             stdout.WriteLine($"Model saved to {modelPath}.");

@@ -69,7 +69,7 @@ public static class TrainerComparison
             if (f == 0)   // the first fold's training and test rows are every row
                 (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
-            options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
+            options.Status?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
             var (weights, bias, reason) = LeastSquaresSolver.Solve(fold.Train);
             if (weights is null)

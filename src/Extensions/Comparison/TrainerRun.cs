@@ -32,7 +32,7 @@ internal sealed class TrainerRun
     {
         if (_error is not null)
             return;
-        _options.Progress?.Invoke($"fold {foldNumber}/{foldCount}: {Name} fitting ({_options.TimingRepeats}x)");
+        _options.Status?.Invoke($"fold {foldNumber}/{foldCount}: {Name} fitting ({_options.TimingRepeats}x)");
         try
         {
             var fitTimes = new List<double>();
@@ -170,7 +170,7 @@ internal sealed class TrainerRun
         {
             training.Add(record.TrainingCost);
             validation.Add(MlNetGd.Trainers.Core.MseLoss.Cost(model, fold.Test));
-            _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
         };
         var history = new GradientDescentLoop(settings).Run(data, model, cancellationToken: _options.CancellationToken);
