@@ -15,10 +15,14 @@ internal static class CompareCommand
     {
         var common = new CommonOptions();
         var trainers = new Option<string>("--trainers")
-        { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" };
-        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" };
-        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
-        var repeats = new Option<int>("--repeats") { HelpName = "N", Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats };
+        { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" }
+            .Check(list => TrainerNames.TryParse(list, out _, out string? problem) ? null : $"--trainers: {problem}");
+        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" }
+            .Allow(k => k is >= 2 and <= 100, "must be in range [2, 100]");
+        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." }
+            .Allow(f => f is > 0 and < 1, "must be in range (0, 1)");
+        var repeats = new Option<int>("--repeats") { HelpName = "N", Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats }
+            .Allow(n => n is >= 1 and <= 100, "must be in range [1, 100]");
         var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; replaced as a whole when the run ends, so it never mixes two runs).", DefaultValueFactory = _ => "reports" };
 
         var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
@@ -33,6 +37,11 @@ internal static class CompareCommand
         common.AddGradientDescentOptions(command);
         command.Add(common.Quiet);
         command.Add(common.Verbose);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(folds) is not null && result.GetResult(fraction) is not null)
+                result.AddError("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
+        });
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             var clock = Stopwatch.StartNew();
@@ -43,9 +52,9 @@ internal static class CompareCommand
                 LabelColumnName = label,
                 Seed = parse.GetValue(common.Seed),
                 Plan = Plan(parse.GetValue(folds), parse.GetValue(fraction)),
-                Trainers = ParseTrainers(parse.GetValue(trainers)!),
+                Trainers = TrainerNames.Parse(parse.GetValue(trainers)!),
                 GradientDescent = common.GradientDescent(parse, label),
-                TimingRepeats = Repeats(parse.GetValue(repeats)),
+                TimingRepeats = parse.GetValue(repeats),
                 Progress = progress.Record,
                 Status = progress.Status,
             };
@@ -64,30 +73,9 @@ internal static class CompareCommand
         return command;
     }
 
-    private static EvaluationPlan Plan(int? folds, double? fraction)
-    {
-        if (folds is not null && fraction is not null)
-            throw new UsageException("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
-        if (fraction is double f)
-            return f > 0 && f < 1 ? EvaluationPlan.TestSplit(f) : throw new UsageException($"--test-fraction {f} must be in range (0, 1).");
-        int k = folds ?? DefaultFolds;
-        return k is >= 2 and <= 100 ? EvaluationPlan.CrossValidation(k) : throw new UsageException($"--cv {k} must be in range [2, 100].");
-    }
-
-    private static int Repeats(int value) =>
-        value is >= 1 and <= 100 ? value : throw new UsageException($"--repeats {value} must be in range [1, 100].");
-
-    private static IReadOnlyList<ComparisonTrainer> ParseTrainers(string list)
-    {
-        try
-        {
-            return TrainerNames.Parse(list);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"--trainers: {e.Message.Split(" (Parameter", 2)[0]}");
-        }
-    }
+    /// <summary>The evaluation plan (the options' parse-time checks have rejected bad values and --cv with --test-fraction).</summary>
+    private static EvaluationPlan Plan(int? folds, double? fraction) =>
+        fraction is double f ? EvaluationPlan.TestSplit(f) : EvaluationPlan.CrossValidation(folds ?? DefaultFolds);
 
     private static void PrintSummary(TextWriter stdout, ComparisonResult r)
     {

@@ -15,7 +15,7 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "The model zip saved by 'mlnetgd train'.", DefaultValueFactory = _ => "model.zip" };
         var data = new Option<string>("--data") { Description = "The CSV/TSV file to score; it needs the model's feature columns (the label may be absent).", Required = true };
-        var separator = new Option<string?>("--separator") { Description = "The field separator: one character, or 'tab'. [default: tab for .tsv/.tab files, comma otherwise]" };
+        var separator = CommonOptions.CheckSeparator(new("--separator") { Description = "The field separator: one character, or 'tab'. [default: tab for .tsv/.tab files, comma otherwise]" });
         var hasHeader = new Option<bool>("--has-header") { Description = "Whether the first line names the columns.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string?>("--out") { Description = "Write the rows with a 'Score' column appended to this file (atomically). [default: standard output]" };
         var command = new Command("predict", "Score a CSV/TSV file with a saved model; prints (or writes with --out) every row with a Score column appended.");
@@ -24,6 +24,11 @@ internal static class PredictCommand
         command.Add(separator);
         command.Add(hasHeader);
         command.Add(output);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(output) is { } o && result.GetValue(data) is { } d && SamePath(o, d))
+                result.AddError($"--out '{o}' is the --data file; writing the scores there would replace the input. Give another file.");
+        });
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, _) =>
         {
             string modelPath = parse.GetValue(model)!;
@@ -31,11 +36,7 @@ internal static class PredictCommand
             char? sep = CommonOptions.ParseSeparator(parse.GetValue(separator));
             string dataPath = parse.GetValue(data)!;
             if (outPath is not null)
-            {
                 TrainCommand.CheckOutputFile(outPath, "--out");
-                if (SamePath(outPath, dataPath))
-                    throw new UsageException($"--out '{outPath}' is the --data file; writing the scores there would replace the input. Give another file.");
-            }
             var ml = new MLContext();
             var (transformer, schema) = Load(ml, modelPath);
             var required = schema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
