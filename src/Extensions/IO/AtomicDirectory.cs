@@ -76,7 +76,15 @@ public sealed class AtomicDirectory : IDisposable
             }
             string staging = AtomicFile.TemporaryName(target);
             var tracked = Temporaries.Track(staging);
-            Directory.CreateDirectory(staging);
+            try
+            {
+                Directory.CreateDirectory(staging);
+            }
+            catch
+            {
+                tracked.Dispose();
+                throw;
+            }
             return new AtomicDirectory(target, staging, held, tracked);
         }
         catch
