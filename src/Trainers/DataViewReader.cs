@@ -69,30 +69,157 @@ public static class DataViewReader
             if (labelFinite && featuresFinite)
             {
                 if (!float.IsFinite(TensorPrimitives.SumOfSquares<float>(destination)))
-                    throw TooLargeFeatures(features, destination, row);
+                    throw TooLargeFeatures(features, destination, default, row);
                 kept++;
             }
             else if (!skipNonFiniteRows)
                 throw labelFinite
-                    ? NonFiniteFeature(features, destination, row)
-                    : new ArgumentException(
-                        $"Row {row}: the label column '{labelColumnName}' is {y[kept]}; labels must be finite numbers. " +
-                        "Filter such rows out first, or set SkipNonFiniteRows.", nameof(data));
+                    ? NonFiniteFeature(features, FirstNonFinite(destination), destination[FirstNonFinite(destination)], row)
+                    : NonFiniteLabel(labelColumnName, y[kept], row);
             row++;
         }
         if (row != count)
             throw new InvalidOperationException($"The data reported {count} rows but returned {row}.");
         skippedRowCount = row - kept;
         if (kept == 0)
-            throw new ArgumentException(
-                $"Every one of the {row} rows has a NaN or infinite label or feature in columns '{labelColumnName}' / '{featureColumnName}'; no row is left to train on.",
-                nameof(data));
+            throw NothingLeft(labelColumnName, featureColumnName, row);
         if (kept < row)
         {
             Array.Resize(ref x, (int)(kept * d));
             Array.Resize(ref y, (int)kept);
         }
         return new DenseDataset(x, y, d, alreadyValidated: true);
+    }
+
+    /// <summary>The density (stored nonzeros / values) below which rows are kept as CSR instead of dense: CSR costs 8 bytes a
+    /// nonzero against 4 a dense value, and its gradient kernel scatters, so it pays below about a third.</summary>
+    public const double SparseDensityThreshold = 1.0 / 3;
+
+    /// <summary>The leading rows whose density decides the storage (cached and streamed alike).</summary>
+    internal const int DensityProbeRows = 1024;
+
+    /// <summary>Reads the label and feature columns of <paramref name="data"/> into the storage that suits them: CSR
+    /// (<see cref="CsrDataset"/>) when the leading rows are less than <see cref="SparseDensityThreshold"/> nonzero (one-hot,
+    /// hashed and text features), dense (<see cref="DenseDataset"/>) otherwise. Rows are never densified on the way to CSR.</summary>
+    /// <inheritdoc cref="Read(IDataView, string, string, bool, out long, CancellationToken)"/>
+    public static TrainingRows ReadRows(IDataView data, string labelColumnName, string featureColumnName, bool skipNonFiniteRows,
+        out long skippedRowCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var (_, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
+        double density = ProbeDensity(data, features, d);
+        return density < SparseDensityThreshold
+            ? ReadSparse(data, labelColumnName, featureColumnName, skipNonFiniteRows, density, out skippedRowCount, cancellationToken)
+            : Read(data, labelColumnName, featureColumnName, skipNonFiniteRows, out skippedRowCount, cancellationToken);
+    }
+
+    /// <summary>The fraction of nonzero values in the leading rows of the feature column.</summary>
+    internal static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
+    {
+        using var cursor = data.GetRowCursor(new[] { features });
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        VBuffer<float> buffer = default;
+        long nonzeros = 0, values = 0;
+        for (int row = 0; row < DensityProbeRows && cursor.MoveNext(); row++)
+        {
+            getFeatures(ref buffer);
+            nonzeros += buffer.GetValues().Length - buffer.GetValues().Count(0f);
+            values += d;
+        }
+        return values == 0 ? 1 : (double)nonzeros / values;
+    }
+
+    private static CsrDataset ReadSparse(IDataView data, string labelColumnName, string featureColumnName, bool skipNonFiniteRows,
+        double density, out long skippedRowCount, CancellationToken cancellationToken)
+    {
+        var (label, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
+        long count = data.GetRowCount() ?? CountRows(data, cancellationToken);
+        if (count == 0)
+            throw new ArgumentException("The training data has no rows.", nameof(data));
+        if (count >= Array.MaxLength)
+            throw new ArgumentException($"{count} rows exceed the largest array .NET can hold ({Array.MaxLength} values).", nameof(data));
+        var labels = GC.AllocateUninitializedArray<float>((int)count);
+        var starts = new int[count + 1];
+        long capacity = Math.Clamp((long)(density * 1.1 * d * count) + 16, 16, Array.MaxLength);
+        var indices = GC.AllocateUninitializedArray<int>((int)capacity);
+        var values = GC.AllocateUninitializedArray<float>((int)capacity);
+        using var cursor = data.GetRowCursor(new[] { label, features });
+        var getLabel = cursor.GetGetter<float>(label);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        VBuffer<float> buffer = default;
+        long row = 0;
+        int kept = 0, stored = 0;
+        while (cursor.MoveNext())
+        {
+            if ((row & 4095) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+            if (row >= count)
+                throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
+            float y = 0;
+            getLabel(ref y);
+            getFeatures(ref buffer);
+            ReadOnlySpan<float> rowValues = buffer.GetValues();
+            ReadOnlySpan<int> rowIndices = buffer.IsDense ? default : buffer.GetIndices();
+            if ((long)stored + rowValues.Length > indices.Length)
+            {
+                long grown = Math.Min(Math.Max((long)stored + rowValues.Length, indices.Length + (indices.Length >> 1)), Array.MaxLength);
+                if (grown < (long)stored + rowValues.Length)
+                    throw new ArgumentException(
+                        $"The rows hold more than {Array.MaxLength} nonzero features, the largest array .NET can hold; train on fewer rows, or stream them (CacheData = false).",
+                        nameof(data));
+                Array.Resize(ref indices, (int)grown);
+                Array.Resize(ref values, (int)grown);
+            }
+            int first = stored;
+            double squares = 0;
+            int bad = -1;
+            for (int k = 0; k < rowValues.Length; k++)
+            {
+                float v = rowValues[k];
+                if (v == 0)
+                    continue;
+                int slot = buffer.IsDense ? k : rowIndices[k];
+                if (!float.IsFinite(v) && bad < 0)
+                    bad = slot;
+                squares += (double)v * v;
+                indices[stored] = slot;
+                values[stored++] = v;
+            }
+            bool labelFinite = float.IsFinite(y);
+            if (labelFinite && bad < 0)
+            {
+                if (squares > float.MaxValue)
+                    throw TooLargeFeatures(features, values.AsSpan(first, stored - first), indices.AsSpan(first, stored - first), row);
+                labels[kept++] = y;
+                starts[kept] = stored;
+            }
+            else
+            {
+                stored = first;
+                if (!skipNonFiniteRows)
+                    throw labelFinite
+                        ? NonFiniteFeature(features, bad, rowValues[buffer.IsDense ? bad : rowIndices.IndexOf(bad)], row)
+                        : NonFiniteLabel(labelColumnName, y, row);
+            }
+            row++;
+        }
+        if (row != count)
+            throw new InvalidOperationException($"The data reported {count} rows but returned {row}.");
+        skippedRowCount = row - kept;
+        if (kept == 0)
+            throw NothingLeft(labelColumnName, featureColumnName, row);
+        if (kept < row)
+        {
+            Array.Resize(ref labels, kept);
+            Array.Resize(ref starts, kept + 1);
+        }
+        // The arrays grew from an estimate; more than a quarter of slack is given back (one copy), so a fit holds at most 1.25× its nonzeros.
+        if (indices.Length > stored + (stored >> 2) + 16)
+        {
+            Array.Resize(ref indices, stored);
+            Array.Resize(ref values, stored);
+        }
+        return new CsrDataset(starts, indices, values, labels, d, alreadyValidated: true);
     }
 
     /// <summary>Checks that the schema has a Single label and a known-size Single vector feature column, and returns them.</summary>
@@ -140,12 +267,13 @@ public static class DataViewReader
     }
 
     // Gradient descent in single precision cannot train on a row whose squared norm overflows: the stable learning rate would be
-    // below 1/|x|², under the smallest normal float. Named here, where the row index is still the user's.
-    private static ArgumentException TooLargeFeatures(DataViewSchema.Column features, ReadOnlySpan<float> row, long rowIndex)
+    // below 1/|x|², under the smallest normal float. Named here, where the row index is still the user's. Dense rows pass no indices.
+    private static ArgumentException TooLargeFeatures(DataViewSchema.Column features, ReadOnlySpan<float> row, ReadOnlySpan<int> indices, long rowIndex)
     {
-        int slot = TensorPrimitives.IndexOfMaxMagnitude(row);
+        int k = TensorPrimitives.IndexOfMaxMagnitude(row);
+        int slot = indices.IsEmpty ? k : indices[k];
         return new ArgumentException(
-            $"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {row[slot]:G3}; the features are too large for " +
+            $"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {row[k]:G3}; the features are too large for " +
             "single precision (the row's squared norm overflows). Scale or normalize the features (e.g. NormalizeMeanVariance).", "data");
     }
 
@@ -163,14 +291,23 @@ public static class DataViewReader
         return $"slot {slot}";
     }
 
-    private static ArgumentException NonFiniteFeature(DataViewSchema.Column features, ReadOnlySpan<float> row, long rowIndex)
+    private static int FirstNonFinite(ReadOnlySpan<float> row)
     {
         int slot = 0;
         while (float.IsFinite(row[slot]))
             slot++;
-        string slotName = SlotName(features, slot);
-        return new ArgumentException(
-            $"Row {rowIndex}: feature {slotName} of column '{features.Name}' is {row[slot]}; features must be finite numbers. " +
-            "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipNonFiniteRows.", "data");
+        return slot;
     }
+
+    private static ArgumentException NonFiniteFeature(DataViewSchema.Column features, int slot, float value, long rowIndex) =>
+        new($"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {value}; features must be finite numbers. " +
+            "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipNonFiniteRows.", "data");
+
+    private static ArgumentException NonFiniteLabel(string labelColumnName, float value, long rowIndex) =>
+        new($"Row {rowIndex}: the label column '{labelColumnName}' is {value}; labels must be finite numbers. " +
+            "Filter such rows out first, or set SkipNonFiniteRows.", "data");
+
+    private static ArgumentException NothingLeft(string labelColumnName, string featureColumnName, long rows) =>
+        new($"Every one of the {rows} rows has a NaN or infinite label or feature in columns '{labelColumnName}' / '{featureColumnName}'; no row is left to train on.",
+            "data");
 }

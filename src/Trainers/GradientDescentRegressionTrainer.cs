@@ -7,7 +7,8 @@ namespace MlNetGd.Trainers;
 
 /// <summary>An ML.NET regression trainer that fits <c>y = W·x + b</c> by minibatch gradient descent on the MSE.</summary>
 /// <remarks>
-/// <para>The data is read once into a dense matrix (<see cref="DataViewReader"/>), its rows shuffled once with the seed, and
+/// <para>The data is read once into memory (<see cref="DataViewReader.ReadRows"/>: dense rows, or CSR for sparse one-hot, hashed
+/// and text features, never densified), its rows shuffled once with the seed, and
 /// trained by <see cref="GradientDescentLoop"/>; with <see cref="Options.CacheData"/> off it is streamed from the source every
 /// epoch instead (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
@@ -126,7 +127,7 @@ public sealed class GradientDescentRegressionTrainer
             LastHistory = new StreamingGradientDescent(_options).Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
             return LinearModelFactory.Create(_mlContext, streamed.Weights, streamed.Bias, _options.LabelColumnName, streamedColumn);
         }
-        var data = DataViewReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
+        var data = DataViewReader.ReadRows(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
         var featureColumn = input.Schema[_options.FeatureColumnName];
         var model = StartingModel(modelParameters, data.FeatureCount);
         if (_options.Shuffle || _options.ValidationFraction > 0)

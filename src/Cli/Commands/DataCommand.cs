@@ -13,7 +13,16 @@ internal static class DataCommand
             .Allow(n => n is >= 1 and <= 1_000_000, "must be in range [1, 1000000]");
         var seed = new Option<int>("--seed") { Description = "The seed.", DefaultValueFactory = _ => HousePrices.DefaultSeed };
         var output = new Option<string>("--out") { Description = "The CSV file to write (atomically).", DefaultValueFactory = _ => "houses.csv" };
-        var synth = new Command("synth", "Write the synthetic house-price data set (label 'price'). The defaults reproduce the bundled data/houses.csv byte for byte.");
+        var kind = new Option<string>("--kind")
+        {
+            Description = "houses: numeric house prices (label 'price'); categorical: sales with numeric and Zipf-distributed categorical columns, " +
+                "a yes/no column and empty cells (label 'revenue').",
+            DefaultValueFactory = _ => "houses",
+        };
+        kind.AcceptOnlyFromAmong("houses", "categorical");
+        var synth = new Command("synth", "Write a seeded synthetic data set: house prices (label 'price'; the defaults reproduce the bundled data/houses.csv byte for byte) " +
+            "or, with --kind categorical, sales with categorical columns (label 'revenue').");
+        synth.Add(kind);
         synth.Add(rows);
         synth.Add(seed);
         synth.Add(output);
@@ -22,7 +31,8 @@ internal static class DataCommand
             int n = parse.GetValue(rows);
             string path = parse.GetValue(output)!;
             TrainCommand.CheckOutputFile(path, "--out");
-            AtomicFile.WriteAllText(path, HousePrices.ToCsv(n, parse.GetValue(seed)));
+            int s = parse.GetValue(seed);
+            AtomicFile.WriteAllText(path, parse.GetValue(kind) == "categorical" ? CategoricalSales.ToCsv(n, s) : HousePrices.ToCsv(n, s));
             stdout.WriteLine($"Wrote {n} rows to {path}.");
             return CliRunner.Ok;
         }));

@@ -29,6 +29,10 @@ public sealed class ComparisonResult
     /// <summary>Whether labels with this mean and standard deviation are all equal to float precision.</summary>
     public static bool IsConstant(double mean, double standardDeviation) => standardDeviation <= 1e-7 * Math.Abs(mean);
 
+    /// <summary>Gets how the file's columns became the features (kinds, treatments, rows dropped), or <see langword="null"/> when the
+    /// comparison ran on an <see cref="Microsoft.ML.IDataView"/> or with a custom pipeline's own columns.</summary>
+    public MlNetGd.Data.FeaturizationPlan? Featurization { get; init; }
+
     /// <summary>Gets the number of rows.</summary>
     public int RowCount { get; init; }
 

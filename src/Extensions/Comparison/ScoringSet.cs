@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Comparison;
 
@@ -10,11 +9,11 @@ namespace MlNetGd.Comparison;
 /// Repeating the rows to <see cref="TargetRows"/> makes the per-row cost dominate.</remarks>
 internal sealed class ScoringSet
 {
-    /// <summary>How many rows scoring is timed on, at least (unless that would take more than <see cref="MaxFloats"/> feature values).</summary>
+    /// <summary>How many rows scoring is timed on, at least (unless that would take more than <see cref="MaxValues"/> feature values).</summary>
     public const int TargetRows = 100_000;
 
-    /// <summary>The most feature values the repeated rows may hold (64 MB of floats).</summary>
-    public const int MaxFloats = 16_000_000;
+    /// <summary>The most feature values (dense slots, or stored values of sparse rows) the repeated rows may hold: 64 MB of floats.</summary>
+    public const long MaxValues = 16_000_000;
 
     private ScoringSet(IDataView view, int rowCount)
     {
@@ -28,30 +27,46 @@ internal sealed class ScoringSet
     /// <summary>Gets its row count.</summary>
     public int RowCount { get; }
 
-    /// <summary>Repeats <paramref name="test"/>'s rows into a cached view whose feature column has the type the trainers saw.</summary>
-    public static ScoringSet Create(MLContext ml, DenseDataset test, VectorDataViewType featureType, string featureColumnName)
+    /// <summary>Repeats the rows of <paramref name="test"/>'s feature column (dense or sparse, as featurized) into a cached view with the
+    /// same column name and type, so every trainer's model scores it as it scores the test rows.</summary>
+    public static ScoringSet Create(MLContext ml, IDataView test, string featureColumnName)
     {
-        int d = test.FeatureCount;
-        int wanted = Math.Max(test.RowCount, Math.Min(TargetRows, MaxFloats / Math.Max(d, 1)));
-        int copies = (wanted + test.RowCount - 1) / test.RowCount;
-        var rows = new Row[copies * test.RowCount];
-        for (int i = 0; i < rows.Length; i++)
-            rows[i] = new Row { Features = test.Row(i % test.RowCount).ToArray() };
+        var column = test.Schema[featureColumnName];
+        var rows = new List<VBuffer<float>>();
+        long values = 0;
+        using (var cursor = test.GetRowCursor([column]))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            var value = default(VBuffer<float>);
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                var copy = default(VBuffer<float>);
+                value.CopyTo(ref copy);
+                rows.Add(copy);
+                values += copy.GetValues().Length;
+            }
+        }
+        long perCopy = Math.Max(values, 1);
+        long copies = Math.Max(1, Math.Min((TargetRows + rows.Count - 1) / Math.Max(rows.Count, 1), MaxValues / perCopy));
+        var repeated = new Row[copies * rows.Count];
+        for (int i = 0; i < repeated.Length; i++)
+            repeated[i] = new Row { Features = rows[i % rows.Count] };   // shared read-only buffers: the cache below holds the copies
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[0].ColumnName = featureColumnName;
-        schema[0].ColumnType = featureType;
-        var view = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, schema));
+        schema[0].ColumnType = column.Type;
+        var view = ml.Data.Cache(ml.Data.LoadFromEnumerable(repeated, schema));
         using (var cursor = view.GetRowCursor([]))   // fill the cache now, so the first timed pass does not pay for it
         {
             while (cursor.MoveNext())
             {
             }
         }
-        return new ScoringSet(view, rows.Length);
+        return new ScoringSet(view, repeated.Length);
     }
 
     private sealed class Row
     {
-        public float[] Features { get; set; } = [];
+        public VBuffer<float> Features { get; set; }
     }
 }

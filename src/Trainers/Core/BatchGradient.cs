@@ -15,7 +15,7 @@ namespace MlNetGd.Trainers.Core;
 /// repay the hand-off). The calling thread claims chunks too and never waits for a helper that has not started, so a busy pool
 /// costs speed, never results. Nothing is allocated per batch once the buffers have grown to the largest batch seen.</para>
 /// <para>Scale as in <see cref="MseLoss"/>: cost = <c>(1/B) Σ rᵢ²</c>, gradient = <c>(2/B) [Σ rᵢxᵢ, Σ rᵢ]</c>.</para>
-/// <para>One instance serves one fit at a time: <see cref="Compute"/> is not re-entrant.</para>
+/// <para>One instance serves one fit at a time: <see cref="Compute(ReadOnlySpan{float}, RowBlock, Span{float})"/> is not re-entrant.</para>
 /// </remarks>
 public sealed unsafe class BatchGradient
 {
@@ -79,19 +79,43 @@ public sealed unsafe class BatchGradient
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Compute(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> gradient)
     {
+        if ((long)labels.Length * (_parameterCount - 1) != features.Length)
+            ThrowLength(nameof(features), features.Length, (long)labels.Length * (_parameterCount - 1));
+        return Compute(parameters, RowBlock.Dense(features, labels, _parameterCount - 1), gradient);
+    }
+
+    /// <summary>Computes the cost over a block of rows, dense or CSR, and writes its gradient.</summary>
+    /// <param name="parameters">The model parameters <c>[W, b]</c>, length d + 1.</param>
+    /// <param name="batch">The rows.</param>
+    /// <param name="gradient">Receives <c>∂cost/∂[W, b]</c>, length d + 1; overwritten.</param>
+    /// <returns>The mean squared error over the batch (0 for an empty batch, whose gradient is zero).</returns>
+    /// <remarks>A CSR batch costs O(nonzeros + d) and runs on the calling thread: its rows are short, and a per-chunk
+    /// gradient buffer of d values would cost more to clear and add than the chunk's nonzeros.</remarks>
+    /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Compute(ReadOnlySpan<float> parameters, RowBlock batch, Span<float> gradient)
+    {
         int p = _parameterCount;
         int d = p - 1;
         if (parameters.Length != p)
             ThrowLength(nameof(parameters), parameters.Length, p);
         if (gradient.Length != p)
             ThrowLength(nameof(gradient), gradient.Length, p);
-        if ((long)labels.Length * d != features.Length)
-            ThrowLength(nameof(features), features.Length, (long)labels.Length * d);
+        if (batch.FeatureCount != d)
+            ThrowLength(nameof(batch), batch.FeatureCount, d);
 
+        ReadOnlySpan<float> labels = batch.Labels;
         int rows = labels.Length;
         gradient.Clear();
         if (rows == 0)
             return 0;
+        if (batch.IsSparse)
+        {
+            var (residuals, squares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], batch.RowStarts, batch.RowEnds, batch.Indices,
+                batch.Values, labels, gradient[..d]);
+            return Finish(gradient, rows, residuals, squares);
+        }
+        ReadOnlySpan<float> features = batch.DenseFeatures;
         int chunks = (rows + ChunkRows - 1) / ChunkRows;
         Span<float> gw = gradient[..d];
         double sumResidual, sumSquares;

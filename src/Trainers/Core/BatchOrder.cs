@@ -25,9 +25,16 @@ internal sealed class BatchOrder
 
     /// <summary>Plans the order of <paramref name="batchCount"/> batches of about <paramref name="rowsPerBatch"/> rows of d features.</summary>
     public BatchOrder(int batchCount, int rowsPerBatch, int featureCount)
+        : this(batchCount, (long)rowsPerBatch * (featureCount + 1) * sizeof(float))
+    {
+    }
+
+    /// <summary>Plans the order of <paramref name="batchCount"/> batches of about <paramref name="batchBytes"/> bytes each (CSR
+    /// batches are measured by their stored values, not by d).</summary>
+    public BatchOrder(int batchCount, long batchBytes)
     {
         _order = new int[batchCount];
-        long batchBytes = Math.Max(1L, (long)rowsPerBatch * (featureCount + 1) * sizeof(float));
+        batchBytes = Math.Max(1L, batchBytes);
         int group = (int)Math.Clamp(SuperBlockBytes / batchBytes, 1, Math.Max(1, batchCount));
         int blocks = (batchCount + group - 1) / group;
         if (blocks < MinSuperBlocks)
@@ -43,6 +50,9 @@ internal sealed class BatchOrder
     public int BatchesPerBlock => _batchesPerBlock;
 
     /// <summary>Returns the batch order of an epoch: in order without shuffling, otherwise drawn from <c>(seed, epoch)</c>.</summary>
+    /// <summary>Gets the order the last <see cref="Next"/> returned.</summary>
+    public ReadOnlySpan<int> Current => _order;
+
     public ReadOnlySpan<int> Next(bool shuffle, int seed, int epoch)
     {
         if (!shuffle)

@@ -20,6 +20,7 @@ public static class CurvatureEstimator
     private const int MaxLanczosSteps = 60;
     private const int MaxCopiedValues = 4 << 20;
     private const double RelativeTolerance = 1e-4;
+    private const long MaxBasisValues = 8L << 20;
 
     /// <summary>Estimates λmax and the trace of <c>H = (2/n) X̃ᵀX̃</c>.</summary>
     /// <exception cref="ArgumentException">The dataset has no rows.</exception>
@@ -33,7 +34,7 @@ public static class CurvatureEstimator
     /// space of <paramref name="standardization"/> when it is given (the Hessian <c>JᵀHJ</c> of the standardized model).</summary>
     /// <exception cref="ArgumentException">The dataset has no rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is not in [1, data.RowCount].</exception>
-    public static (double LargestEigenvalue, double Trace) Estimate(DenseDataset data, int rowCount, FeatureStandardization? standardization)
+    public static (double LargestEigenvalue, double Trace) Estimate(TrainingRows data, int rowCount, FeatureStandardization? standardization)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.RowCount == 0)
@@ -46,44 +47,35 @@ public static class CurvatureEstimator
         int d = data.FeatureCount;
         int n = rowCount;
         int m = Math.Min(n, MaxSampleRows);
+        // The sample is copied once into contiguous rows (CSR always: it is proportional to its nonzeros; dense when that is at
+        // most 16 MB), so each step is one pass of the gradient kernel: the MSE gradient at parameters v with zero labels is H v.
+        // Wider dense data is read in place, row by row.
+        TrainingRows? sample = data.IsSparse || (long)m * d <= MaxCopiedValues ? data.Sample(m, n) : null;
         double trace = 0;
-        for (int k = 0; k < m; k++)
+        if (sample is not null)
         {
-            ReadOnlySpan<float> x = data.Row(EvenSample.Row(k, m, n));
-            if (standardization is null)
-            {
-                trace += TensorPrimitives.Dot(x, x) + 1.0;
-                continue;
-            }
-            trace += 1.0;
-            for (int j = 0; j < d; j++)
-            {
-                double z = (x[j] - standardization.Mean[j]) * standardization.InverseScale[j];
-                trace += z * z;
-            }
+            RowBlock rows = sample.Rows();
+            for (int k = 0; k < m; k++)
+                trace += SquaredNorm(rows, k, standardization);
+        }
+        else
+        {
+            for (int k = 0; k < m; k++)
+                trace += SquaredNorm(data.Rows(EvenSample.Row(k, m, n), 1), 0, standardization);
         }
         trace *= 2.0 / m;
 
         // λmax by Lanczos with full reorthogonalization: the largest Ritz value never exceeds λmax and, unlike plain power
         // iteration, does not stall on a start vector that is nearly orthogonal to the top eigenvector (for p = d + 1 ≤
-        // MaxLanczosSteps it is exact after at most p steps).
+        // MaxLanczosSteps it is exact after at most p steps). Very wide models keep fewer basis vectors (at most 64 MB of them).
         int p = d + 1;
-        int steps = Math.Min(p, MaxLanczosSteps);
+        int steps = (int)Math.Min(Math.Min(p, MaxLanczosSteps), Math.Max(4, MaxBasisValues / p));
         var basis = new double[steps + 1][];
         var alpha = new double[steps];
         var beta = new double[steps];
         var v = new float[p];
         var hv = new float[p];
         var raw = standardization is null ? null : new float[p];
-        // The sample is copied once into contiguous rows (when that is at most 16 MB), so each step is one pass of the fused
-        // gradient kernel: the MSE gradient at parameters v with zero labels is H v. Wider data is read in place, row by row.
-        float[]? sample = null;
-        if ((long)m * d <= MaxCopiedValues)
-        {
-            sample = GC.AllocateUninitializedArray<float>(m * d);
-            for (int k = 0; k < m; k++)
-                data.Row(EvenSample.Row(k, m, n)).CopyTo(sample.AsSpan(k * d, d));
-        }
         var zeros = sample is null ? [] : new float[m];
         var rng = new SplitMix64(12345);
         var q = new double[p];
@@ -104,9 +96,9 @@ public static class CurvatureEstimator
                 point = raw;
             }
             if (sample is null)
-                MultiplyByHessian(data, m, n, point, hv);
+                MultiplyByHessian((DenseDataset)data, m, n, point, hv);
             else
-                MseLoss.Gradient(point, sample, zeros, hv);
+                MseLoss.Gradient(point, RowBlock(sample, zeros), hv);
             standardization?.GradientToStandardized(hv, hv);
             if (!TensorPrimitives.IsFiniteAll<float>(hv))
                 return (double.PositiveInfinity, trace);
@@ -131,6 +123,65 @@ public static class CurvatureEstimator
             basis[k + 1] = w;
         }
         return (Math.Max(lambda, 0), trace);
+    }
+
+    private static RowBlock RowBlock(TrainingRows sample, float[] zeros)
+    {
+        RowBlock rows = sample.Rows();
+        return rows.IsSparse
+            ? Core.RowBlock.Sparse(rows.RowStarts, rows.RowEnds, rows.Indices, rows.Values, zeros, rows.FeatureCount)
+            : Core.RowBlock.Dense(rows.DenseFeatures, zeros, rows.FeatureCount);
+    }
+
+    // ‖x̃ᵢ‖² of one row with its bias input, in the optimizer's space.
+    private static double SquaredNorm(RowBlock rows, int row, FeatureStandardization? standardization)
+    {
+        if (standardization is not null)
+            return standardization.SquaredNorm(rows, row);
+        if (!rows.IsSparse)
+        {
+            ReadOnlySpan<float> x = rows.DenseFeatures.Slice(row * rows.FeatureCount, rows.FeatureCount);
+            return TensorPrimitives.Dot(x, x) + 1.0;
+        }
+        double norm = 1;
+        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
+            norm += (double)rows.Values[k] * rows.Values[k];
+        return norm;
+    }
+
+    /// <summary>Returns the largest <c>‖x̃ᵢ‖²</c> (features and the bias input, in the optimizer's space) over all of the first
+    /// <paramref name="rowCount"/> rows: the curvature one row brings into any batch it is in. One pass, O(stored values); every
+    /// row, not a sample, so that a rare row cannot be missed.</summary>
+    public static double LargestRowNorm(TrainingRows data, int rowCount, FeatureStandardization? standardization)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (rowCount < 1 || rowCount > data.RowCount)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
+        RowBlock rows = data.Rows(0, rowCount);
+        double largest = 0;
+        if (!rows.IsSparse && standardization is not null)
+        {
+            // Vectorized: z = (x − μ)·s per row, in single precision (an estimate, like the rest of the rate).
+            int d = rows.FeatureCount;
+            var mean = new float[d];
+            var scale = new float[d];
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] = (float)standardization.Mean[j];
+                scale[j] = (float)standardization.InverseScale[j];
+            }
+            var z = new float[d];
+            for (int i = 0; i < rowCount; i++)
+            {
+                TensorPrimitives.Subtract(rows.DenseFeatures.Slice(i * d, d), mean, z);
+                TensorPrimitives.Multiply(z, scale, z);
+                largest = Math.Max(largest, TensorPrimitives.SumOfSquares<float>(z));
+            }
+            return largest + 1;
+        }
+        for (int i = 0; i < rowCount; i++)
+            largest = Math.Max(largest, SquaredNorm(rows, i, standardization));
+        return largest;
     }
 
     // The largest eigenvalue of the symmetric tridiagonal matrix with diagonal a[0..size) and off-diagonal b[0..size-1), by
@@ -196,11 +247,20 @@ public static class CurvatureEstimator
 
     /// <summary>Returns the automatic learning rate <c>1 / (λmax + tr(H)/B)</c> for a batch size.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public static float SuggestLearningRate(double largestEigenvalue, double trace, int batchSize)
+    public static float SuggestLearningRate(double largestEigenvalue, double trace, int batchSize) =>
+        SuggestLearningRate(largestEigenvalue, trace, 0, batchSize);
+
+    /// <summary>Returns the automatic learning rate <c>1 / (λmax + max(tr(H), ‖x̃‖²max)/B)</c> for a batch size: the noise term of
+    /// the average batch, or the curvature of the batch that holds the largest row, whichever is larger.</summary>
+    /// <remarks>With <c>η ≤ 1/(λmax + ‖x̃‖²max/B)</c> a batch dominated by its largest row still contracts along that row
+    /// (<c>η · 2‖x̃‖²/B &lt; 2</c>). On data whose rows are alike the trace term is the larger and the rate is unchanged;
+    /// a rare one-hot level or an outlier row lowers it only as far as that row needs.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    public static float SuggestLearningRate(double largestEigenvalue, double trace, double largestRowNorm, int batchSize)
     {
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be at least 1.");
-        double curvature = largestEigenvalue + trace / batchSize;
+        double curvature = largestEigenvalue + Math.Max(trace, largestRowNorm) / batchSize;
         if (!double.IsFinite(curvature))
             throw new ArgumentException(
                 "The features are too large: the curvature of the cost overflows single precision. Scale or normalize the features (e.g. NormalizeMeanVariance).",
@@ -219,15 +279,15 @@ public static class CurvatureEstimator
             throw new ArgumentException(
                 $"The features are too large: the curvature of the cost over {data.RowCount} rows overflows single precision. " +
                 "Scale or normalize the features (e.g. NormalizeMeanVariance).", nameof(data));
-        return SuggestLearningRate(lambda, trace, Math.Min(batchSize, data.RowCount));
+        return SuggestLearningRate(lambda, trace, LargestRowNorm(data, data.RowCount, null), Math.Min(batchSize, data.RowCount));
     }
 
     /// <summary>Returns the automatic learning rate for the first <paramref name="rowCount"/> rows, in the parameter space of
     /// <paramref name="standardization"/> when it is given.</summary>
-    public static float SuggestLearningRate(DenseDataset data, int rowCount, FeatureStandardization? standardization, int batchSize)
+    public static float SuggestLearningRate(TrainingRows data, int rowCount, FeatureStandardization? standardization, int batchSize)
     {
         var (lambda, trace) = Estimate(data, rowCount, standardization);
-        return SuggestLearningRate(lambda, trace, Math.Min(batchSize, rowCount));
+        return SuggestLearningRate(lambda, trace, LargestRowNorm(data, rowCount, standardization), Math.Min(batchSize, rowCount));
     }
 
     // hv = (2/m) X̃ᵀ X̃ v over the sample: the MSE gradient at parameters v with zero labels.

@@ -6,7 +6,7 @@ namespace MlNetGd.Trainers.Core;
 /// owned by the dataset once it is built; training reads them and never writes them, except through
 /// <see cref="ShuffleRows"/>, which the caller invokes explicitly.
 /// </remarks>
-public sealed class DenseDataset
+public sealed class DenseDataset : TrainingRows
 {
     /// <summary>Creates a dataset over existing arrays (no copy) and checks that every value is finite.</summary>
     /// <param name="features">Row-major features, <c>labels.Length * featureCount</c> values.</param>
@@ -76,14 +76,40 @@ public sealed class DenseDataset
     /// <summary>Gets the row-major feature matrix (n x d).</summary>
     public float[] Features { get; }
 
-    /// <summary>Gets the labels, one per row.</summary>
-    public float[] Labels { get; }
+    /// <inheritdoc/>
+    public override float[] Labels { get; }
 
-    /// <summary>Gets the number of features per row (d).</summary>
-    public int FeatureCount { get; }
+    /// <inheritdoc/>
+    public override int FeatureCount { get; }
 
-    /// <summary>Gets the number of rows (n).</summary>
-    public int RowCount => Labels.Length;
+    /// <inheritdoc/>
+    public override bool IsSparse => false;
+
+    /// <inheritdoc/>
+    public override long StoredValueCount => Features.LongLength;
+
+    /// <inheritdoc/>
+    public override RowBlock Rows(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, RowCount - count);
+        return RowBlock.Dense(Features.AsSpan(start * FeatureCount, count * FeatureCount), Labels.AsSpan(start, count), FeatureCount);
+    }
+
+    internal override TrainingRows Sample(int count, int rowCount)
+    {
+        int d = FeatureCount;
+        var features = GC.AllocateUninitializedArray<float>(count * d);
+        var labels = new float[count];
+        for (int k = 0; k < count; k++)
+        {
+            int row = EvenSample.Row(k, count, rowCount);
+            Row(row).CopyTo(features.AsSpan(k * d, d));
+            labels[k] = Labels[row];
+        }
+        return new DenseDataset(features, labels, d, alreadyValidated: true);
+    }
 
     /// <summary>Gets the features of one row.</summary>
     public ReadOnlySpan<float> Row(int index) => Features.AsSpan(index * FeatureCount, FeatureCount);
@@ -93,7 +119,7 @@ public sealed class DenseDataset
     /// The training loop visits contiguous blocks of rows in a per-epoch random order; shuffling the rows
     /// once beforehand makes the composition of each block random too, without gathering rows every epoch.
     /// </remarks>
-    public void ShuffleRows(int seed)
+    public override void ShuffleRows(int seed)
     {
         int d = FeatureCount;
         int n = RowCount;

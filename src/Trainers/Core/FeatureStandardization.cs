@@ -28,6 +28,7 @@ public sealed class FeatureStandardization
     private readonly double[] _inverseScale;
     private readonly float[] _meanSingle;
     private readonly float[] _inverseScaleSingle;
+    private double? _centeredNorm;
 
     private FeatureStandardization(double[] mean, double[] inverseScale)
     {
@@ -48,14 +49,28 @@ public sealed class FeatureStandardization
     /// <summary>Gets 1/σⱼ for each feature (0 for a constant feature, which is frozen).</summary>
     public IReadOnlyList<double> InverseScale => _inverseScale;
 
-    /// <summary>Computes the mean and standard deviation of each feature over the first <paramref name="rowCount"/> rows
-    /// (an evenly spaced sample of them when there are more than <see cref="MaxSampleRows"/>).</summary>
+    /// <summary>The largest magnitude a standardized value may reach: a feature whose largest deviation from its mean is more
+    /// than this many standard deviations is scaled by <c>MaxStandardizedMagnitude / largest deviation</c> instead of <c>1/σ</c>.</summary>
+    /// <remarks>A one-hot level seen with frequency p has σ ≈ √p, so <c>1/σ</c> would turn its rare 1 into about 1/√p (316 for
+    /// p = 10⁻⁵): one row would then dominate any batch it is in, and no rate chosen from typical rows is stable for it. With the
+    /// cap a rare level becomes at most 8, while Gaussian-like features (whose largest deviation over a million rows is about
+    /// 5σ) keep their exact standardization.</remarks>
+    public const double MaxStandardizedMagnitude = 8;
+
+    /// <summary>Computes the mean and scale of each feature over the first <paramref name="rowCount"/> rows: for dense rows from an
+    /// evenly spaced sample of at most <see cref="MaxSampleRows"/> of them, for CSR rows from all of them (O(nonzeros), so that a
+    /// rare column is never missed and frozen). The scale is <c>1/σ</c>, capped by <see cref="MaxStandardizedMagnitude"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is not in [1, data.RowCount].</exception>
-    public static FeatureStandardization Compute(DenseDataset data, int rowCount)
+    public static FeatureStandardization Compute(TrainingRows data, int rowCount)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (rowCount < 1 || rowCount > data.RowCount)
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
+        return data is DenseDataset dense ? ComputeDense(dense, rowCount) : ComputeSparse(data.Rows(0, rowCount));
+    }
+
+    private static FeatureStandardization ComputeDense(DenseDataset data, int rowCount)
+    {
         int d = data.FeatureCount;
         int m = Math.Min(rowCount, MaxSampleRows);
         // One pass of vector operations. Values are shifted by the first sampled row (so E[(x−K)²] − E[x−K]² does not cancel
@@ -64,6 +79,8 @@ public sealed class FeatureStandardization
         var centered = new float[d];
         var blockSum = new float[d];
         var blockSquares = new float[d];
+        var highest = new float[d];
+        var lowest = new float[d];
         var sum = new double[d];
         var squares = new double[d];
         for (int k = 0; k < m; k++)
@@ -71,6 +88,8 @@ public sealed class FeatureStandardization
             TensorPrimitives.Subtract(data.Row(EvenSample.Row(k, m, rowCount)), shift, centered);
             TensorPrimitives.Add(blockSum, centered, blockSum);
             TensorPrimitives.MultiplyAdd(centered, centered, blockSquares, blockSquares);
+            TensorPrimitives.Max(highest, centered, highest);
+            TensorPrimitives.Min(lowest, centered, lowest);
             if ((k + 1) % BlockRows == 0 || k == m - 1)
             {
                 for (int j = 0; j < d; j++)
@@ -88,10 +107,115 @@ public sealed class FeatureStandardization
         {
             double offset = sum[j] / m;
             mean[j] = shift[j] + offset;
-            double sd = Math.Sqrt(Math.Max(squares[j] / m - offset * offset, 0));
-            inverseScale[j] = sd > 0 && double.IsFinite(1 / sd) ? 1 / sd : 0;
+            double variance = squares[j] / m - offset * offset;
+            inverseScale[j] = CappedInverseScale(variance, Math.Max(highest[j] - offset, offset - lowest[j]));
         }
         return new FeatureStandardization(mean, inverseScale);
+    }
+
+    // CSR: sums over the stored values; the implicit zeros count in the mean, the deviation and the range.
+    private static FeatureStandardization ComputeSparse(RowBlock rows)
+    {
+        var accumulator = new SparseAccumulator(rows.FeatureCount);
+        for (int i = 0; i < rows.RowCount; i++)
+        {
+            int start = rows.RowStarts[i], end = rows.RowEnds[i];
+            accumulator.Add(rows.Indices[start..end], rows.Values[start..end]);
+        }
+        return accumulator.ToStandardization();
+    }
+
+    /// <summary>Collects the per-feature sums of sparse rows offered one at a time (a streamed fit's survey pass), in O(nonzeros)
+    /// per row and O(d) memory, and turns them into the standardization of all the rows seen.</summary>
+    public sealed class SparseAccumulator
+    {
+        private readonly double[] _sum, _squares;
+        private readonly float[] _highest, _lowest;
+        private long _rows;
+
+        /// <summary>Creates the sums for <paramref name="featureCount"/> features.</summary>
+        public SparseAccumulator(int featureCount)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+            _sum = new double[featureCount];
+            _squares = new double[featureCount];
+            _highest = new float[featureCount];
+            _lowest = new float[featureCount];
+        }
+
+        /// <summary>Adds one row given by its nonzeros (distinct columns in [0, d)).</summary>
+        public void Add(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+        {
+            for (int k = 0; k < indices.Length; k++)
+            {
+                int j = indices[k];
+                float v = values[k];
+                _sum[j] += v;
+                _squares[j] += (double)v * v;
+                _highest[j] = Math.Max(_highest[j], v); // starting at 0 counts the implicit zeros, which all but a full column has
+                _lowest[j] = Math.Min(_lowest[j], v);
+            }
+            _rows++;
+        }
+
+        /// <summary>Returns the standardization of the rows added so far.</summary>
+        /// <exception cref="InvalidOperationException">No row was added.</exception>
+        public FeatureStandardization ToStandardization()
+        {
+            if (_rows == 0)
+                throw new InvalidOperationException("No row was added.");
+            int d = _sum.Length;
+            var mean = new double[d];
+            var inverseScale = new double[d];
+            for (int j = 0; j < d; j++)
+            {
+                double mu = _sum[j] / _rows;
+                mean[j] = mu;
+                inverseScale[j] = CappedInverseScale(_squares[j] / _rows - mu * mu, Math.Max(_highest[j] - mu, mu - _lowest[j]));
+            }
+            return new FeatureStandardization(mean, inverseScale);
+        }
+    }
+
+    private static double CappedInverseScale(double variance, double largestDeviation)
+    {
+        double sd = Math.Sqrt(Math.Max(variance, 0));
+        if (!(sd > 0) || !double.IsFinite(1 / sd))
+            return 0;
+        return Math.Min(1 / sd, MaxStandardizedMagnitude / Math.Max(largestDeviation, sd));
+    }
+
+    /// <summary>Returns <c>‖z̃ᵢ‖² = 1 + Σⱼ ((xᵢⱼ − μⱼ)/sⱼ)²</c>, the squared norm of row <paramref name="row"/> in the standardized space
+    /// with the bias input; O(nonzeros) for a CSR row (the centering is implicit: <c>Σⱼ (μⱼ/sⱼ)²</c> is computed once).</summary>
+    internal double SquaredNorm(RowBlock rows, int row)
+    {
+        double norm = 1;
+        if (!rows.IsSparse)
+        {
+            ReadOnlySpan<float> x = rows.DenseFeatures.Slice(row * rows.FeatureCount, rows.FeatureCount);
+            for (int j = 0; j < x.Length; j++)
+            {
+                double z = (x[j] - _mean[j]) * _inverseScale[j];
+                norm += z * z;
+            }
+            return norm;
+        }
+        norm += _centeredNorm ??= CenteredNorm();
+        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
+        {
+            int j = rows.Indices[k];
+            double z = (rows.Values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];
+            norm += z * z - zero * zero;
+        }
+        return Math.Max(norm, 1);
+    }
+
+    private double CenteredNorm()
+    {
+        double sum = 0;
+        for (int j = 0; j < _mean.Length; j++)
+            sum += _mean[j] * _inverseScale[j] * _mean[j] * _inverseScale[j];
+        return sum;
     }
 
     /// <summary>Maps standardized-space parameters <c>[v, c]</c> to raw-space parameters <c>[W, b]</c>.</summary>

@@ -1,6 +1,7 @@
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>Minibatch gradient descent on the MSE of a linear model over a cached <see cref="DenseDataset"/>.</summary>
+/// <summary>Minibatch gradient descent on the MSE of a linear model over cached rows, dense (<see cref="DenseDataset"/>) or CSR
+/// (<see cref="CsrDataset"/>).</summary>
 /// <remarks>
 /// <para>With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the last <c>round(fraction × n)</c> rows are held
 /// out as the validation set (shuffle the rows first; the ML.NET trainer does, with the seed). The learning rate and the internal
@@ -8,7 +9,7 @@ namespace MlNetGd.Trainers.Core;
 /// <para>The n training rows form K = ⌈n / BatchSize⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small,
 /// noisy last block); the automatic rate is computed for ⌊n/K⌋ rows. Each epoch visits the blocks in an order drawn from
 /// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on (small batches in random super-blocks of about
-/// 256 KB, in order inside one, see <see cref="BatchOrder"/>), and hands each to a <see cref="TrainingSession"/>,
+/// 1 MB, in order inside one, see <see cref="BatchOrder"/>), and hands each to a <see cref="TrainingSession"/>,
 /// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
 /// loop allocates nothing.</para>
 /// </remarks>
@@ -42,7 +43,7 @@ public sealed class GradientDescentLoop
     /// or both <paramref name="optimizer"/> and L2Regularization are given.</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
-    public TrainingHistory Run(DenseDataset data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
+    public TrainingHistory Run(TrainingRows data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(model);
@@ -50,44 +51,53 @@ public sealed class GradientDescentLoop
             throw new ArgumentException("The training data has no rows.", nameof(data));
         if (data.FeatureCount != model.FeatureCount)
             throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
-        CheckMagnitudes(data);
+        if (data is DenseDataset dense)
+            CheckMagnitudes(dense);
         if (optimizer is not null && _settings.L2Regularization != 0)
             throw new ArgumentException(
                 "L2Regularization applies only to the optimizer the settings build; a given optimizer brings its own weight decay. Set one of optimizer or L2Regularization, not both.",
                 nameof(optimizer));
 
-        int d = data.FeatureCount;
         int held = ValidationRowCount(data.RowCount, _settings.ValidationFraction);
         int n = data.RowCount - held;
         if (n < 1)
             throw new ArgumentException(
                 $"ValidationFraction = {_settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
                 nameof(data));
-        // K = ⌈n/B⌉ batches of equal size (⌊n/K⌋ or ⌈n/K⌉ rows): no small, noisy last batch.
-        int batchCount = BatchCount(n, _settings.BatchSize);
-        var session = TrainingSession.Start(_settings, data, n, n / batchCount, model, optimizer);
+        var batches = new CachedBatches(data, n, _settings.BatchSize, _settings.Shuffle, _settings.Seed);
+        var session = TrainingSession.Start(_settings, data, n, batches.SmallestBatch, model, optimizer);
+        return Run(session, batches, cancellationToken);
+    }
 
-        var batchOrder = new BatchOrder(batchCount, (n + batchCount - 1) / batchCount, d);
-        ReadOnlySpan<float> features = data.Features;
-        ReadOnlySpan<float> labels = data.Labels;
-        ReadOnlySpan<float> validationFeatures = features.Slice(n * d);
-        ReadOnlySpan<float> validationLabels = labels.Slice(n);
+    /// <summary>The training loop: every epoch, every batch of <paramref name="source"/> to <paramref name="session"/>, until the
+    /// session decides to stop. The one loop of every fit, cached or streamed.</summary>
+    /// <param name="session">The started session (<see cref="TrainingSession.Start"/>).</param>
+    /// <param name="source">The batches.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>The per-epoch history.</returns>
+    /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
+    /// <remarks>On any exception (cancellation, divergence, a source that fails) the model is put back as the session found it.</remarks>
+    public static TrainingHistory Run(TrainingSession session, IBatchSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(source);
         try
         {
             do
             {
-                ReadOnlySpan<int> order = batchOrder.Next(_settings.Shuffle, _settings.Seed, session.Epoch);
-                for (int k = 0; k < order.Length; k++)
+                int epoch = session.Epoch;
+                source.BeginEpoch(epoch);
+                while (source.TryGetBatch(out RowBlock batch))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    int start = BatchStart(order[k], n, batchCount);
-                    int rows = BatchStart(order[k] + 1, n, batchCount) - start;
-                    session.TrainBatch(features.Slice(start * d, rows * d), labels.Slice(start, rows));
+                    session.TrainBatch(batch);
                 }
+                source.EndEpoch(epoch);
             }
-            while (!session.EndEpoch(validationFeatures, validationLabels));
+            while (!session.EndEpoch(source.Validation));
         }
-        catch (OperationCanceledException)
+        catch
         {
             session.Restore();
             throw;

@@ -27,6 +27,28 @@ internal static class GradientKernel
         return AccumulateRowByRow(weights, bias, features, labels, sum);
     }
 
+    /// <summary>The CSR form: adds <c>Σ rᵢxᵢ</c> over the nonzeros of each row to <paramref name="sum"/> (length d) and returns
+    /// <c>(Σ rᵢ, Σ rᵢ²)</c>; O(nonzeros), rows and their entries in stored order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (double SumResidual, double SumSquares) AccumulateSparse(
+        ReadOnlySpan<float> weights, float bias, ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> rowEnds, ReadOnlySpan<int> indices,
+        ReadOnlySpan<float> values, ReadOnlySpan<float> labels, Span<float> sum)
+    {
+        double sumResidual = 0, sumSquares = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int start = rowStarts[i], end = rowEnds[i];
+            ReadOnlySpan<int> columns = indices[start..end];
+            ReadOnlySpan<float> x = values[start..end];
+            float r = RowBlock.SparseDot(columns, x, weights) + bias - labels[i];
+            for (int k = 0; k < columns.Length; k++)
+                sum[columns[k]] += r * x[k];
+            sumResidual += r;
+            sumSquares += (double)r * r;
+        }
+        return (sumResidual, sumSquares);
+    }
+
     /// <summary>The plain form: one TensorPrimitives.Dot and one MultiplyAdd per row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double SumResidual, double SumSquares) AccumulateRowByRow(

@@ -40,6 +40,50 @@ public static class MseLoss
         return sumSquares / rows;
     }
 
+    /// <summary>Computes the cost over a block of rows, dense or CSR, and writes its gradient.</summary>
+    /// <returns>The mean squared error over the block (0 for an empty block, whose gradient is zero).</returns>
+    /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    public static double Gradient(ReadOnlySpan<float> parameters, RowBlock rows, Span<float> gradient)
+    {
+        if (!rows.IsSparse)
+            return Gradient(parameters, rows.DenseFeatures, rows.Labels, gradient);
+        int d = parameters.Length - 1;
+        if (d < 1 || rows.FeatureCount != d)
+            ThrowLength(nameof(parameters), parameters.Length, rows.FeatureCount + 1);
+        if (gradient.Length != parameters.Length)
+            ThrowLength(nameof(gradient), gradient.Length, parameters.Length);
+        gradient.Clear();
+        if (rows.RowCount == 0)
+            return 0;
+        var (sumResidual, sumSquares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], rows.RowStarts, rows.RowEnds, rows.Indices,
+            rows.Values, rows.Labels, gradient[..d]);
+        float scale = 2f / rows.RowCount;
+        TensorPrimitives.Multiply(gradient[..d], scale, gradient[..d]);
+        gradient[d] = (float)(sumResidual * scale);
+        return sumSquares / rows.RowCount;
+    }
+
+    /// <summary>Computes the cost over a block of rows, dense or CSR, without a gradient.</summary>
+    /// <returns>The mean squared error over the block (0 for an empty block).</returns>
+    /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    public static double Cost(ReadOnlySpan<float> parameters, RowBlock rows)
+    {
+        if (!rows.IsSparse)
+            return Cost(parameters, rows.DenseFeatures, rows.Labels);
+        int d = parameters.Length - 1;
+        if (d < 1 || rows.FeatureCount != d)
+            ThrowLength(nameof(parameters), parameters.Length, rows.FeatureCount + 1);
+        ReadOnlySpan<float> w = parameters[..d];
+        float b = parameters[d];
+        double sumSquares = 0;
+        for (int i = 0; i < rows.RowCount; i++)
+        {
+            float r = rows.Dot(i, w) + b - rows.Labels[i];
+            sumSquares += (double)r * r;
+        }
+        return rows.RowCount == 0 ? 0 : sumSquares / rows.RowCount;
+    }
+
     /// <summary>Computes the cost over a block of rows without a gradient.</summary>
     /// <returns>The mean squared error over the block (0 for an empty block).</returns>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
@@ -61,19 +105,19 @@ public static class MseLoss
     }
 
     /// <summary>Computes the cost of <paramref name="model"/> over the whole dataset.</summary>
-    public static double Cost(LinearModel model, DenseDataset data)
+    public static double Cost(LinearModel model, TrainingRows data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        return Cost(model.Parameters, data.Features, data.Labels);
+        return Cost(model.Parameters, data.Rows());
     }
 
     /// <summary>Computes the full-batch cost of <paramref name="model"/> and writes its gradient into <paramref name="gradient"/>.</summary>
-    public static double Gradient(LinearModel model, DenseDataset data, Span<float> gradient)
+    public static double Gradient(LinearModel model, TrainingRows data, Span<float> gradient)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        return Gradient(model.Parameters, data.Features, data.Labels, gradient);
+        return Gradient(model.Parameters, data.Rows(), gradient);
     }
 
     private static int CheckShapes(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> labels)

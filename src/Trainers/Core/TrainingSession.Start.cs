@@ -9,6 +9,10 @@ public sealed partial class TrainingSession
     /// <param name="smallestBatch">The smallest batch the fit will train on (the automatic rate is set for it).</param>
     /// <param name="model">The model to train; a fresh Adam/AdamW fit in the standardized space starts its bias at the mean label.</param>
     /// <param name="optimizer">A given optimizer, or <see langword="null"/> for the one the settings name.</param>
+    /// <param name="standardization">A standardization the caller computed over more rows than <paramref name="data"/> holds (a
+    /// streamed fit's survey pass collects one over every sparse row, and <paramref name="data"/> is then the sample the rate is
+    /// estimated on), or <see langword="null"/> to compute it from <paramref name="data"/>. Used only with
+    /// <see cref="GradientDescentSettings.StandardizeFeatures"/> on.</param>
     /// <remarks>
     /// With <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the rows are computed
     /// in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>). The automatic learning rate is the
@@ -18,19 +22,20 @@ public sealed partial class TrainingSession
     /// parameter by about η per step, so from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its
     /// bias at the mean label, its optimum there.
     /// </remarks>
-    public static TrainingSession Start(GradientDescentSettings settings, DenseDataset data, int rowCount, int smallestBatch,
-        LinearModel model, IOptimizer? optimizer = null)
+    public static TrainingSession Start(GradientDescentSettings settings, TrainingRows data, int rowCount, int smallestBatch,
+        LinearModel model, IOptimizer? optimizer = null, FeatureStandardization? standardization = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(model);
-        var standardization = settings.StandardizeFeatures ? FeatureStandardization.Compute(data, rowCount) : null;
+        standardization = settings.StandardizeFeatures ? standardization ?? FeatureStandardization.Compute(data, rowCount) : null;
         double momentum = settings.Momentum;
         double noiseScale = settings.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov ? 1 / ((1 - momentum) * (1 - momentum)) : 1;
         float CurvatureRate()
         {
             var (lambda, trace) = CurvatureEstimator.Estimate(data, rowCount, standardization);
-            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, smallestBatch);
+            double largestRow = CurvatureEstimator.LargestRowNorm(data, rowCount, standardization);
+            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, largestRow * noiseScale, smallestBatch);
         }
 
         bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
@@ -49,14 +54,15 @@ public sealed partial class TrainingSession
     // The scale a single batch's cost is compared with to detect divergence: the largest squared residual of the starting model over
     // (a sample of) the rows. A batch of one row can cost that much at the start; 10⁴ times more means the model has run away. (The
     // first batch's own cost is no reference: with small batches it can be tiny, and a later ordinary batch would look like divergence.)
-    private static double LargestSquaredResidual(DenseDataset data, int rowCount, LinearModel model)
+    private static double LargestSquaredResidual(TrainingRows data, int rowCount, LinearModel model)
     {
         int m = Math.Min(rowCount, CurvatureEstimator.MaxSampleRows);
         double largest = 0;
+        RowBlock rows = data.Rows(0, rowCount);
         for (int k = 0; k < m; k++)
         {
             int row = EvenSample.Row(k, m, rowCount);
-            double r = model.Predict(data.Row(row)) - (double)data.Labels[row];
+            double r = rows.Dot(row, model.Weights) + model.Bias - (double)rows.Labels[row];
             largest = Math.Max(largest, r * r);
         }
         return largest;
