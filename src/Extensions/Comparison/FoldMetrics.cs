@@ -32,6 +32,6 @@ public sealed class FoldMetrics
     public int ScoringRows { get; init; }
 
     /// <summary>Gets the scoring throughput, rows per second: <see cref="ScoringRows"/> over the median time of the repeats (after one
-    /// untimed pass that also produces the test predictions).</summary>
+    /// untimed pass that also produces the test predictions); one pass only when it lasted 0.25 s or more.</summary>
     public double ScoringRowsPerSecond { get; init; }
 }

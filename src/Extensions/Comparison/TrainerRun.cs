@@ -46,20 +46,7 @@ internal sealed class TrainerRun
                 fitTimes.Add(clock.Elapsed.TotalSeconds);
             }
             float[] scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();   // also warms up the scoring code
-            var scoreTimes = new List<double>();
-            for (int r = 0; r < _options.TimingRepeats; r++)
-            {
-                var clock = Stopwatch.StartNew();
-                var scored = model.Transform(fold.Scoring.View);
-                using (var cursor = scored.GetRowCursor([scored.Schema["Score"]]))
-                {
-                    var score = cursor.GetGetter<float>(scored.Schema["Score"]);
-                    float value = 0;
-                    while (cursor.MoveNext())
-                        score(ref value);
-                }
-                scoreTimes.Add(clock.Elapsed.TotalSeconds);
-            }
+            double scoringRowsPerSecond = fold.Scoring.RowsPerSecond(model, _options.TimingRepeats);
             if (scores.Length != fold.Test.RowCount)
                 throw new InvalidOperationException($"{scores.Length} scores for {fold.Test.RowCount} test rows.");
             var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, scores.Select(s => (double)s).ToArray());
@@ -74,7 +61,7 @@ internal sealed class TrainerRun
                 FitSeconds = Median(fitTimes),
                 FitSecondsRepeats = fitTimes,
                 ScoringRows = fold.Scoring.RowCount,
-                ScoringRowsPerSecond = fold.Scoring.RowCount / Math.Max(Median(scoreTimes), 1e-9),
+                ScoringRowsPerSecond = scoringRowsPerSecond,
             });
             _actual.AddRange(fold.Test.Labels);
             _predicted.AddRange(scores);
