@@ -12,7 +12,7 @@ internal static class ReportContent
         var doc = new ReportDocument();
         doc.Heading("MlNetGd trainer comparison", 1);
         doc.Paragraph($"Data: {r.DataSource}, {r.RowCount} rows, {r.FeatureCount} features, label '{r.LabelColumnName}'" +
-            (r.FeatureColumns.Count > 0 ? $" (features: {string.Join(", ", r.FeatureColumns)}, normalized to mean 0, variance 1)." : "."));
+            (r.FeatureColumns.Count > 0 ? $" (features: {string.Join(", ", r.FeatureColumns)}, scaled to unit variance by NormalizeMeanVariance, which keeps zeros at zero)." : "."));
         doc.Paragraph($"Evaluation: {r.Plan}, seed {r.Seed}; fit and scoring times are the median of {r.TimingRepeats} repeats. " +
             $"GradientDescent options: {string.Join(", ", r.GradientDescentOptions.Select(kv => $"{kv.Key}={kv.Value}"))}. " +
             $"Ran in {r.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s at {r.CreatedUtc}.");
@@ -27,7 +27,7 @@ internal static class ReportContent
                     : $"Every one of the {plan.RowCount} rows has a label."));
             doc.Table(["Column", "Kind", "What was done", "Why"], plan.Columns.Select(c =>
                 (IReadOnlyList<string>)[c.Name, c.Kind.ToString(), c.Treatment, c.Reason]));
-            doc.Paragraph($"The used columns become {r.FeatureCount} features, concatenated and normalized to mean 0 and variance 1 (NormalizeMeanVariance).");
+            doc.Paragraph($"The used columns become {r.FeatureCount} features, concatenated and scaled to unit variance (NormalizeMeanVariance, which keeps zeros at zero so one-hot and text columns stay sparse).");
         }
 
         doc.Heading("Verdict");
