@@ -48,6 +48,9 @@ public sealed partial class TrainingSession
         if (biasAtMean)
             session._initialParameters[^1] = 0; // a failed or cancelled fit puts the model back as the caller gave it
         session._reference = LargestSquaredResidual(data, rowCount, model);
+        // The fixed rows the annealing is judged on: an evenly spaced copy of at most 16384 rows and 4M stored values.
+        int sampleRows = (int)Math.Clamp((4L << 20) * data.RowCount / Math.Max(1, data.StoredValueCount), 1, Math.Min(rowCount, CurvatureEstimator.MaxSampleRows));
+        session._evaluation = data.Sample(sampleRows, rowCount);
         return session;
     }
 

@@ -38,7 +38,9 @@ public sealed partial class TrainingSession
     /// improving, before it counts as converged.</summary>
     /// <remarks>With a constant rate, minibatch iterates hover above the optimum by about <c>η·tr(HΣ)/B</c>: per-epoch averaging
     /// removes part of it, not all. On one-hot data with rare levels (bench/Sparse) that floor was 0.6–0.9% above the optimum's
-    /// training MSE; three halvings at the plateau brought it to about 0.1%, at the cost of a few more epochs.</remarks>
+    /// training MSE; three halvings at the plateau brought it to about 0.1%, at the cost of a few more epochs. A halving after the
+    /// first is made only if the previous one improved the returned model's MSE on a fixed sample of the rows (the curvature
+    /// sample, at most 16384 rows) by the tolerance, so a fit whose average already sat at the optimum tries one and stops.</remarks>
     public const int MaxAnnealings = 3;
 
     /// <summary>The factor the rate is multiplied by at each annealing.</summary>
@@ -66,6 +68,8 @@ public sealed partial class TrainingSession
     private long _stepsSinceImprovement;
     private long _rowsThisEpoch;
     private int _annealings, _batchesThisEpoch;
+    private double _annealedCost;
+    private TrainingRows? _evaluation;
     private readonly bool _lazyEligible;
     private LazySparseSgd? _lazy;
     private bool _lazyLoaded;
@@ -299,8 +303,14 @@ public sealed partial class TrainingSession
             // improving there, lower the rate and go on, a few times, before calling the fit converged.
             // Only minibatch fits have that floor; one batch per epoch is plain gradient descent. After an annealing, one more
             // epoch without improvement is enough for the next.
-            if (_annealings < MaxAnnealings && _settings.Schedule == LearningRateSchedule.Constant && batches > 1)
+            // Each further halving must have made the model the fit returns better (its MSE on a fixed sample of the rows, by the
+            // tolerance): where the averaged model already sat at the optimum, one halving is tried and the fit stops.
+            double sampleCost = _annealings < MaxAnnealings && _settings.Schedule == LearningRateSchedule.Constant && batches > 1 && _evaluation is not null
+                ? MseLoss.Cost(_model.Parameters, _evaluation.Rows())
+                : double.NaN;
+            if (!double.IsNaN(sampleCost) && (_annealings == 0 || sampleCost < _annealedCost * (1 - _settings.Tolerance)))
             {
+                _annealedCost = sampleCost;
                 _annealings++;
                 _stepsSinceImprovement = Math.Max(0, MinStepsWithoutImprovement - batches);
             }
