@@ -47,28 +47,29 @@ public sealed partial class TrainingSession
         var session = new TrainingSession(settings, model, learningRate, settings.LearningRate is null, CurvatureRate, optimizer, standardization);
         if (biasAtMean)
             session._initialParameters[^1] = 0; // a failed or cancelled fit puts the model back as the caller gave it
-        session._reference = LargestSquaredResidual(data, rowCount, model);
-        // The fixed rows the annealing is judged on: an evenly spaced copy of at most 16384 rows and 4M stored values.
-        int sampleRows = (int)Math.Clamp((4L << 20) * data.RowCount / Math.Max(1, data.StoredValueCount), 1, Math.Min(rowCount, CurvatureEstimator.MaxSampleRows));
-        session._evaluation = data.Sample(sampleRows, rowCount);
+        session._reference = SquaredResiduals(data, rowCount, model).Largest;
+        session._evaluation = data;
+        session._evaluationRows = rowCount;
         return session;
     }
 
-    // The scale a single batch's cost is compared with to detect divergence: the largest squared residual of the starting model over
-    // (a sample of) the rows. A batch of one row can cost that much at the start; 10⁴ times more means the model has run away. (The
-    // first batch's own cost is no reference: with small batches it can be tiny, and a later ordinary batch would look like divergence.)
-    private static double LargestSquaredResidual(TrainingRows data, int rowCount, LinearModel model)
+    // The largest and the mean squared residual of a model over the evenly spaced curvature sample of the rows, read in place.
+    // The largest, for the starting model, is the scale a single batch's cost is compared with to detect divergence: a batch of
+    // one row can cost that much at the start; 10⁴ times more means the model has run away. (The first batch's own cost is no
+    // reference: with small batches it can be tiny, and a later ordinary batch would look like divergence.) The mean judges annealing.
+    private static (double Largest, double Mean) SquaredResiduals(TrainingRows data, int rowCount, LinearModel model)
     {
         int m = Math.Min(rowCount, CurvatureEstimator.MaxSampleRows);
-        double largest = 0;
+        double largest = 0, sum = 0;
         RowBlock rows = data.Rows(0, rowCount);
         for (int k = 0; k < m; k++)
         {
             int row = EvenSample.Row(k, m, rowCount);
             double r = rows.Dot(row, model.Weights) + model.Bias - (double)rows.Labels[row];
             largest = Math.Max(largest, r * r);
+            sum += r * r;
         }
-        return largest;
+        return (largest, sum / m);
     }
 
     private static double Mean(ReadOnlySpan<float> values)

@@ -40,7 +40,8 @@ public sealed partial class TrainingSession
     /// removes part of it, not all. On one-hot data with rare levels (bench/Sparse) that floor was 0.6–0.9% above the optimum's
     /// training MSE; three halvings at the plateau brought it to about 0.1%, at the cost of a few more epochs. A halving after the
     /// first is made only if the previous one improved the returned model's MSE on a fixed sample of the rows (the curvature
-    /// sample, at most 16384 rows) by the tolerance, so a fit whose average already sat at the optimum tries one and stops.</remarks>
+    /// sample: at most 16384 evenly spaced training rows, read in place) by the tolerance, so a fit whose average already sat at the
+    /// optimum tries one and stops.</remarks>
     public const int MaxAnnealings = 3;
 
     /// <summary>The factor the rate is multiplied by at each annealing.</summary>
@@ -70,6 +71,7 @@ public sealed partial class TrainingSession
     private int _annealings, _batchesThisEpoch;
     private double _annealedCost;
     private TrainingRows? _evaluation;
+    private int _evaluationRows;
     private readonly bool _lazyEligible;
     private LazySparseSgd? _lazy;
     private bool _lazyLoaded;
@@ -306,7 +308,7 @@ public sealed partial class TrainingSession
             // Each further halving must have made the model the fit returns better (its MSE on a fixed sample of the rows, by the
             // tolerance): where the averaged model already sat at the optimum, one halving is tried and the fit stops.
             double sampleCost = _annealings < MaxAnnealings && _settings.Schedule == LearningRateSchedule.Constant && batches > 1 && _evaluation is not null
-                ? MseLoss.Cost(_model.Parameters, _evaluation.Rows())
+                ? SquaredResiduals(_evaluation, _evaluationRows, _model).Mean
                 : double.NaN;
             if (!double.IsNaN(sampleCost) && (_annealings == 0 || sampleCost < _annealedCost * (1 - _settings.Tolerance)))
             {
