@@ -15,7 +15,7 @@ namespace MlNetGd.Trainers.Core;
 /// repay the hand-off). The calling thread claims chunks too and never waits for a helper that has not started, so a busy pool
 /// costs speed, never results. Nothing is allocated per batch once the buffers have grown to the largest batch seen.</para>
 /// <para>Scale as in <see cref="MseLoss"/>: cost = <c>(1/B) Σ rᵢ²</c>, gradient = <c>(2/B) [Σ rᵢxᵢ, Σ rᵢ]</c>.</para>
-/// <para>One instance serves one fit at a time: <see cref="Compute(ReadOnlySpan{float}, RowBlock, Span{float})"/> is not re-entrant.</para>
+/// <para>One instance serves one fit at a time: <see cref="Compute(ReadOnlySpan{float}, in RowBlock, Span{float})"/> is not re-entrant.</para>
 /// </remarks>
 public sealed unsafe class BatchGradient
 {
@@ -93,7 +93,7 @@ public sealed unsafe class BatchGradient
     /// gradient buffer of d values would cost more to clear and add than the chunk's nonzeros.</remarks>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Compute(ReadOnlySpan<float> parameters, RowBlock batch, Span<float> gradient)
+    public double Compute(ReadOnlySpan<float> parameters, in RowBlock batch, Span<float> gradient)
     {
         int p = _parameterCount;
         int d = p - 1;

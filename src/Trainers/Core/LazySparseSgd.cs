@@ -100,7 +100,7 @@ internal sealed class LazySparseSgd
     /// <summary>One SGD step on a CSR batch with rate η and weight decay λ (on the weights, not the bias). Returns the batch
     /// MSE before the step; a non-finite cost leaves the state unchanged.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Step(RowBlock batch, float learningRate, float weightDecay)
+    public double Step(in RowBlock batch, float learningRate, float weightDecay)
     {
         ReadOnlySpan<int> starts = batch.RowStarts, ends = batch.RowEnds, indices = batch.Indices;
         ReadOnlySpan<float> values = batch.Values, labels = batch.Labels;

@@ -14,7 +14,7 @@ namespace MlNetGd.Trainers.Core;
 /// first batch's scale counts as divergence at once.</para>
 /// <para>Per epoch it puts the epoch's weights (averaged or last) into the model, measures the validation cost, keeps the best
 /// weights, records an <see cref="EpochRecord"/>, checks for growth, sets the next epoch's scheduled rate, and decides whether
-/// to stop. Buffers are allocated once; <see cref="TrainBatch(RowBlock)"/> and <see cref="EndEpoch()"/> allocate nothing (beyond the
+/// to stop. Buffers are allocated once; <see cref="TrainBatch(in RowBlock)"/> and <see cref="EndEpoch()"/> allocate nothing (beyond the
 /// history list, whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>). A run that ends above
 /// <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged, even if it never reached <see cref="DivergenceFactor"/>.</para>
 /// </remarks>
@@ -153,16 +153,16 @@ public sealed partial class TrainingSession
     /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
     /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double TrainBatch(RowBlock batch)
+    public double TrainBatch(in RowBlock batch)
     {
         if (_modelStale)
             SyncModel(_theta);
         ReadOnlySpan<float> labels = batch.Labels;
         if (batch.IsSparse && _lazyEligible)
-            return TrainSparseBatch(batch);
+            return TrainSparseBatch(in batch);
         if (_lazyLoaded)
             UnloadLazy();
-        double cost = _batchGradient.Compute(_model.Parameters, batch, _gradient);
+        double cost = _batchGradient.Compute(_model.Parameters, in batch, _gradient);
         if (double.IsNaN(_reference))
             _reference = Math.Max(cost, labels.IsEmpty ? 0 : Square(TensorPrimitives.MaxMagnitude(labels)));
         if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
@@ -191,7 +191,7 @@ public sealed partial class TrainingSession
 
     // A CSR batch under plain SGD (L2 allowed, no L1, no given optimizer): O(nonzeros) per step (LazySparseSgd). The session's θ
     // and running average are brought up to date at the end of the epoch, or when a dense batch comes.
-    private double TrainSparseBatch(RowBlock batch)
+    private double TrainSparseBatch(in RowBlock batch)
     {
         _lazy ??= new LazySparseSgd(_model.FeatureCount, _standardization);
         if (!_lazyLoaded)
@@ -200,7 +200,7 @@ public sealed partial class TrainingSession
             _lazyLoaded = true;
             _averageCount = 0;
         }
-        double cost = _lazy.Step(batch, _optimizer.LearningRate, 2 * _settings.L2Regularization);
+        double cost = _lazy.Step(in batch, _optimizer.LearningRate, 2 * _settings.L2Regularization);
         if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
         {
             OnDiverged(cost);
