@@ -110,7 +110,7 @@ internal sealed class StreamedBatches : IBatchSource, IDisposable
         }
         _batchIndex = (_batchIndex + 1) % _batchCount;
         batch = _sparse
-            ? RowBlock.Sparse(_starts.AsSpan(0, count + 1), _indices, _values, _labels.AsSpan(0, count), FeatureCount)
+            ? RowBlock.Trusted(_starts.AsSpan(0, count + 1), _indices, _values, _labels.AsSpan(0, count), FeatureCount)
             : RowBlock.Dense(_dense.AsSpan(0, count * FeatureCount), _labels.AsSpan(0, count), FeatureCount);
         return true;
     }

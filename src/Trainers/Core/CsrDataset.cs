@@ -106,7 +106,7 @@ public sealed class CsrDataset : TrainingRows
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start, RowCount - count);
-        return RowBlock.Sparse(_rowStarts.AsSpan(start, count + 1), _indices, _values, _labels.AsSpan(start, count), FeatureCount);
+        return RowBlock.Trusted(_rowStarts.AsSpan(start, count + 1), _indices, _values, _labels.AsSpan(start, count), FeatureCount);
     }
 
     /// <inheritdoc/>

@@ -129,7 +129,7 @@ public static class CurvatureEstimator
     {
         RowBlock rows = sample.Rows();
         return rows.IsSparse
-            ? Core.RowBlock.Sparse(rows.RowStarts, rows.RowEnds, rows.Indices, rows.Values, zeros, rows.FeatureCount)
+            ? Core.RowBlock.Trusted(rows.RowStarts, rows.RowEnds, rows.Indices, rows.Values, zeros, rows.FeatureCount)
             : Core.RowBlock.Dense(rows.DenseFeatures, zeros, rows.FeatureCount);
     }
 

@@ -56,7 +56,27 @@ public readonly ref struct RowBlock
     /// <summary>Wraps CSR rows anywhere in <paramref name="indices"/> and <paramref name="values"/>: row i is
     /// <c>[rowStarts[i], rowEnds[i])</c>.</summary>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A row's offsets are outside the values, or a column index is outside [0, d).</exception>
     public static RowBlock Sparse(ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> rowEnds, ReadOnlySpan<int> indices, ReadOnlySpan<float> values,
+        ReadOnlySpan<float> labels, int featureCount)
+    {
+        var block = Trusted(rowStarts, rowEnds, indices, values, labels, featureCount);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (rowStarts[i] < 0 || rowStarts[i] > rowEnds[i] || rowEnds[i] > values.Length)
+                throw new ArgumentOutOfRangeException(nameof(rowStarts), $"Row {i} spans [{rowStarts[i]}, {rowEnds[i]}), outside the {values.Length} values.");
+            for (int k = rowStarts[i]; k < rowEnds[i]; k++)
+            {
+                if ((uint)indices[k] >= (uint)featureCount)
+                    throw new ArgumentOutOfRangeException(nameof(indices), $"Row {i} has a value at column {indices[k]}; columns are in [0, {featureCount}).");
+            }
+        }
+        return block;
+    }
+
+    /// <summary>Wraps CSR rows whose offsets and column indices the caller guarantees (a <see cref="CsrDataset"/>, a batch buffer
+    /// filled from ML.NET's VBuffers): the per-batch path checks only the lengths.</summary>
+    internal static RowBlock Trusted(ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> rowEnds, ReadOnlySpan<int> indices, ReadOnlySpan<float> values,
         ReadOnlySpan<float> labels, int featureCount)
     {
         if (featureCount < 1)
@@ -66,6 +86,16 @@ public readonly ref struct RowBlock
         if (indices.Length != values.Length)
             throw new ArgumentException($"indices has length {indices.Length} but values has {values.Length}.", nameof(indices));
         return new RowBlock(featureCount, labels, default, rowStarts, rowEnds, indices, values, sparse: true);
+    }
+
+    /// <summary>As <see cref="Trusted(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>,
+    /// for rows stored one after the other (<paramref name="rowStarts"/> has rows + 1 offsets).</summary>
+    internal static RowBlock Trusted(ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> indices, ReadOnlySpan<float> values,
+        ReadOnlySpan<float> labels, int featureCount)
+    {
+        if (rowStarts.Length != labels.Length + 1)
+            throw new ArgumentException($"rowStarts has length {rowStarts.Length}; {labels.Length + 1} (rows + 1) is needed.", nameof(rowStarts));
+        return Trusted(rowStarts[..^1], rowStarts[1..], indices, values, labels, featureCount);
     }
 
     /// <summary>Gets the number of features per row (d).</summary>
