@@ -58,7 +58,8 @@ public sealed class CacheFileWriter : IDisposable
         _values = schema.IsSparse ? new float[_indices.Length] : [];
         string directory = System.IO.Path.GetDirectoryName(_path) ?? ".";
         _temporaryPath = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
-        _stream = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        // Others may read it (they find a zero header and reject it) but not write it.
+        _stream = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         _stream.Write(new byte[CacheFileFormat.HeaderBytes]);
     }
 
@@ -244,7 +245,8 @@ public sealed class CacheFileWriter : IDisposable
     {
         if (!float.IsFinite(label))
             throw new ArgumentException($"The label of row {RowCount} is {label}; every label must be finite.", nameof(label));
-        if (!TensorPrimitives.IsFiniteAll(values))
+        // TensorPrimitives.IsFiniteAll returns false for an empty span (an empty CSR row).
+        if (!values.IsEmpty && !TensorPrimitives.IsFiniteAll(values))
             throw new ArgumentException($"Row {RowCount} has a value that is not finite ({values[IndexOfNonFinite(values)]}).", nameof(values));
     }
 
