@@ -1,0 +1,193 @@
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Tests.Streaming;
+
+/// <summary>Batches from a cache file: every epoch is a permutation of the rows in batches of B, fixed by the seed, the same
+/// with or without the read-ahead thread.</summary>
+[TestClass]
+public sealed class CacheFileBatchSourceTests
+{
+    private string _directory = "";
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnetgd-cachesource-").FullName;
+
+    [TestCleanup]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    private CacheFileReader Open(TrainingRows rows, int blockBytes = 4096)
+    {
+        string path = Path.Combine(_directory, $"rows-{Guid.NewGuid():N}.cache");
+        var schema = CacheFileSchema.Create(rows.FeatureCount, rows.IsSparse, null);
+        CacheFileTests.Write(path, rows, schema, blockBytes);
+        return CacheFileReader.Open(path, schema);
+    }
+
+    /// <summary>Runs the epochs and returns, per epoch, the batches' labels (row ids); checks each row's features travel with it.</summary>
+    private static List<List<float[]>> Epochs(CacheFileBatchSource source, TrainingRows rows, params int[] epochs)
+    {
+        var result = new List<List<float[]>>();
+        var expected = new float[rows.FeatureCount];
+        var actual = new float[rows.FeatureCount];
+        foreach (int epoch in epochs)
+        {
+            var batches = new List<float[]>();
+            source.BeginEpoch(epoch);
+            while (source.TryGetBatch(out var batch))
+            {
+                for (int i = 0; i < batch.RowCount; i++)
+                {
+                    rows.Rows().CopyRow((int)batch.Labels[i], expected);
+                    batch.CopyRow(i, actual);
+                    CollectionAssert.AreEqual(expected, actual, $"row {batch.Labels[i]} keeps its features");
+                }
+                batches.Add(batch.Labels.ToArray());
+            }
+            source.EndEpoch(epoch);
+            result.Add(batches);
+        }
+        return result;
+    }
+
+    private static void AssertSameBatches(List<List<float[]>> expected, List<List<float[]>> actual)
+    {
+        Assert.AreEqual(expected.Count, actual.Count);
+        for (int e = 0; e < expected.Count; e++)
+        {
+            Assert.AreEqual(expected[e].Count, actual[e].Count, $"epoch {e}: batch count");
+            for (int b = 0; b < expected[e].Count; b++)
+                CollectionAssert.AreEqual(expected[e][b], actual[e][b], $"epoch {e}, batch {b}");
+        }
+    }
+
+    [TestMethod]
+    [DataRow(1000, 6, 1, true)]
+    [DataRow(1000, 6, 37, true)]
+    [DataRow(1000, 6, 37, false)]
+    [DataRow(1000, 6, 256, true)]
+    [DataRow(1000, 6, 2000, true)]
+    [DataRow(5000, 200, 64, true)]
+    public void EveryEpochIsAPermutationInFullBatches(int n, int d, int batchSize, bool sparse)
+    {
+        TrainingRows rows = sparse ? CacheFileTests.SparseRows(n, d, seed: 1) : CacheFileTests.DenseRows(n, d, seed: 1);
+        using var reader = Open(rows);
+        Assert.IsTrue(reader.BlockCount > 2, "several blocks");
+        using var source = new CacheFileBatchSource(reader, batchSize, shuffle: true, seed: 7);
+        var epochs = Epochs(source, rows, 0, 1, 2);
+        foreach (var batches in epochs)
+        {
+            for (int b = 0; b < batches.Count - 1; b++)
+                Assert.AreEqual(batchSize, batches[b].Length, "every batch but the last is full");
+            Assert.AreEqual(Math.Min(batchSize, n - (batches.Count - 1) * batchSize), batches[^1].Length);
+            CollectionAssert.AreEquivalent(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), batches.SelectMany(x => x).ToArray());
+        }
+        var order0 = epochs[0].SelectMany(x => x).ToArray();
+        var order1 = epochs[1].SelectMany(x => x).ToArray();
+        CollectionAssert.AreNotEqual(order0, order1, "each epoch has its own order");
+        CollectionAssert.AreNotEqual(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), order0, "the rows are shuffled");
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void TheSameSeedGivesTheSameBatchesWithOrWithoutReadAhead(bool sparse)
+    {
+        TrainingRows rows = sparse ? CacheFileTests.SparseRows(3000, 30, seed: 2) : CacheFileTests.DenseRows(3000, 5, seed: 2);
+        using var reader = Open(rows);
+        List<List<float[]>> Run(int seed, bool readAhead)
+        {
+            using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle: true, seed, readAhead);
+            return Epochs(source, rows, 0, 1, 5);
+        }
+        var first = Run(3, readAhead: true);
+        AssertSameBatches(first, Run(3, readAhead: true));
+        AssertSameBatches(first, Run(3, readAhead: false));
+        CollectionAssert.AreNotEqual(first[0][0], Run(4, readAhead: true)[0][0], "another seed, another order");
+    }
+
+    [TestMethod]
+    public void RowsStayInsideTheirBlockAndBlocksMoveWhole()
+    {
+        var rows = CacheFileTests.DenseRows(30 * 128, 7, seed: 3); // 4096-byte blocks of 128 rows of 8 floats: 30 full blocks
+        using var reader = Open(rows);
+        int perBlock = reader.BlockRowCount(0);
+        Assert.AreEqual(128, perBlock);
+        using var source = new CacheFileBatchSource(reader, batchSize: perBlock, shuffle: true, seed: 1);
+        var batches = Epochs(source, rows, 0)[0];
+        var blockOrder = new List<int>();
+        foreach (var batch in batches)
+        {
+            int block = (int)batch[0] / perBlock;
+            Assert.IsTrue(batch.All(label => (int)label / perBlock == block), "a batch of one block's size holds exactly one block");
+            CollectionAssert.AreNotEqual(batch.OrderBy(x => x).ToArray(), batch, "rows are shuffled inside the block");
+            blockOrder.Add(block);
+        }
+        CollectionAssert.AreNotEqual(Enumerable.Range(0, reader.BlockCount).ToArray(), blockOrder.ToArray(), "blocks are shuffled");
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void WithoutShufflingTheFileOrderIsKept(bool sparse)
+    {
+        TrainingRows rows = sparse ? CacheFileTests.SparseRows(2500, 40, seed: 4) : CacheFileTests.DenseRows(2500, 9, seed: 4);
+        using var reader = Open(rows);
+        using var source = new CacheFileBatchSource(reader, batchSize: 64, shuffle: false, seed: 1);
+        foreach (var batches in Epochs(source, rows, 0, 1))
+            CollectionAssert.AreEqual(Enumerable.Range(0, 2500).Select(i => (float)i).ToArray(), batches.SelectMany(x => x).ToArray());
+    }
+
+    [TestMethod]
+    public void AnEpochStoppedEarlyLeavesTheNextOneWhole()
+    {
+        var rows = CacheFileTests.DenseRows(3000, 4, seed: 5);
+        using var reader = Open(rows);
+        using var source = new CacheFileBatchSource(reader, batchSize: 50, shuffle: true, seed: 2);
+        source.BeginEpoch(0);
+        Assert.IsTrue(source.TryGetBatch(out _));
+        source.EndEpoch(0);
+        using var fresh = new CacheFileBatchSource(reader, batchSize: 50, shuffle: true, seed: 2);
+        AssertSameBatches(Epochs(fresh, rows, 1), Epochs(source, rows, 1));
+    }
+
+    [TestMethod]
+    public void ACorruptedBlockFailsTheBatchThatWouldReadIt()
+    {
+        var rows = CacheFileTests.DenseRows(3000, 6, seed: 6);
+        string path = Path.Combine(_directory, "corrupt.cache");
+        var schema = CacheFileSchema.Create(6, false, null);
+        CacheFileTests.Write(path, rows, schema);
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        using var reader = CacheFileReader.Open(path, schema);
+        using var source = new CacheFileBatchSource(reader, batchSize: 32, shuffle: true, seed: 1);
+        source.BeginEpoch(0);
+        var error = Assert.ThrowsExactly<CacheFileException>(() =>
+        {
+            while (source.TryGetBatch(out _))
+            {
+            }
+        });
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "does not match its checksum");
+    }
+
+    [TestMethod]
+    public void AnEpochAllocatesNothing()
+    {
+        var rows = CacheFileTests.SparseRows(20_000, 100, seed: 7);
+        using var reader = Open(rows, blockBytes: 16_384);
+        using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle: true, seed: 1);
+        Epochs(source, rows, 0); // first epoch: buffers reach their size, blocks are verified
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long count = 0;
+        source.BeginEpoch(1);
+        while (source.TryGetBatch(out var batch))
+            count += batch.RowCount;
+        source.EndEpoch(1);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.AreEqual(20_000, count);
+        Assert.IsTrue(allocated < 1024, $"an epoch allocated {allocated} bytes on the calling thread");
+    }
+}
