@@ -2,32 +2,36 @@ using System.Runtime.ExceptionServices;
 
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>Serves the rows of a cache file as batches, epoch after epoch: blocks in a seeded random order, rows shuffled inside
-/// each block, and the next block read on another thread while the caller trains on the current one.</summary>
+/// <summary>Serves the rows of a cache file as batches, epoch after epoch: blocks in a seeded random order, rows or batches shuffled
+/// inside each block, and the next block read on another thread while the caller trains on the current one.</summary>
 /// <remarks>
-/// <para>Order: with shuffling, epoch e visits the blocks in the permutation drawn from <c>SplitMix64(seed, e)</c> and the rows of
-/// block k in the permutation drawn from <c>SplitMix64(seed, stream(e, k))</c>; without it, the file's order. Batches are
-/// <c>batchSize</c> consecutive rows of that sequence (a batch that spans two blocks is copied into one buffer) and the last
-/// batch of an epoch holds what is left. The sequence depends only on the file, the seed, the epoch and the batch size — never on
-/// timing — so reading ahead or not (<c>readAhead</c>) gives the same batches bit for bit (tested).</para>
-/// <para>Reading ahead (double buffering): while the caller trains on the batches of block p, a background thread checks block p + 1's
-/// checksum and gathers its shuffled rows into the other buffer. Without shuffling the rows are served straight from the memory
-/// map, with no copy. Two block buffers and one spanning-batch buffer are allocated up front; an epoch allocates nothing.</para>
+/// <para>Order (<see cref="CacheFileShuffle"/>): epoch e visits the blocks in the permutation drawn from <c>SplitMix64(seed, e)</c>
+/// (the file's order for <see cref="CacheFileShuffle.None"/>). A block of r rows gives ⌊r/B⌋ full batches of consecutive rows,
+/// served without a copy; its other r mod B rows (at a random batch position with <see cref="CacheFileShuffle.BlocksAndBatches"/>, at
+/// its end otherwise) are copied into a buffer that collects such rows from block to block and is served whenever it holds B rows.
+/// So every batch has B rows but the last of the epoch. (With <see cref="CacheFileShuffle.None"/> the batches are simply the
+/// file's rows in order, B at a time, a batch that spans two blocks being copied.) With <see cref="CacheFileShuffle.BlocksAndBatches"/> the full batches come in
+/// the order drawn from <c>SplitMix64(seed, stream(e, block))</c>; with <see cref="CacheFileShuffle.BlocksAndRows"/> the block's rows
+/// are first copied in the order drawn from that generator. The batches depend only on the file, the seed, the epoch and B — never
+/// on timing — so reading ahead or not gives the same batches bit for bit (tested).</para>
+/// <para>Reading ahead (double buffering): while the caller trains on block p, a background thread checks block p + 1's checksum
+/// (first read only) and, for <see cref="CacheFileShuffle.BlocksAndRows"/>, gathers its shuffled rows into the other buffer.
+/// Buffers are allocated up front; an epoch allocates nothing.</para>
 /// <para>Lifetime: a batch is valid until the next call to <see cref="TryGetBatch"/>; the reader must outlive the source. The method
-/// names are those of the training loop's batch-source contract: <see cref="BeginEpoch"/>, <see cref="TryGetBatch"/>,
-/// <see cref="EndEpoch"/>. One caller thread at a time.</para>
+/// names are those of the training loop's batch-source contract. One caller thread at a time.</para>
 /// </remarks>
 public sealed class CacheFileBatchSource : IDisposable
 {
-    private const ulong RowShuffleStream = 0x632BE59BD9B4E019UL;
+    private const ulong BlockStream = 0x632BE59BD9B4E019UL;
 
     private readonly CacheFileReader _reader;
     private readonly int _batchSize;
-    private readonly bool _shuffle;
+    private readonly CacheFileShuffle _shuffle;
     private readonly int _seed;
     private readonly int[] _order;
+    private readonly int[] _batchOrder;
     private readonly Slot[] _slots;
-    private readonly RowBlockBuffer _spanning;
+    private readonly RowBlockBuffer _leftovers;
     private readonly Thread? _readAhead;
     private readonly SemaphoreSlim _request = new(0);
     private readonly SemaphoreSlim _ready = new(0);
@@ -38,17 +42,25 @@ public sealed class CacheFileBatchSource : IDisposable
     private int _epoch;
     private bool _inEpoch;
     private int _position;
-    private int _offset;
-    private int _currentRows;
+    private int _batch;
+    private int _batchCount;
+    private int _batchBase;
+    private int _tailBatch;
+    private int _tailLength;
+    private int _firstStart;
+    private int _firstLeft;
+    private int _lastStart;
+    private int _lastLeft;
+    private bool _leftoversServed;
 
     /// <summary>Creates a source over <paramref name="reader"/>'s rows.</summary>
     /// <param name="reader">The open cache file; it must outlive the source.</param>
     /// <param name="batchSize">The rows per batch, at least 1.</param>
-    /// <param name="shuffle">Whether to shuffle the block order and the rows within each block every epoch.</param>
+    /// <param name="shuffle">How to order the rows each epoch.</param>
     /// <param name="seed">The seed of the shuffles.</param>
     /// <param name="readAhead">Whether to read the next block on a background thread; the batches are the same either way.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public CacheFileBatchSource(CacheFileReader reader, int batchSize, bool shuffle, int seed, bool readAhead = true)
+    public CacheFileBatchSource(CacheFileReader reader, int batchSize, CacheFileShuffle shuffle, int seed, bool readAhead = true)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (batchSize < 1)
@@ -58,13 +70,14 @@ public sealed class CacheFileBatchSource : IDisposable
         _shuffle = shuffle;
         _seed = seed;
         _order = new int[reader.BlockCount];
+        _batchOrder = new int[reader.MaxBlockRows / batchSize + 1];
         var schema = reader.Schema;
-        int maxStored = reader.MaxBlockStoredValues;
-        _slots = [new Slot(schema, shuffle ? reader.MaxBlockRows : 0, shuffle ? maxStored : 0),
-                  new Slot(schema, shuffle ? reader.MaxBlockRows : 0, shuffle ? maxStored : 0)];
-        int spanningRows = (int)Math.Min(batchSize, Math.Max(1, reader.RowCount));
-        _spanning = new RowBlockBuffer(schema.FeatureCount, schema.IsSparse, spanningRows,
-            schema.IsSparse ? Math.Min(maxStored, spanningRows * 16) : spanningRows * schema.FeatureCount);
+        bool copies = shuffle == CacheFileShuffle.BlocksAndRows;
+        int rows = copies ? reader.MaxBlockRows : 0, stored = copies ? reader.MaxBlockStoredValues : 0;
+        _slots = [new Slot(schema, rows, stored), new Slot(schema, rows, stored)];
+        int leftoverRows = (int)Math.Min(batchSize, Math.Max(1, reader.RowCount));
+        _leftovers = new RowBlockBuffer(schema.FeatureCount, schema.IsSparse, leftoverRows,
+            schema.IsSparse ? Math.Min(reader.MaxBlockStoredValues, leftoverRows * 16) : leftoverRows * schema.FeatureCount);
         if (readAhead && reader.BlockCount > 1)
         {
             _readAhead = new Thread(ReadAheadLoop) { IsBackground = true, Name = "MlNetGd cache-file read-ahead" };
@@ -87,9 +100,10 @@ public sealed class CacheFileBatchSource : IDisposable
         _epoch = epoch;
         for (int i = 0; i < _order.Length; i++)
             _order[i] = i;
-        if (_shuffle)
+        if (_shuffle != CacheFileShuffle.None)
             new SplitMix64(_seed, (ulong)epoch).Permutation(_order);
-        (_position, _offset, _currentRows, _inEpoch) = (-1, 0, 0, true);
+        (_position, _batch, _batchCount, _firstLeft, _lastLeft, _inEpoch, _leftoversServed) = (-1, 0, 0, 0, 0, true, false);
+        _leftovers.Clear();
         if (_readAhead is not null)
             Request(0);
     }
@@ -101,34 +115,52 @@ public sealed class CacheFileBatchSource : IDisposable
     {
         if (!_inEpoch)
             throw new InvalidOperationException("Call BeginEpoch before TryGetBatch.");
-        while (_offset == _currentRows && HasNextBlock)
-            Advance();
-        int remaining = _currentRows - _offset;
-        if (remaining == 0)
+        if (_leftoversServed)
         {
+            _leftovers.Clear();
+            _leftoversServed = false;
+        }
+        while (true)
+        {
+            // Rows that make no full batch join the leftovers, always before the block's buffer can be reused.
+            if (_firstLeft > 0)
+            {
+                if (MoveToLeftovers(ref _firstStart, ref _firstLeft))
+                    return ServeLeftovers(out batch);
+                continue;
+            }
+            if (_batch < _batchCount)
+            {
+                int b = _batchOrder[_batch++];
+                batch = Current().Slice(_batchBase + b * _batchSize + (b >= _tailBatch ? _tailLength : 0), _batchSize);
+                return true;
+            }
+            if (_lastLeft > 0)
+            {
+                if (MoveToLeftovers(ref _lastStart, ref _lastLeft))
+                    return ServeLeftovers(out batch);
+                continue;
+            }
+            if (_position + 1 < _order.Length)
+            {
+                Advance();
+                continue;
+            }
+            if (_leftovers.RowCount > 0)
+                return ServeLeftovers(out batch);
             batch = default;
             return false;
         }
-        if (remaining >= _batchSize || !HasNextBlock)
-        {
-            int take = Math.Min(remaining, _batchSize);
-            batch = Current().Slice(_offset, take);
-            _offset += take;
-            return true;
-        }
-        // The batch spans blocks: its rows are copied into one buffer, block after block.
-        _spanning.Clear();
-        while (true)
-        {
-            int take = Math.Min(_currentRows - _offset, _batchSize - _spanning.RowCount);
-            _spanning.Append(Current(), _offset, take);
-            _offset += take;
-            if (_spanning.RowCount == _batchSize || !HasNextBlock)
-                break;
-            Advance();
-        }
-        batch = _spanning.View();
-        return true;
+    }
+
+    /// <summary>Copies rows of the current block into the leftovers, up to a full batch; returns whether the leftovers are full.</summary>
+    private bool MoveToLeftovers(ref int start, ref int left)
+    {
+        int take = Math.Min(left, _batchSize - _leftovers.RowCount);
+        _leftovers.Append(Current(), start, take);
+        start += take;
+        left -= take;
+        return _leftovers.RowCount == _batchSize;
     }
 
     /// <summary>Ends epoch <paramref name="epoch"/>; a block still being read ahead is waited for.</summary>
@@ -154,7 +186,12 @@ public sealed class CacheFileBatchSource : IDisposable
         _ready.Dispose();
     }
 
-    private bool HasNextBlock => _position + 1 < _order.Length;
+    private bool ServeLeftovers(out RowBlock batch)
+    {
+        _leftoversServed = true;
+        batch = _leftovers.View();
+        return true;
+    }
 
     private RowBlock Current()
     {
@@ -162,6 +199,7 @@ public sealed class CacheFileBatchSource : IDisposable
         return slot.Direct ? _reader.ReadBlock(slot.Block) : slot.Buffer.View();
     }
 
+    /// <summary>Moves to the next block of the epoch and plans its batches: the full ones in their order, and where its leftover rows are.</summary>
     private void Advance()
     {
         int next = _position + 1;
@@ -176,22 +214,55 @@ public sealed class CacheFileBatchSource : IDisposable
                 Request(next + 1);
         }
         _position = next;
-        _offset = 0;
-        _currentRows = _reader.BlockRowCount(_order[next]);
+        int block = _order[next];
+        int rows = _reader.BlockRowCount(block);
+        _batch = 0;
+        if (_shuffle == CacheFileShuffle.None)
+        {
+            // File order: the block's first rows complete the batch the previous block began; its last rows begin the next one.
+            _firstStart = 0;
+            _firstLeft = _leftovers.RowCount > 0 ? Math.Min(_batchSize - _leftovers.RowCount, rows) : 0;
+            _batchBase = _firstLeft;
+            _batchCount = (rows - _batchBase) / _batchSize;
+            (_tailBatch, _tailLength) = (int.MaxValue, 0);
+            _lastStart = _batchBase + _batchCount * _batchSize;
+            _lastLeft = rows - _lastStart;
+            for (int i = 0; i < _batchCount; i++)
+                _batchOrder[i] = i;
+            return;
+        }
+        // Shuffled: the full batches in order (their rows were shuffled) or in a random order, and the rows that make no full
+        // batch at the end or at a random batch position.
+        _batchBase = 0;
+        _batchCount = rows / _batchSize;
+        for (int i = 0; i < _batchCount; i++)
+            _batchOrder[i] = i;
+        _tailBatch = _batchCount;
+        if (_shuffle == CacheFileShuffle.BlocksAndBatches)
+        {
+            var random = new SplitMix64(_seed, Stream(_epoch, block));
+            random.Permutation(_batchOrder.AsSpan(0, _batchCount));
+            _tailBatch = random.NextInt(_batchCount + 1);
+        }
+        _tailLength = rows - _batchCount * _batchSize;
+        (_firstStart, _firstLeft) = (_tailBatch * _batchSize, _tailLength);
+        _lastLeft = 0;
     }
 
-    /// <summary>Fills the slot of position <paramref name="position"/> with its block: checked, and shuffled if asked.</summary>
+    private static ulong Stream(int epoch, int block) => BlockStream ^ ((ulong)(uint)epoch << 32 | (uint)block);
+
+    /// <summary>Fills the slot of position <paramref name="position"/> with its block: checked, and its rows shuffled if asked.</summary>
     private void Prepare(int position)
     {
         var slot = _slots[position & 1];
         int block = _order[position];
         var rows = _reader.ReadBlock(block);
         slot.Block = block;
-        slot.Direct = !_shuffle;
-        if (!_shuffle)
+        slot.Direct = _shuffle != CacheFileShuffle.BlocksAndRows;
+        if (slot.Direct)
             return;
         var permutation = slot.Permutation.AsSpan(0, rows.RowCount);
-        new SplitMix64(_seed, RowShuffleStream ^ ((ulong)(uint)_epoch << 32 | (uint)block)).Permutation(permutation);
+        new SplitMix64(_seed, Stream(_epoch, block)).Permutation(permutation);
         slot.Buffer.Gather(rows, permutation);
     }
 

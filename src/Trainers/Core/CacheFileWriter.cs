@@ -41,13 +41,18 @@ public sealed class CacheFileWriter : IDisposable
     private long _storedTotal;
     private bool _committed;
 
-    private CacheFileWriter(string path, CacheFileSchema schema, int blockBytes)
+    private readonly int? _rowShuffleSeed;
+    private RowBlockBuffer? _shuffled;
+    private int[] _permutation = [];
+
+    private CacheFileWriter(string path, CacheFileSchema schema, int blockBytes, int? rowShuffleSeed)
     {
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("Cache files are little-endian; this machine is big-endian.");
         _path = System.IO.Path.GetFullPath(path);
         _schema = schema;
         _blockBytes = blockBytes;
+        _rowShuffleSeed = rowShuffleSeed;
         int d = schema.FeatureCount;
         // A CSR row costs at least a label and a row start (8 bytes); a dense row (d + 1) floats.
         _rowsPerBlock = schema.IsSparse ? Math.Max(1, blockBytes / 8) : Math.Max(1, blockBytes / ((d + 1) * sizeof(float)));
@@ -68,15 +73,18 @@ public sealed class CacheFileWriter : IDisposable
     /// <param name="path">The cache file; an existing file there is replaced on commit.</param>
     /// <param name="schema">The rows' feature count, storage and slot-name hash, checked again by every reader.</param>
     /// <param name="blockBytes">The target size of a block; at least 4096.</param>
+    /// <param name="rowShuffleSeed">If set, the rows of each block are written in a random order drawn from
+    /// <c>SplitMix64(seed, block)</c>, so that batches cut from a block (<see cref="CacheFileShuffle.BlocksAndBatches"/>) are random
+    /// sets of rows even when the rows arrive sorted.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockBytes"/> is below 4096, or the feature count is below 1.</exception>
     /// <exception cref="IOException">The directory is missing or not writable.</exception>
-    public static CacheFileWriter Create(string path, CacheFileSchema schema, int blockBytes = DefaultBlockBytes)
+    public static CacheFileWriter Create(string path, CacheFileSchema schema, int blockBytes = DefaultBlockBytes, int? rowShuffleSeed = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 4096);
         if (schema.FeatureCount < 1)
             throw new ArgumentOutOfRangeException(nameof(schema), schema.FeatureCount, "the feature count must be at least 1.");
-        return new CacheFileWriter(path, schema, blockBytes);
+        return new CacheFileWriter(path, schema, blockBytes, rowShuffleSeed);
     }
 
     /// <summary>Returns a fresh path in the temporary directory for a cache that lives for one fit.</summary>
@@ -292,19 +300,33 @@ public sealed class CacheFileWriter : IDisposable
     {
         var stream = EnsureOpen();
         int rows = _rows;
-        int stored = _schema.IsSparse ? _stored : rows * _schema.FeatureCount;
+        int d = _schema.FeatureCount;
+        var block = _schema.IsSparse
+            ? RowBlock.Sparse(_starts.AsSpan(0, rows + 1), _indices.AsSpan(0, _stored), _values.AsSpan(0, _stored), _labels.AsSpan(0, rows), d)
+            : RowBlock.Dense(_dense.AsSpan(0, rows * d), _labels.AsSpan(0, rows), d);
+        if (_rowShuffleSeed is int seed)
+        {
+            _shuffled ??= new RowBlockBuffer(d, _schema.IsSparse, rows, (int)block.StoredValueCount);
+            if (_permutation.Length < rows)
+                _permutation = new int[_rowsPerBlock];
+            var permutation = _permutation.AsSpan(0, rows);
+            new SplitMix64(seed, (ulong)_entries.Count).Permutation(permutation);
+            _shuffled.Gather(block, permutation);
+            block = _shuffled.View();
+        }
+        int stored = (int)block.StoredValueCount;
         long offset = stream.Position;
         _hash.Reset();
-        Write(stream, MemoryMarshal.AsBytes(_labels.AsSpan(0, rows)));
+        Write(stream, MemoryMarshal.AsBytes(block.Labels));
         if (_schema.IsSparse)
         {
-            Write(stream, MemoryMarshal.AsBytes(_starts.AsSpan(0, rows + 1)));
-            Write(stream, MemoryMarshal.AsBytes(_indices.AsSpan(0, stored)));
-            Write(stream, MemoryMarshal.AsBytes(_values.AsSpan(0, stored)));
+            Write(stream, MemoryMarshal.AsBytes(block.RowStarts));
+            Write(stream, MemoryMarshal.AsBytes(block.Indices[..stored]));
+            Write(stream, MemoryMarshal.AsBytes(block.Values[..stored]));
         }
         else
         {
-            Write(stream, MemoryMarshal.AsBytes(_dense.AsSpan(0, stored)));
+            Write(stream, MemoryMarshal.AsBytes(block.DenseFeatures));
         }
         int bytes = checked((int)(stream.Position - offset));
         _entries.Add(new CacheFileFormat.Entry(offset, bytes, rows, stored, _hash.GetCurrentHashAsUInt64()));

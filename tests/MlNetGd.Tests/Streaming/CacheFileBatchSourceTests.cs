@@ -61,18 +61,24 @@ public sealed class CacheFileBatchSourceTests
     }
 
     [TestMethod]
-    [DataRow(1000, 6, 1, true)]
-    [DataRow(1000, 6, 37, true)]
-    [DataRow(1000, 6, 37, false)]
-    [DataRow(1000, 6, 256, true)]
-    [DataRow(1000, 6, 2000, true)]
-    [DataRow(5000, 200, 64, true)]
-    public void EveryEpochIsAPermutationInFullBatches(int n, int d, int batchSize, bool sparse)
+    [DataRow(1000, 6, 1, true, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(1000, 6, 37, true, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(1000, 6, 37, false, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(1000, 6, 256, true, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(1000, 6, 2000, true, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(5000, 200, 64, true, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(1000, 6, 1, true, CacheFileShuffle.BlocksAndBatches)]
+    [DataRow(1000, 6, 37, true, CacheFileShuffle.BlocksAndBatches)]
+    [DataRow(1000, 6, 37, false, CacheFileShuffle.BlocksAndBatches)]
+    [DataRow(1000, 6, 256, true, CacheFileShuffle.BlocksAndBatches)]
+    [DataRow(1000, 6, 2000, true, CacheFileShuffle.BlocksAndBatches)]
+    [DataRow(5000, 200, 64, true, CacheFileShuffle.BlocksAndBatches)]
+    public void EveryEpochIsAPermutationInFullBatches(int n, int d, int batchSize, bool sparse, CacheFileShuffle shuffle)
     {
         TrainingRows rows = sparse ? CacheFileTests.SparseRows(n, d, seed: 1) : CacheFileTests.DenseRows(n, d, seed: 1);
         using var reader = Open(rows);
         Assert.IsTrue(reader.BlockCount > 2, "several blocks");
-        using var source = new CacheFileBatchSource(reader, batchSize, shuffle: true, seed: 7);
+        using var source = new CacheFileBatchSource(reader, batchSize, shuffle, seed: 7);
         var epochs = Epochs(source, rows, 0, 1, 2);
         foreach (var batches in epochs)
         {
@@ -88,15 +94,17 @@ public sealed class CacheFileBatchSourceTests
     }
 
     [TestMethod]
-    [DataRow(false)]
-    [DataRow(true)]
-    public void TheSameSeedGivesTheSameBatchesWithOrWithoutReadAhead(bool sparse)
+    [DataRow(false, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(true, CacheFileShuffle.BlocksAndRows)]
+    [DataRow(false, CacheFileShuffle.BlocksAndBatches)]
+    [DataRow(true, CacheFileShuffle.BlocksAndBatches)]
+    public void TheSameSeedGivesTheSameBatchesWithOrWithoutReadAhead(bool sparse, CacheFileShuffle shuffle)
     {
         TrainingRows rows = sparse ? CacheFileTests.SparseRows(3000, 30, seed: 2) : CacheFileTests.DenseRows(3000, 5, seed: 2);
         using var reader = Open(rows);
         List<List<float[]>> Run(int seed, bool readAhead)
         {
-            using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle: true, seed, readAhead);
+            using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed, readAhead);
             return Epochs(source, rows, 0, 1, 5);
         }
         var first = Run(3, readAhead: true);
@@ -112,7 +120,7 @@ public sealed class CacheFileBatchSourceTests
         using var reader = Open(rows);
         int perBlock = reader.BlockRowCount(0);
         Assert.AreEqual(128, perBlock);
-        using var source = new CacheFileBatchSource(reader, batchSize: perBlock, shuffle: true, seed: 1);
+        using var source = new CacheFileBatchSource(reader, batchSize: perBlock, CacheFileShuffle.BlocksAndRows, seed: 1);
         var batches = Epochs(source, rows, 0)[0];
         var blockOrder = new List<int>();
         foreach (var batch in batches)
@@ -132,9 +140,49 @@ public sealed class CacheFileBatchSourceTests
     {
         TrainingRows rows = sparse ? CacheFileTests.SparseRows(2500, 40, seed: 4) : CacheFileTests.DenseRows(2500, 9, seed: 4);
         using var reader = Open(rows);
-        using var source = new CacheFileBatchSource(reader, batchSize: 64, shuffle: false, seed: 1);
+        using var source = new CacheFileBatchSource(reader, batchSize: 64, CacheFileShuffle.None, seed: 1);
         foreach (var batches in Epochs(source, rows, 0, 1))
             CollectionAssert.AreEqual(Enumerable.Range(0, 2500).Select(i => (float)i).ToArray(), batches.SelectMany(x => x).ToArray());
+    }
+
+    [TestMethod]
+    public void BatchesAreCutFromOneBlockAndOnlyLeftoversAreRegrouped()
+    {
+        var rows = CacheFileTests.DenseRows(30 * 128, 7, seed: 3); // 30 blocks of 128 rows
+        using var reader = Open(rows);
+        using var source = new CacheFileBatchSource(reader, batchSize: 50, CacheFileShuffle.BlocksAndBatches, seed: 1);
+        var epochs = Epochs(source, rows, 0, 1);
+        foreach (var batches in epochs)
+        {
+            // A block of 128 rows gives two full batches of 50 consecutive rows; its other 28 rows join the leftovers.
+            var whole = batches.Where(b => b.Zip(b.Skip(1), (x, y) => y == x + 1).All(c => c) && (int)b[0] / 128 == (int)b[^1] / 128).ToList();
+            Assert.AreEqual(60, whole.Count, "two whole batches per block");
+            Assert.IsTrue(whole.All(b => (int)b[0] % 128 is 0 or 28 or 50 or 78), "a batch starts before or after the block's leftover rows");
+            Assert.AreEqual((30 * 28 + 49) / 50, batches.Count - 60, "the leftovers make full batches, then one partial");
+        }
+        var starts = epochs.Select(e => e.Where(b => b.Length == 50).Select(b => b[0]).ToArray()).ToArray();
+        CollectionAssert.AreNotEqual(starts[0], starts[1], "the order and the leftover position change every epoch");
+    }
+
+    [TestMethod]
+    public void AWriterRowShuffleMixesRowsInsideEachBlock()
+    {
+        var rows = CacheFileTests.DenseRows(10 * 128, 7, seed: 3);
+        string path = Path.Combine(_directory, "shuffled.cache");
+        var schema = CacheFileSchema.Create(7, false, null);
+        using (var writer = CacheFileWriter.Create(path, schema, blockBytes: 4096, rowShuffleSeed: 5))
+        {
+            writer.Append(rows.Rows());
+            writer.Commit();
+        }
+        using var reader = CacheFileReader.Open(path, schema);
+        using var source = new CacheFileBatchSource(reader, batchSize: 128, CacheFileShuffle.None, seed: 1);
+        var blocks = Epochs(source, rows, 0)[0]; // checks that every row keeps its features
+        for (int k = 0; k < blocks.Count; k++)
+        {
+            CollectionAssert.AreEquivalent(Enumerable.Range(k * 128, 128).Select(i => (float)i).ToArray(), blocks[k], $"block {k} holds its rows");
+            CollectionAssert.AreNotEqual(Enumerable.Range(k * 128, 128).Select(i => (float)i).ToArray(), blocks[k], $"block {k} is shuffled");
+        }
     }
 
     [TestMethod]
@@ -142,11 +190,11 @@ public sealed class CacheFileBatchSourceTests
     {
         var rows = CacheFileTests.DenseRows(3000, 4, seed: 5);
         using var reader = Open(rows);
-        using var source = new CacheFileBatchSource(reader, batchSize: 50, shuffle: true, seed: 2);
+        using var source = new CacheFileBatchSource(reader, batchSize: 50, CacheFileShuffle.BlocksAndRows, seed: 2);
         source.BeginEpoch(0);
         Assert.IsTrue(source.TryGetBatch(out _));
         source.EndEpoch(0);
-        using var fresh = new CacheFileBatchSource(reader, batchSize: 50, shuffle: true, seed: 2);
+        using var fresh = new CacheFileBatchSource(reader, batchSize: 50, CacheFileShuffle.BlocksAndRows, seed: 2);
         AssertSameBatches(Epochs(fresh, rows, 1), Epochs(source, rows, 1));
     }
 
@@ -161,7 +209,7 @@ public sealed class CacheFileBatchSourceTests
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(path, bytes);
         using var reader = CacheFileReader.Open(path, schema);
-        using var source = new CacheFileBatchSource(reader, batchSize: 32, shuffle: true, seed: 1);
+        using var source = new CacheFileBatchSource(reader, batchSize: 32, CacheFileShuffle.BlocksAndBatches, seed: 1);
         source.BeginEpoch(0);
         var error = Assert.ThrowsExactly<CacheFileException>(() =>
         {
@@ -174,11 +222,13 @@ public sealed class CacheFileBatchSourceTests
     }
 
     [TestMethod]
-    public void AnEpochAllocatesNothing()
+    [DataRow(CacheFileShuffle.BlocksAndRows)]
+    [DataRow(CacheFileShuffle.BlocksAndBatches)]
+    public void AnEpochAllocatesNothing(CacheFileShuffle shuffle)
     {
         var rows = CacheFileTests.SparseRows(20_000, 100, seed: 7);
         using var reader = Open(rows, blockBytes: 16_384);
-        using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle: true, seed: 1);
+        using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed: 1);
         Epochs(source, rows, 0); // first epoch: buffers reach their size, blocks are verified
         long before = GC.GetAllocatedBytesForCurrentThread();
         long count = 0;
