@@ -7,7 +7,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var data = DenseDataset.FromRows([[1f], [2f], [3f]], [2f, 4f, 6f]);   // hours -> score
 const int Epochs = 1000;
-TrainingDivergedException? firstDivergence = null;
+TrainingDivergedException firstDivergence = null;   // no "?": dotnet-script compiles without a nullable context
 
 Console.WriteLine($"Full-batch gradient descent, {Epochs} epochs, W = b = 0 at the start");
 Console.WriteLine($"{"rate",8} | {"final cost",12} | {"W",8} | {"b",8} | prediction(4)");

@@ -31,6 +31,24 @@ internal static class SparseCases
         var clock = Stopwatch.StartNew();
         string extra = "";
         double rmse;
+        if (trainer == "profile")
+        {
+            var t0 = Stopwatch.StartNew();
+            var rows = DataViewReader.ReadRows(train, label, "Features", false, out _);
+            double read = t0.Elapsed.TotalSeconds;
+            rows.ShuffleRows(0);
+            double shuffle = t0.Elapsed.TotalSeconds - read;
+            var settings = new GradientDescentSettings();
+            var model = new LinearModel(rows.FeatureCount);
+            var batches = new CachedBatches(rows, rows.RowCount, settings.BatchSize, true, 0);
+            var session = TrainingSession.Start(settings, rows, rows.RowCount, batches.SmallestBatch, model);
+            double start = t0.Elapsed.TotalSeconds - read - shuffle;
+            var history = GradientDescentLoop.Run(session, batches);
+            double loop = t0.Elapsed.TotalSeconds - read - shuffle - start;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"read {read:F3} s, shuffle {shuffle:F3} s, start (standardization, rate) {start:F3} s, {history.Epochs.Count} epochs {loop:F3} s ({loop / history.Epochs.Count:F3} s each)"));
+            return;
+        }
         if (trainer == "optimum")
         {
             var rows = DataViewReader.ReadRows(train, label, "Features", false, out _);

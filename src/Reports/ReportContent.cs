@@ -17,6 +17,19 @@ internal static class ReportContent
             $"GradientDescent options: {string.Join(", ", r.GradientDescentOptions.Select(kv => $"{kv.Key}={kv.Value}"))}. " +
             $"Ran in {r.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s at {r.CreatedUtc}.");
 
+        if (r.Featurization is { } plan)
+        {
+            doc.Heading("Featurization");
+            doc.Paragraph($"Each column's kind was inferred from every row of the file (or given). The same features, fitted on each fold's training rows, " +
+                $"feed every trainer and the least-squares optimum, and a model saved by 'mlnetgd train' holds the whole featurization. " +
+                (plan.DroppedRowCount > 0
+                    ? $"{plan.DroppedRowCount} of {plan.RowCount} rows have no label ('{plan.LabelColumnName}' is empty) and were dropped; {plan.RowCount - plan.DroppedRowCount} remain."
+                    : $"Every one of the {plan.RowCount} rows has a label."));
+            doc.Table(["Column", "Kind", "What was done", "Why"], plan.Columns.Select(c =>
+                (IReadOnlyList<string>)[c.Name, c.Kind.ToString(), c.Treatment, c.Reason]));
+            doc.Paragraph($"The used columns become {r.FeatureCount} features, concatenated and normalized to mean 0 and variance 1 (NormalizeMeanVariance).");
+        }
+
         doc.Heading("Verdict");
         doc.Bullets(Verdict(r));
 
@@ -33,6 +46,8 @@ internal static class ReportContent
         doc.Paragraph(r.Optimum.IsAvailable
             ? "The optimum is the exact least-squares fit of each fold's training rows (normal equations in double): no linear model fits the training rows better, so a linear trainer's gap shows how far its optimizer stopped from the best it could do. A negative gap on test rows is possible, and for a non-linear model it means the data has structure a line cannot capture."
             : $"No least-squares reference: {r.Optimum.Note}");
+        if (r.Optimum.Caveat is not null)
+            doc.Paragraph(r.Optimum.Caveat);
         foreach (var failed in r.Trainers.Where(t => t.Error is not null))
             doc.Paragraph($"{failed.DisplayName} failed: {failed.Error}");
 
@@ -82,7 +97,9 @@ internal static class ReportContent
             lines.Add("Gap to the least-squares optimum (RMSE " + Number(r.Optimum.Rmse.Mean) + "): " +
                 string.Join("; ", linear.Select(t => $"{t.DisplayName} {Percent(t.GapToOptimum)}")) + ".");
             var ours = r.Trainers.FirstOrDefault(t => t.Name == "gd" && t.Error is null);
-            if (ours is not null)
+            if (ours is not null && r.Optimum.Caveat is not null)
+                lines.Add($"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum on the test rows, but the optimum overfits here (see below): compare the final training costs in 'GradientDescent training' instead.");
+            else if (ours is not null)
                 lines.Add(Math.Abs(ours.GapToOptimum) <= 0.01
                     ? $"GradientDescent is within 1% of the optimum ({Percent(ours.GapToOptimum)}): its optimizer converged."
                     : $"GradientDescent is {Percent(ours.GapToOptimum)} from the optimum: it stopped before reaching the optimum. More epochs, Tolerance=0 and a larger batch (less minibatch noise) close the gap; correlated features slow plain gradient descent down.");

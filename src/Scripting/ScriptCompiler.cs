@@ -11,10 +11,6 @@ namespace MlNetGd.Scripting;
 /// <summary>Compiles a script with Roslyn into an assembly image: the only place the compiler is touched, so a cache hit never loads it.</summary>
 internal static class ScriptCompiler
 {
-    /// <summary>The namespaces a script sees without <c>using</c>, the same as dotnet-script's defaults.</summary>
-    public static readonly string[] DefaultImports =
-        ["System", "System.IO", "System.Collections.Generic", "System.Linq", "System.Net.Http", "System.Text", "System.Threading.Tasks"];
-
     // Metadata of the framework and shipped assemblies is immutable for the life of the process: read it once, share it.
     private static readonly ConcurrentDictionary<string, MetadataReference> s_references = new(StringComparer.Ordinal);
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_defaultReferences =
@@ -26,22 +22,7 @@ internal static class ScriptCompiler
     /// <param name="assemblyName">The name of the emitted assembly.</param>
     public static CompileOutcome Compile(string fullPath, byte[] text, string assemblyName)
     {
-        string directory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
-        var resolver = new DirectiveReferenceResolver(directory, Reference);
-        ScriptOptions options = ScriptOptions.Default
-            .WithFilePath(fullPath)
-            .WithReferences(s_defaultReferences.Value)
-            .WithImports(DefaultImports)
-            .WithMetadataResolver(resolver)
-            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(directory))
-            .WithLanguageVersion(LanguageVersion.Latest)
-            .WithOptimizationLevel(OptimizationLevel.Release)
-            .WithEmitDebugInformation(true)
-            .WithAllowUnsafe(true);
-
-        Compilation compilation;
-        using (var code = new MemoryStream(text, writable: false))
-            compilation = CSharpScript.Create(code, options, typeof(ScriptGlobals)).GetCompilation().WithAssemblyName(assemblyName);
+        Compilation compilation = CreateCompilation(fullPath, text, assemblyName, out DirectiveReferenceResolver resolver);
 
         using var image = new MemoryStream();
         EmitResult result = compilation.Emit(image, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
@@ -61,6 +42,35 @@ internal static class ScriptCompiler
             .Distinct(StringComparer.Ordinal)
             .ToArray();
         return new CompileOutcome(image.ToArray(), [], loaded, resolver.ResolvedFiles);
+    }
+
+    /// <summary>Builds the script's compilation with dotnet-script's settings (see <see cref="DotnetScriptDefaults"/>), without emitting it.</summary>
+    /// <param name="fullPath">The script's full path.</param>
+    /// <param name="text">The script file's bytes.</param>
+    /// <param name="assemblyName">The name of the assembly.</param>
+    /// <param name="resolver">Resolves the script's <c>#r</c> directives, and records the dlls they pull in as the compilation binds.</param>
+    internal static CSharpCompilation CreateCompilation(string fullPath, byte[] text, string assemblyName, out DirectiveReferenceResolver resolver)
+    {
+        string directory = Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory();
+        resolver = new DirectiveReferenceResolver(directory, Reference);
+        ScriptOptions options = ScriptOptions.Default
+            .WithFilePath(fullPath)
+            .WithReferences(s_defaultReferences.Value)
+            .WithImports(DotnetScriptDefaults.Imports)
+            .WithMetadataResolver(resolver)
+            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(directory))
+            .WithLanguageVersion(DotnetScriptDefaults.LanguageVersion)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithEmitDebugInformation(true)
+            .WithAllowUnsafe(true);
+
+        CSharpCompilation compilation;
+        using (var code = new MemoryStream(text, writable: false))
+            compilation = (CSharpCompilation)CSharpScript.Create(code, options, typeof(ScriptGlobals)).GetCompilation();
+        // ScriptOptions has no say over diagnostic severities: set them (and the nullable context) on the compilation, as dotnet-script does.
+        return compilation
+            .WithOptions(DotnetScriptDefaults.Apply(compilation.Options))
+            .WithAssemblyName(assemblyName);
     }
 
     /// <summary>Formats a diagnostic as <c>file:line:col: error CSnnnn: message</c>, explaining an unshipped NuGet package.</summary>

@@ -95,8 +95,8 @@ public static class DataViewReader
     /// nonzero against 4 a dense value, and its gradient kernel scatters, so it pays below about a third.</summary>
     public const double SparseDensityThreshold = 1.0 / 3;
 
-    /// <summary>The rows whose density decides the storage.</summary>
-    private const int DensityProbeRows = 1024;
+    /// <summary>The leading rows whose density decides the storage (cached and streamed alike).</summary>
+    internal const int DensityProbeRows = 1024;
 
     /// <summary>Reads the label and feature columns of <paramref name="data"/> into the storage that suits them: CSR
     /// (<see cref="CsrDataset"/>) when the leading rows are less than <see cref="SparseDensityThreshold"/> nonzero (one-hot,
@@ -113,7 +113,8 @@ public static class DataViewReader
             : Read(data, labelColumnName, featureColumnName, skipNonFiniteRows, out skippedRowCount, cancellationToken);
     }
 
-    private static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
+    /// <summary>The fraction of nonzero values in the leading rows of the feature column.</summary>
+    internal static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
     {
         using var cursor = data.GetRowCursor(new[] { features });
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -211,6 +212,12 @@ public static class DataViewReader
         {
             Array.Resize(ref labels, kept);
             Array.Resize(ref starts, kept + 1);
+        }
+        // The arrays grew from an estimate; more than a quarter of slack is given back (one copy), so a fit holds at most 1.25× its nonzeros.
+        if (indices.Length > stored + (stored >> 2) + 16)
+        {
+            Array.Resize(ref indices, stored);
+            Array.Resize(ref values, stored);
         }
         return new CsrDataset(starts, indices, values, labels, d, alreadyValidated: true);
     }

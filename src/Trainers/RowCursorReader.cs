@@ -4,8 +4,7 @@ using Microsoft.ML.Data;
 
 namespace MlNetGd.Trainers;
 
-/// <summary>Reads the label and features of an <see cref="IDataView"/> one row at a time through a row cursor, into caller buffers.</summary>
-/// <remarks>One cursor per pass; the feature vector buffer is reused, so reading allocates nothing per row. Sparse vectors are made dense.</remarks>
+/// <summary>Reads (label, features) rows from a cursor, one at a time, into one reused buffer; sparse rows stay sparse.</summary>
 internal sealed class RowCursorReader : IDisposable
 {
     private readonly DataViewRowCursor _cursor;
@@ -15,57 +14,63 @@ internal sealed class RowCursorReader : IDisposable
     private readonly DataViewSchema.Column _features;
     private VBuffer<float> _buffer;
 
-    /// <summary>Opens a cursor over the two columns, in the source's order, or shuffled by the source when <paramref name="random"/> is given.</summary>
+    /// <summary>Opens a cursor over the label and feature columns (found by name in <paramref name="data"/>'s schema), shuffled
+    /// by the source with <paramref name="random"/> when it is given.</summary>
     public RowCursorReader(IDataView data, DataViewSchema.Column label, DataViewSchema.Column features, Random? random)
     {
-        _label = label;
-        _features = features;
-        var columns = new[] { label, features };
+        _label = data.Schema[label.Name];
+        _features = data.Schema[features.Name];
+        var columns = new[] { _label, _features };
         _cursor = random is null ? data.GetRowCursor(columns) : data.GetRowCursor(columns, random);
-        _getLabel = _cursor.GetGetter<float>(label);
-        _getFeatures = _cursor.GetGetter<VBuffer<float>>(features);
+        _getLabel = _cursor.GetGetter<float>(_label);
+        _getFeatures = _cursor.GetGetter<VBuffer<float>>(_features);
     }
 
-    /// <summary>Gets the number of rows read so far in this pass.</summary>
+    /// <summary>Gets the number of rows read so far.</summary>
     public long RowsRead { get; private set; }
 
-    /// <summary>Reads the next row into <paramref name="features"/> (d values) and <paramref name="label"/>.</summary>
-    /// <returns><see langword="false"/> at the end of the data.</returns>
-    public bool TryRead(Span<float> features, out float label)
+    /// <summary>Gets the features of the last row read (valid until the next read).</summary>
+    public ref readonly VBuffer<float> Features => ref _buffer;
+
+    /// <summary>Reads the next row into <see cref="Features"/>; <see langword="false"/> at the end.</summary>
+    public bool TryRead(out float label)
     {
-        if (!_cursor.MoveNext())
-        {
-            label = 0;
-            return false;
-        }
         label = 0;
+        if (!_cursor.MoveNext())
+            return false;
         _getLabel(ref label);
         _getFeatures(ref _buffer);
-        _buffer.CopyTo(features);
         RowsRead++;
         return true;
     }
 
-    /// <summary>Returns whether the label and every feature are finite numbers.</summary>
-    public static bool IsFinite(ReadOnlySpan<float> features, float label) => float.IsFinite(label) && TensorPrimitives.IsFiniteAll(features);
+    /// <summary>Reads the next row, densified into <paramref name="features"/>; <see langword="false"/> at the end.</summary>
+    public bool TryRead(Span<float> features, out float label)
+    {
+        if (!TryRead(out label))
+            return false;
+        _buffer.CopyTo(features);
+        return true;
+    }
 
-    /// <summary>Builds the error for a row that is not finite, naming the row and the column (and slot).</summary>
-    /// <param name="features">The row's features.</param>
-    /// <param name="label">The row's label.</param>
-    /// <param name="where">Where the row is, e.g. "Row 12" (from 0, in the source's order).</param>
-    public ArgumentException NotFinite(ReadOnlySpan<float> features, float label, string where)
+    /// <summary>Returns whether the label and every stored value of the last row are finite.</summary>
+    public bool IsFinite(float label) => float.IsFinite(label) && TensorPrimitives.IsFiniteAll(_buffer.GetValues());
+
+    /// <summary>The error for the last row, when <see cref="IsFinite"/> is false: it names the column and slot.</summary>
+    public ArgumentException NotFinite(float label, string where)
     {
         if (!float.IsFinite(label))
             return new ArgumentException($"{where}: the label column '{_label.Name}' is {label}; labels must be finite numbers.", "data");
-        int slot = 0;
-        while (slot < features.Length - 1 && float.IsFinite(features[slot]))
-            slot++;
+        ReadOnlySpan<float> values = _buffer.GetValues();
+        int k = 0;
+        while (k < values.Length - 1 && float.IsFinite(values[k]))
+            k++;
+        int slot = _buffer.IsDense ? k : _buffer.GetIndices()[k];
         string slotName = DataViewReader.SlotName(_features, slot);
         return new ArgumentException(
-            $"{where}: feature {slotName} of column '{_features.Name}' is {features[slot]}; features must be finite numbers. " +
+            $"{where}: feature {slotName} of column '{_features.Name}' is {values[k]}; features must be finite numbers. " +
             "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues).", "data");
     }
 
-    /// <inheritdoc/>
     public void Dispose() => _cursor.Dispose();
 }

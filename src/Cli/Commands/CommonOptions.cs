@@ -11,7 +11,15 @@ internal sealed class CommonOptions
     /// <summary>The bundled data set the no-argument run uses.</summary>
     public const string BundledData = "data/houses.csv";
 
-    public Option<string?> Data { get; } = new("--data") { HelpName = "FILE", Description = $"The CSV/TSV file (numbers only). [default: {BundledData}, the bundled house-price data]" };
+    public Option<string?> Data { get; } = new("--data") { HelpName = "FILE", Description = $"The CSV/TSV file; each column's kind (numeric, boolean, categorical, text, date, ignored) is inferred. [default: {BundledData}, the bundled house-price data]" };
+
+    public Option<string[]> NumericColumns { get; } = ColumnList("--numeric", "Columns to read as numbers (a cell that is not one is an error naming its line).");
+
+    public Option<string[]> CategoricalColumns { get; } = ColumnList("--categorical", "Columns to one-hot encode.");
+
+    public Option<string[]> TextColumns { get; } = ColumnList("--text", "Columns to featurize as free text (bag of words).");
+
+    public Option<string[]> IgnoredColumns { get; } = ColumnList("--ignore", "Columns to leave out.");
 
     public Option<string> Label { get; } = new("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName };
 
@@ -46,8 +54,53 @@ internal sealed class CommonOptions
         command.Add(HasHeader);
     }
 
+    /// <summary>Adds --numeric, --categorical, --text and --ignore.</summary>
+    public void AddColumnKindOptions(Command command)
+    {
+        command.Add(NumericColumns);
+        command.Add(CategoricalColumns);
+        command.Add(TextColumns);
+        command.Add(IgnoredColumns);
+    }
+
+    /// <summary>The column kinds given on the command line; a column given two kinds is exit code 2.</summary>
+    public ColumnOverrides Overrides(ParseResult parse)
+    {
+        var overrides = new ColumnOverrides
+        {
+            Numeric = Names(parse.GetValue(NumericColumns)),
+            Categorical = Names(parse.GetValue(CategoricalColumns)),
+            Text = Names(parse.GetValue(TextColumns)),
+            Ignore = Names(parse.GetValue(IgnoredColumns)),
+        };
+        try
+        {
+            overrides.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message.Split(" (Parameter", 2)[0]);
+        }
+        return overrides;
+    }
+
+    private static string[] Names(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct().ToArray();
+
+    private static Option<string[]> ColumnList(string name, string description) =>
+        new(name) { HelpName = "COLS", Description = description + " Comma-separated; the option may be repeated.", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
+
+    public Option<bool> Standardize { get; } = new("--standardize")
+    {
+        Description = "Whether GradientDescent standardizes the features again inside the trainer. Off in the tool: its featurization already normalizes them " +
+            "(NormalizeMeanVariance) for every trainer, and with both on the automatic rate diverged on one-hot data with rare levels.",
+        DefaultValueFactory = _ => false,
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
     public void AddGradientDescentOptions(Command command)
     {
+        command.Add(Standardize);
         command.Add(LearningRate);
         command.Add(BatchSize);
         command.Add(Epochs);
@@ -91,6 +144,7 @@ internal sealed class CommonOptions
             Tolerance = parse.GetValue(Tolerance),
             Shuffle = parse.GetValue(Shuffle),
             Seed = parse.GetValue(Seed),
+            StandardizeFeatures = parse.GetValue(Standardize),
         };
         try
         {

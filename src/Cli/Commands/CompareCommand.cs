@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MlNetGd.Comparison;
+using MlNetGd.Data;
 using MlNetGd.Reports;
 using static MlNetGd.Reports.ReportFormat;
 
@@ -11,19 +12,24 @@ internal static class CompareCommand
 {
     public const int DefaultFolds = 5;
 
+    /// <summary>Above this many rows the default plan is one 20% test split with one timing repeat instead of 5-fold cross-validation
+    /// with three (ML.NET's AutoML also stops cross-validating large data).</summary>
+    public const int LargeDataRows = 100_000;
+
     public static Command Create()
     {
         var common = new CommonOptions();
         var trainers = new Option<string>("--trainers")
         { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" };
-        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given]" };
+        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given; one 20% test split above {LargeDataRows} rows]" };
         var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
-        var repeats = new Option<int>("--repeats") { HelpName = "N", Description = "How many times each fit and scoring pass is timed (the median is reported).", DefaultValueFactory = _ => ComparisonOptions.DefaultTimingRepeats };
+        var repeats = new Option<int?>("--repeats") { HelpName = "N", Description = $"How many times each fit and scoring pass is timed (the median is reported). [default: {ComparisonOptions.DefaultTimingRepeats}, or 1 above {LargeDataRows} rows]" };
         var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; files in it are replaced atomically).", DefaultValueFactory = _ => "reports" };
 
         var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
             "against the exact least-squares optimum, and write report.md, report.html, PNG charts and results.json. With no arguments it runs on the bundled data/houses.csv and writes ./reports/.");
         common.AddDataOptions(command);
+        common.AddColumnKindOptions(command);
         command.Add(trainers);
         command.Add(folds);
         command.Add(fraction);
@@ -36,14 +42,15 @@ internal static class CompareCommand
         {
             var clock = Stopwatch.StartNew();
             string label = parse.GetValue(common.Label)!;
+            var plan = Plan(parse.GetValue(folds), parse.GetValue(fraction));
+            int? timingRepeats = parse.GetValue(repeats) is int r ? Repeats(r) : null;
             var options = new ComparisonOptions
             {
                 LabelColumnName = label,
                 Seed = parse.GetValue(common.Seed),
-                Plan = Plan(parse.GetValue(folds), parse.GetValue(fraction)),
                 Trainers = ParseTrainers(parse.GetValue(trainers)!),
                 GradientDescent = common.GradientDescent(parse, label),
-                TimingRepeats = Repeats(parse.GetValue(repeats)),
+                Columns = common.Overrides(parse),
                 Progress = common.Progress(parse, stderr, "compare"),
             };
             char? separator = common.SeparatorChar(parse);
@@ -51,7 +58,12 @@ internal static class CompareCommand
             string data = common.DataPath(parse);
             ReportWriter.PrepareDirectory(directory);
 
-            var result = TrainerComparison.RunOnFile(data, options, separator, parse.GetValue(common.HasHeader));
+            var file = DelimitedFile.Read(data, separator, parse.GetValue(common.HasHeader));
+            bool large = file.RowCount > LargeDataRows;
+            options.Plan = plan ?? (large ? EvaluationPlan.TestSplit(0.2) : EvaluationPlan.CrossValidation(DefaultFolds));
+            options.TimingRepeats = timingRepeats ?? (large ? 1 : ComparisonOptions.DefaultTimingRepeats);
+            stdout.WriteLine(ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName));
+            var result = TrainerComparison.RunOnFile(file, options);
             var files = ReportWriter.Write(result, directory);
             PrintSummary(stdout, result);
             stdout.WriteLine($"Report: {Path.Combine(directory, "report.md")} (also report.html, results.json and {files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} charts), {clock.Elapsed.TotalSeconds:F1} s.");
@@ -60,13 +72,15 @@ internal static class CompareCommand
         return command;
     }
 
-    private static EvaluationPlan Plan(int? folds, double? fraction)
+    /// <summary>The plan the options ask for, or <see langword="null"/> when neither is given (chosen from the row count).</summary>
+    private static EvaluationPlan? Plan(int? folds, double? fraction)
     {
         if (folds is not null && fraction is not null)
             throw new UsageException("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
         if (fraction is double f)
             return f > 0 && f < 1 ? EvaluationPlan.TestSplit(f) : throw new UsageException($"--test-fraction {f} must be in range (0, 1).");
-        int k = folds ?? DefaultFolds;
+        if (folds is not int k)
+            return null;
         return k is >= 2 and <= 100 ? EvaluationPlan.CrossValidation(k) : throw new UsageException($"--cv {k} must be in range [2, 100].");
     }
 

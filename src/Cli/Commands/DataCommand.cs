@@ -12,7 +12,16 @@ internal static class DataCommand
         var rows = new Option<int>("--rows") { Description = "Number of rows.", DefaultValueFactory = _ => HousePrices.DefaultRows };
         var seed = new Option<int>("--seed") { Description = "The seed.", DefaultValueFactory = _ => HousePrices.DefaultSeed };
         var output = new Option<string>("--out") { Description = "The CSV file to write (atomically).", DefaultValueFactory = _ => "houses.csv" };
-        var synth = new Command("synth", "Write the synthetic house-price data set (label 'price'). The defaults reproduce the bundled data/houses.csv byte for byte.");
+        var kind = new Option<string>("--kind")
+        {
+            Description = "houses: numeric house prices (label 'price'); categorical: sales with numeric and Zipf-distributed categorical columns, " +
+                "a yes/no column and empty cells (label 'revenue').",
+            DefaultValueFactory = _ => "houses",
+        };
+        kind.AcceptOnlyFromAmong("houses", "categorical");
+        var synth = new Command("synth", "Write a seeded synthetic data set: house prices (label 'price'; the defaults reproduce the bundled data/houses.csv byte for byte) " +
+            "or, with --kind categorical, sales with categorical columns (label 'revenue').");
+        synth.Add(kind);
         synth.Add(rows);
         synth.Add(seed);
         synth.Add(output);
@@ -23,7 +32,8 @@ internal static class DataCommand
                 throw new UsageException($"--rows {n} must be in range [1, 1000000].");
             string path = parse.GetValue(output)!;
             TrainCommand.CheckOutputFile(path, "--out");
-            AtomicFile.WriteAllText(path, HousePrices.ToCsv(n, parse.GetValue(seed)));
+            int s = parse.GetValue(seed);
+            AtomicFile.WriteAllText(path, parse.GetValue(kind) == "categorical" ? CategoricalSales.ToCsv(n, s) : HousePrices.ToCsv(n, s));
             stdout.WriteLine($"Wrote {n} rows to {path}.");
             return CliRunner.Ok;
         }));

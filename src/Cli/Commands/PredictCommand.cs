@@ -33,14 +33,11 @@ internal static class PredictCommand
                 TrainCommand.CheckOutputFile(outPath, "--out");
             var ml = new MLContext();
             var (transformer, schema) = Load(ml, modelPath);
-            var required = schema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
             string dataPath = parse.GetValue(data)!;
-            var header = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader), required);
-            var missing = required.Where(c => !header.ColumnNames.Contains(c)).ToArray();
-            if (missing.Length > 0)
-                throw new ArgumentException($"'{dataPath}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", header.ColumnNames)}.");
-            float[] scores = transformer.Transform(header.Load(ml, required)).GetColumn<float>("Score").ToArray();
-            string text = WithScores(header, scores);
+            var file = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader));
+            var input = ModelInput(file, schema);
+            float[] scores = transformer.Transform(file.Load(ml, input)).GetColumn<float>("Score").ToArray();
+            string text = WithScores(file, scores);
             if (outPath is null)
                 stdout.Write(text);
             else
@@ -58,22 +55,31 @@ internal static class PredictCommand
         return (model, schema);
     }
 
+    /// <summary>The model's input columns in the file, read as the model reads them (numbers or text). A column the model needs and the
+    /// file lacks is an error naming it; a cell of a numeric column that is not a number is an error naming its line.</summary>
+    private static (string Name, DataKind Kind)[] ModelInput(DelimitedFile file, DataViewSchema schema)
+    {
+        var input = schema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: c.Type is TextDataViewType ? DataKind.String : DataKind.Single)).ToArray();
+        var missing = input.Where(c => !file.ColumnNames.Contains(c.Name)).Select(c => $"'{c.Name}'").ToArray();
+        if (missing.Length > 0)
+            throw new ArgumentException($"'{file.FilePath}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.");
+        foreach (var (name, kind) in input)
+        {
+            var profile = file.Profile(name, "model's");
+            if (kind == DataKind.Single && profile.FirstNonNumeric is { } bad)
+                throw file.CellError(name, bad.Row, bad.Text, "is not a number, and the model reads this column as numbers (leave the cell empty if the value is missing).");
+        }
+        return input;
+    }
+
     private static string WithScores(DelimitedFile file, float[] scores)
     {
         var text = new StringBuilder();
+        if (file.HasHeader)
+            text.Append(file.HeaderLine()).Append(file.Separator).Append("Score\n");
         int row = 0;
-        bool first = true;
-        foreach (string line in File.ReadLines(file.FilePath))
+        foreach (string line in file.DataLines())
         {
-            if (line.Trim().Length == 0)
-                continue;
-            if (first && file.HasHeader)
-            {
-                text.Append(line).Append(file.Separator).Append("Score\n");
-                first = false;
-                continue;
-            }
-            first = false;
             if (row >= scores.Length)
                 throw new InvalidOperationException($"'{file.FilePath}' has more rows than the {scores.Length} that were scored.");
             text.Append(line).Append(file.Separator).Append(scores[row++].ToString("R", CultureInfo.InvariantCulture)).Append('\n');

@@ -14,8 +14,11 @@ internal static class TrainCommand
     {
         var common = new CommonOptions();
         var model = new Option<string>("--model") { Description = "Where to save the model (an ML.NET zip; written atomically).", DefaultValueFactory = _ => "model.zip" };
-        var command = new Command("train", "Train GradientDescent on a CSV/TSV file (every other numeric column is a feature, normalized) and save the model for 'mlnetgd predict'.");
+        var explain = new Option<bool>("--explain") { Description = "Print how each column is featurized (its inferred kind and treatment, rows dropped) before training." };
+        var command = new Command("train", "Train GradientDescent on a CSV/TSV file (every other column featurized by its inferred kind) and save the model, featurization included, for 'mlnetgd predict'.");
         common.AddDataOptions(command);
+        common.AddColumnKindOptions(command);
+        command.Add(explain);
         common.AddGradientDescentOptions(command);
         command.Add(common.Seed);
         command.Add(model);
@@ -31,22 +34,21 @@ internal static class TrainCommand
             options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
 
+            var overrides = common.Overrides(parse);
             var file = DelimitedFile.Read(common.DataPath(parse), separator, parse.GetValue(common.HasHeader));
-            file.IndexOf(label);
-            string[] features = file.ColumnNames.Where(c => c != label).ToArray();
-            if (features.Length == 0)
-                throw new ArgumentException($"'{file.FilePath}' has no column besides the label '{label}' to use as a feature.");
+            var plan = ColumnInference.Infer(file, label, overrides, options.FeatureColumnName);
+            if (parse.GetValue(explain))
+                stdout.WriteLine(plan);
             var ml = new MLContext(options.Seed);
-            var data = file.Load(ml);
+            var data = plan.Load(ml, file);
             var trainer = new GradientDescentRegressionTrainer(options);
-            var pipeline = ml.Transforms.Concatenate(options.FeatureColumnName, features)
-                .Append(ml.Transforms.NormalizeMeanVariance(options.FeatureColumnName))
-                .Append(trainer);
-            var fitted = pipeline.Fit(data);
+            var fitted = plan.CreatePipeline(ml).Append(trainer).Fit(data);
             double rmse = ml.Regression.Evaluate(fitted.Transform(data), label).RootMeanSquaredError;
 
-            ModelFiles.Save(ml, fitted, file.Load(ml, features).Schema, modelPath);
-            stdout.WriteLine($"Trained on {file.RowCount} rows, {features.Length} features ({string.Join(", ", features)}), label '{label}'.");
+            ModelFiles.Save(ml, fitted, plan.InputSchema(ml, file), modelPath);
+            var used = plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToArray();
+            stdout.WriteLine($"Trained on {plan.RowCount - plan.DroppedRowCount} rows" + (plan.DroppedRowCount > 0 ? $" ({plan.DroppedRowCount} without a label dropped)" : "") +
+                $", {used.Length} columns ({string.Join(", ", used)}), label '{label}'.");
             stdout.WriteLine($"{trainer.LastHistory}; training RMSE {rmse.ToString("G5", CultureInfo.InvariantCulture)}.");
             stdout.WriteLine($"Model saved to {modelPath}.");
             return CliRunner.Ok;

@@ -21,6 +21,10 @@ public sealed class ComparisonOptions
     /// normalized with NormalizeMeanVariance.</value>
     public IEstimator<ITransformer>? FeaturePipeline { get; set; }
 
+    /// <summary>Gets or sets the column kinds given by the user when comparing on a file (<see cref="TrainerComparison.RunOnFile(MlNetGd.Data.DelimitedFile, ComparisonOptions)"/>).</summary>
+    /// <value>Default: none; every kind is inferred.</value>
+    public MlNetGd.Data.ColumnOverrides Columns { get; set; } = new();
+
     /// <summary>Gets or sets the feature column the pipeline produces (a known-size vector of Single).</summary>
     /// <value>Default "Features".</value>
     public string FeatureColumnName { get; set; } = DefaultFeatureColumnName;
@@ -63,6 +67,7 @@ public sealed class ComparisonOptions
             throw new ArgumentException("FeatureColumnName must name a column; it is empty.", nameof(FeatureColumnName));
         ArgumentNullException.ThrowIfNull(Plan, nameof(Plan));
         ArgumentNullException.ThrowIfNull(GradientDescent, nameof(GradientDescent));
+        ArgumentNullException.ThrowIfNull(Columns, nameof(Columns));
         if (Trainers is null || Trainers.Count == 0)
             throw new ArgumentException("Trainers must list at least one trainer.", nameof(Trainers));
         if (Trainers.Distinct().Count() != Trainers.Count)

@@ -12,6 +12,10 @@ public sealed class ComparisonResult
     /// <summary>Gets the input columns the default feature pipeline used (empty with a custom pipeline).</summary>
     public IReadOnlyList<string> FeatureColumns { get; init; } = [];
 
+    /// <summary>Gets how the file's columns became the features (kinds, treatments, rows dropped), or <see langword="null"/> when the
+    /// comparison ran on an <see cref="Microsoft.ML.IDataView"/> or with a custom pipeline's own columns.</summary>
+    public MlNetGd.Data.FeaturizationPlan? Featurization { get; init; }
+
     /// <summary>Gets the number of rows.</summary>
     public int RowCount { get; init; }
 

@@ -9,6 +9,10 @@ public sealed class OptimumResult
     /// <summary>Gets why the optimum is missing (a singular system, naming the fold), or <see langword="null"/>.</summary>
     public string? Note { get; init; }
 
+    /// <summary>Gets a warning that the optimum's test figures are not a floor (fewer than two training rows per parameter, so it fits
+    /// the training rows almost exactly and may generalize worse than a trainer that stops early), or <see langword="null"/>.</summary>
+    public string? Caveat { get; init; }
+
     /// <summary>Gets the RMSE on the test rows over the folds.</summary>
     public MetricSummary Rmse { get; init; }
 

@@ -19,7 +19,7 @@ namespace MlNetGd.Comparison;
 /// </remarks>
 public static class TrainerComparison
 {
-    /// <summary>Runs the comparison on a checked CSV/TSV file.</summary>
+    /// <summary>Runs the comparison on a CSV/TSV file, featurized as <see cref="ColumnInference"/> decides.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">The options; <see cref="ComparisonOptions.LabelColumnName"/> must be a column of the file.</param>
     /// <param name="separator">The field separator, or <see langword="null"/> to infer it from the extension (tab for .tsv).</param>
@@ -30,9 +30,25 @@ public static class TrainerComparison
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var file = DelimitedFile.Read(path, separator, hasHeader);
-        file.IndexOf(options.LabelColumnName);
-        return Run(file.Load(new MLContext(options.Seed)), options, path);
+        return RunOnFile(DelimitedFile.Read(path, separator, hasHeader), options);
+    }
+
+    /// <summary>Runs the comparison on a scanned CSV/TSV file: infers the featurization (with <see cref="ComparisonOptions.Columns"/>),
+    /// drops the rows without a label, and gives every trainer and the optimum the same features.</summary>
+    /// <param name="file">The file, read with <see cref="DelimitedFile.Read"/>.</param>
+    /// <param name="options">The options; a <see cref="ComparisonOptions.FeaturePipeline"/> given there replaces the inferred one.</param>
+    /// <exception cref="DataFileException">A cell cannot be read as its column's kind (the message names the line).</exception>
+    /// <exception cref="ArgumentException">The label column is not in the file (the message lists the columns), or an option is invalid.</exception>
+    public static ComparisonResult RunOnFile(DelimitedFile file, ComparisonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var plan = ColumnInference.Infer(file, options.LabelColumnName, options.Columns, options.FeatureColumnName);
+        var clock = Stopwatch.StartNew();
+        var ml = new MLContext(options.Seed);
+        var pipeline = options.FeaturePipeline ?? plan.CreatePipeline(ml);
+        return Compare(ml, plan.Load(ml, file), options, pipeline, file.FilePath, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock);
     }
 
     /// <summary>Runs the comparison on an <see cref="IDataView"/>.</summary>
@@ -52,6 +68,13 @@ public static class TrainerComparison
         data = LabelAsSingle(ml, data, label);
         var featureColumns = new List<string>();
         var pipeline = options.FeaturePipeline ?? DefaultPipeline(ml, data.Schema, label, options.FeatureColumnName, featureColumns);
+        return Compare(ml, data, options, pipeline, dataSource, featureColumns, null, clock);
+    }
+
+    private static ComparisonResult Compare(MLContext ml, IDataView data, ComparisonOptions options, IEstimator<ITransformer> pipeline, string dataSource,
+        List<string> featureColumns, FeaturizationPlan? plan, Stopwatch clock)
+    {
+        string label = options.LabelColumnName;
         data = ml.Data.Cache(data);
 
         var splits = Split(ml, data, options);
@@ -59,16 +82,17 @@ public static class TrainerComparison
         var runs = options.Trainers.ToDictionary(t => t, t => new TrainerRun(t, options));
         var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
         string? singular = null;
-        int featureCount = 0, rowCount = 0;
+        int featureCount = 0, rowCount = 0, minTrainRows = int.MaxValue;
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
             featureCount = fold.Train.FeatureCount;
+            minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
             options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
-            var (weights, bias, reason) = LeastSquaresSolver.Solve(fold.Train);
+            var (weights, bias, reason) = LeastSquaresReference.Solve(fold.Train);
             if (weights is null)
             {
                 singular ??= $"Fold {f + 1}: {reason}";
@@ -88,7 +112,7 @@ public static class TrainerComparison
         }
 
         var optimum = singular is not null
-            ? new OptimumResult { Note = singular + " No reference line is drawn.", Rmse = new(double.NaN, double.NaN), Mae = new(double.NaN, double.NaN), RSquared = new(double.NaN, double.NaN) }
+            ? new OptimumResult { Note = singular + " No reference line is drawn; the gaps to the optimum are not computed.", Rmse = new(double.NaN, double.NaN), Mae = new(double.NaN, double.NaN), RSquared = new(double.NaN, double.NaN) }
             : new OptimumResult
             {
                 Rmse = MetricSummary.Of(optimumFolds.Select(o => o.Rmse).ToList()),
@@ -96,19 +120,23 @@ public static class TrainerComparison
                 RSquared = MetricSummary.Of(optimumFolds.Select(o => o.R2).ToList()),
                 TrainingMse = optimumFolds.Select(o => o.TrainMse).ToList(),
                 TestMse = optimumFolds.Select(o => o.TestMse).ToList(),
+                Caveat = minTrainRows < 2 * (featureCount + 1)
+                    ? $"The optimum has {featureCount + 1} parameters for as few as {minTrainRows} training rows: it fits the training rows almost exactly, so on the test rows it is not a floor, and a negative gap means the trainer generalized better, not that it beat least squares."
+                    : null,
             };
         return new ComparisonResult
         {
             DataSource = dataSource,
             LabelColumnName = label,
             FeatureColumns = featureColumns,
+            Featurization = plan,
             RowCount = rowCount,
             FeatureCount = featureCount,
             Plan = options.Plan.ToString(),
             NumberOfFolds = splits.Count,
             Seed = options.Seed,
             TimingRepeats = options.TimingRepeats,
-            GradientDescentOptions = DescribeGradientDescent(options.GradientDescent),
+            GradientDescentOptions = DescribeGradientDescent(TrainerRun.GradientDescentOptions(options)),
             Optimum = optimum,
             Trainers = options.Trainers.Select(t => runs[t].ToResult(optimum)).ToList(),
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
@@ -179,14 +207,7 @@ public static class TrainerComparison
             .Append(ml.Transforms.NormalizeMeanVariance(features));
     }
 
-    private static Dictionary<string, string> DescribeGradientDescent(GradientDescentRegressionTrainer.Options o) => new()
-    {
-        ["LearningRate"] = o.LearningRate?.ToString("G6", CultureInfo.InvariantCulture) ?? "automatic",
-        ["BatchSize"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["NumberOfEpochs"] = o.NumberOfEpochs.ToString(CultureInfo.InvariantCulture),
-        ["Tolerance"] = o.Tolerance.ToString("G6", CultureInfo.InvariantCulture),
-        ["Shuffle"] = o.Shuffle ? "true" : "false",
-    };
+    private static Dictionary<string, string> DescribeGradientDescent(GradientDescentRegressionTrainer.Options o) => OptionsCopy.Describe(o);
 
     private static double Dot(double[] weights, ReadOnlySpan<float> x)
     {

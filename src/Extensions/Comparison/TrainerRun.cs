@@ -106,19 +106,17 @@ internal sealed class TrainerRun
         };
     }
 
-    /// <summary>GradientDescent's options for this comparison: the user's, with this comparison's columns and seed.</summary>
-    internal static GradientDescentRegressionTrainer.Options GradientDescentOptions(ComparisonOptions options) => new()
+    /// <summary>GradientDescent's options for this comparison: a copy of every setting of the user's, with this comparison's columns,
+    /// seed and cancellation token.</summary>
+    internal static GradientDescentRegressionTrainer.Options GradientDescentOptions(ComparisonOptions options)
     {
-        LabelColumnName = options.LabelColumnName,
-        FeatureColumnName = options.FeatureColumnName,
-        Seed = options.Seed,
-        LearningRate = options.GradientDescent.LearningRate,
-        BatchSize = options.GradientDescent.BatchSize,
-        NumberOfEpochs = options.GradientDescent.NumberOfEpochs,
-        Shuffle = options.GradientDescent.Shuffle,
-        Tolerance = options.GradientDescent.Tolerance,
-        CancellationToken = options.CancellationToken,
-    };
+        var copy = OptionsCopy.Clone(options.GradientDescent);
+        copy.LabelColumnName = options.LabelColumnName;
+        copy.FeatureColumnName = options.FeatureColumnName;
+        copy.Seed = options.Seed;
+        copy.CancellationToken = options.CancellationToken;
+        return copy;
+    }
 
     private IEstimator<ITransformer> CreateEstimator()
     {

@@ -111,7 +111,7 @@ public sealed unsafe class BatchGradient
             return 0;
         if (batch.IsSparse)
         {
-            var (residuals, squares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], batch.RowStarts, batch.Indices,
+            var (residuals, squares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], batch.RowStarts, batch.RowEnds, batch.Indices,
                 batch.Values, labels, gradient[..d]);
             return Finish(gradient, rows, residuals, squares);
         }

@@ -50,6 +50,9 @@ internal sealed class BatchOrder
     public int BatchesPerBlock => _batchesPerBlock;
 
     /// <summary>Returns the batch order of an epoch: in order without shuffling, otherwise drawn from <c>(seed, epoch)</c>.</summary>
+    /// <summary>Gets the order the last <see cref="Next"/> returned.</summary>
+    public ReadOnlySpan<int> Current => _order;
+
     public ReadOnlySpan<int> Next(bool shuffle, int seed, int epoch)
     {
         if (!shuffle)

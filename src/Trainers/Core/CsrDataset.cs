@@ -5,14 +5,16 @@ namespace MlNetGd.Trainers.Core;
 /// <remarks>
 /// What one-hot, hashed and text features (ML.NET's sparse <c>VBuffer</c>s) look like to the trainer. Indices within a row
 /// need not be sorted but must be distinct and in <c>[0, d)</c>; explicit zeros are allowed. The arrays are owned by the
-/// dataset; training reads them and never writes them, except through <see cref="ShuffleRows"/>.
+/// dataset and never written: <see cref="ShuffleRows"/> permutes the rows' offsets and labels (12 bytes a row), not their
+/// nonzeros, so a shuffled fit holds the CSR arrays once.
 /// </remarks>
 public sealed class CsrDataset : TrainingRows
 {
-    private int[] _rowStarts;
-    private int[] _indices;
-    private float[] _values;
+    private readonly int[] _rowStarts;
+    private readonly int[] _indices;
+    private readonly float[] _values;
     private float[] _labels;
+    private int[]? _starts, _ends; // the rows' offsets in their shuffled order; null while in stored order
 
     /// <summary>Creates a dataset over existing arrays (no copy) and checks them.</summary>
     /// <param name="rowStarts">n + 1 nondecreasing offsets, from 0, into <paramref name="indices"/> and <paramref name="values"/>.</param>
@@ -96,33 +98,33 @@ public sealed class CsrDataset : TrainingRows
     /// <inheritdoc/>
     public override long StoredValueCount => _rowStarts[^1];
 
-    /// <summary>Gets the row offsets (n + 1).</summary>
-    public ReadOnlySpan<int> RowStarts => _rowStarts;
-
-    /// <summary>Gets the column indices of the stored values.</summary>
-    public ReadOnlySpan<int> Indices => _indices.AsSpan(0, _rowStarts[^1]);
-
-    /// <summary>Gets the stored values.</summary>
-    public ReadOnlySpan<float> Values => _values.AsSpan(0, _rowStarts[^1]);
-
     /// <inheritdoc/>
     public override RowBlock Rows(int start, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start, RowCount - count);
-        return RowBlock.Sparse(_rowStarts.AsSpan(start, count + 1), _indices, _values, _labels.AsSpan(start, count), FeatureCount);
+        return _starts is null
+            ? RowBlock.Sparse(_rowStarts.AsSpan(start, count + 1), _indices, _values, _labels.AsSpan(start, count), FeatureCount)
+            : RowBlock.Sparse(_starts.AsSpan(start, count), _ends.AsSpan(start, count), _indices, _values, _labels.AsSpan(start, count), FeatureCount);
     }
 
     /// <inheritdoc/>
-    /// <remarks>Variable-length rows cannot be swapped in place: the rows are gathered, in the shuffled order, into new arrays of
-    /// exactly the stored size, and the old ones are released (the peak is twice the CSR arrays, for the duration of the copy).</remarks>
+    /// <remarks>The nonzeros stay where they are: each row's start and end offsets and its label move (12 bytes a row).</remarks>
     public override void ShuffleRows(int seed)
     {
         int[] order = ShuffledOrder(RowCount, seed);
-        // Gathered into locals first: the fields are read while the copy is made.
-        var (starts, indices, values, labels) = Gather(order);
-        (_rowStarts, _indices, _values, _labels) = (starts, indices, values, labels);
+        var starts = new int[order.Length];
+        var ends = new int[order.Length];
+        var labels = new float[order.Length];
+        RowBlock rows = Rows();
+        for (int k = 0; k < order.Length; k++)
+        {
+            starts[k] = rows.RowStarts[order[k]];
+            ends[k] = rows.RowEnds[order[k]];
+            labels[k] = _labels[order[k]];
+        }
+        (_starts, _ends, _labels) = (starts, ends, labels);
     }
 
     internal override TrainingRows Sample(int count, int rowCount)
@@ -134,13 +136,15 @@ public sealed class CsrDataset : TrainingRows
         return new CsrDataset(starts, indices, values, labels, FeatureCount, alreadyValidated: true);
     }
 
+    // A compact copy of the given rows, in that order.
     private (int[] Starts, int[] Indices, float[] Values, float[] Labels) Gather(int[] rows)
     {
+        RowBlock block = Rows();
         var starts = new int[rows.Length + 1];
         long total = 0;
         for (int k = 0; k < rows.Length; k++)
         {
-            total += _rowStarts[rows[k] + 1] - _rowStarts[rows[k]];
+            total += block.RowEnds[rows[k]] - block.RowStarts[rows[k]];
             starts[k + 1] = (int)total;
         }
         var indices = GC.AllocateUninitializedArray<int>((int)total);
@@ -148,7 +152,7 @@ public sealed class CsrDataset : TrainingRows
         var labels = new float[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
-            int from = _rowStarts[rows[k]], length = _rowStarts[rows[k] + 1] - from;
+            int from = block.RowStarts[rows[k]], length = block.RowEnds[rows[k]] - from;
             _indices.AsSpan(from, length).CopyTo(indices.AsSpan(starts[k]));
             _values.AsSpan(from, length).CopyTo(values.AsSpan(starts[k]));
             labels[k] = _labels[rows[k]];

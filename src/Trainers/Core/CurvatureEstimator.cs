@@ -129,7 +129,7 @@ public static class CurvatureEstimator
     {
         RowBlock rows = sample.Rows();
         return rows.IsSparse
-            ? Core.RowBlock.Sparse(rows.RowStarts, rows.Indices, rows.Values, zeros, rows.FeatureCount)
+            ? Core.RowBlock.Sparse(rows.RowStarts, rows.RowEnds, rows.Indices, rows.Values, zeros, rows.FeatureCount)
             : Core.RowBlock.Dense(rows.DenseFeatures, zeros, rows.FeatureCount);
     }
 
@@ -144,7 +144,7 @@ public static class CurvatureEstimator
             return TensorPrimitives.Dot(x, x) + 1.0;
         }
         double norm = 1;
-        for (int k = rows.RowStarts[row]; k < rows.RowStarts[row + 1]; k++)
+        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
             norm += (double)rows.Values[k] * rows.Values[k];
         return norm;
     }

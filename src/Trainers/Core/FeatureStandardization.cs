@@ -116,32 +116,65 @@ public sealed class FeatureStandardization
     // CSR: sums over the stored values; the implicit zeros count in the mean, the deviation and the range.
     private static FeatureStandardization ComputeSparse(RowBlock rows)
     {
-        int d = rows.FeatureCount;
-        int n = rows.RowCount;
-        var sum = new double[d];
-        var squares = new double[d];
-        var highest = new float[d];
-        var lowest = new float[d];
-        ReadOnlySpan<int> indices = rows.Indices;
-        ReadOnlySpan<float> values = rows.Values;
-        for (int k = rows.RowStarts[0]; k < rows.RowStarts[n]; k++)
+        var accumulator = new SparseAccumulator(rows.FeatureCount);
+        for (int i = 0; i < rows.RowCount; i++)
         {
-            int j = indices[k];
-            float v = values[k];
-            sum[j] += v;
-            squares[j] += (double)v * v;
-            highest[j] = Math.Max(highest[j], v); // starting at 0 counts the implicit zeros, which all but a full column has
-            lowest[j] = Math.Min(lowest[j], v);
+            int start = rows.RowStarts[i], end = rows.RowEnds[i];
+            accumulator.Add(rows.Indices[start..end], rows.Values[start..end]);
         }
-        var mean = new double[d];
-        var inverseScale = new double[d];
-        for (int j = 0; j < d; j++)
+        return accumulator.ToStandardization();
+    }
+
+    /// <summary>Collects the per-feature sums of sparse rows offered one at a time (a streamed fit's survey pass), in O(nonzeros)
+    /// per row and O(d) memory, and turns them into the standardization of all the rows seen.</summary>
+    public sealed class SparseAccumulator
+    {
+        private readonly double[] _sum, _squares;
+        private readonly float[] _highest, _lowest;
+        private long _rows;
+
+        /// <summary>Creates the sums for <paramref name="featureCount"/> features.</summary>
+        public SparseAccumulator(int featureCount)
         {
-            double mu = sum[j] / n;
-            mean[j] = mu;
-            inverseScale[j] = CappedInverseScale(squares[j] / n - mu * mu, Math.Max(highest[j] - mu, mu - lowest[j]));
+            ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+            _sum = new double[featureCount];
+            _squares = new double[featureCount];
+            _highest = new float[featureCount];
+            _lowest = new float[featureCount];
         }
-        return new FeatureStandardization(mean, inverseScale);
+
+        /// <summary>Adds one row given by its nonzeros (distinct columns in [0, d)).</summary>
+        public void Add(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+        {
+            for (int k = 0; k < indices.Length; k++)
+            {
+                int j = indices[k];
+                float v = values[k];
+                _sum[j] += v;
+                _squares[j] += (double)v * v;
+                _highest[j] = Math.Max(_highest[j], v); // starting at 0 counts the implicit zeros, which all but a full column has
+                _lowest[j] = Math.Min(_lowest[j], v);
+            }
+            _rows++;
+        }
+
+        /// <summary>Returns the standardization of the rows added so far.</summary>
+        /// <exception cref="InvalidOperationException">No row was added.</exception>
+        public FeatureStandardization ToStandardization()
+        {
+            if (_rows == 0)
+                throw new InvalidOperationException("No row was added.");
+            int d = _sum.Length;
+            var mean = new double[d];
+            var inverseScale = new double[d];
+            for (int j = 0; j < d; j++)
+            {
+                double mu = _sum[j] / _rows;
+                mean[j] = mu;
+                inverseScale[j] = CappedInverseScale(_squares[j] / _rows - mu * mu, Math.Max(_highest[j] - mu, mu - _lowest[j]));
+            }
+            return new FeatureStandardization(mean, inverseScale);
+        }
     }
 
     private static double CappedInverseScale(double variance, double largestDeviation)
@@ -168,7 +201,7 @@ public sealed class FeatureStandardization
             return norm;
         }
         norm += _centeredNorm ??= CenteredNorm();
-        for (int k = rows.RowStarts[row]; k < rows.RowStarts[row + 1]; k++)
+        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
         {
             int j = rows.Indices[k];
             double z = (rows.Values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];

@@ -64,28 +64,40 @@ public sealed class GradientDescentLoop
             throw new ArgumentException(
                 $"ValidationFraction = {_settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
                 nameof(data));
-        // K = ⌈n/B⌉ batches of equal size (⌊n/K⌋ or ⌈n/K⌉ rows): no small, noisy last batch.
-        int batchCount = BatchCount(n, _settings.BatchSize);
-        var session = TrainingSession.Start(_settings, data, n, n / batchCount, model, optimizer);
+        var batches = new CachedBatches(data, n, _settings.BatchSize, _settings.Shuffle, _settings.Seed);
+        var session = TrainingSession.Start(_settings, data, n, batches.SmallestBatch, model, optimizer);
+        return Run(session, batches, cancellationToken);
+    }
 
-        long bytesPerRow = (data.StoredValueCount * (data.IsSparse ? 2 : 1) / data.RowCount + 1) * sizeof(float);
-        var batchOrder = new BatchOrder(batchCount, (n + batchCount - 1) / batchCount * bytesPerRow);
+    /// <summary>The training loop: every epoch, every batch of <paramref name="source"/> to <paramref name="session"/>, until the
+    /// session decides to stop. The one loop of every fit, cached or streamed.</summary>
+    /// <param name="session">The started session (<see cref="TrainingSession.Start"/>).</param>
+    /// <param name="source">The batches.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>The per-epoch history.</returns>
+    /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
+    /// <remarks>On any exception (cancellation, divergence, a source that fails) the model is put back as the session found it.</remarks>
+    public static TrainingHistory Run(TrainingSession session, IBatchSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(source);
         try
         {
             do
             {
-                ReadOnlySpan<int> order = batchOrder.Next(_settings.Shuffle, _settings.Seed, session.Epoch);
-                for (int k = 0; k < order.Length; k++)
+                int epoch = session.Epoch;
+                source.BeginEpoch(epoch);
+                while (source.TryGetBatch(out RowBlock batch))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    int start = BatchStart(order[k], n, batchCount);
-                    int rows = BatchStart(order[k] + 1, n, batchCount) - start;
-                    session.TrainBatch(data.Rows(start, rows));
+                    session.TrainBatch(batch);
                 }
+                source.EndEpoch(epoch);
             }
-            while (!session.EndEpoch(data.Rows(n, held)));
+            while (!session.EndEpoch(source.Validation));
         }
-        catch (OperationCanceledException)
+        catch
         {
             session.Restore();
             throw;

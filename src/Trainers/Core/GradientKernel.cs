@@ -31,13 +31,13 @@ internal static class GradientKernel
     /// <c>(Σ rᵢ, Σ rᵢ²)</c>; O(nonzeros), rows and their entries in stored order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double SumResidual, double SumSquares) AccumulateSparse(
-        ReadOnlySpan<float> weights, float bias, ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> indices, ReadOnlySpan<float> values,
-        ReadOnlySpan<float> labels, Span<float> sum)
+        ReadOnlySpan<float> weights, float bias, ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> rowEnds, ReadOnlySpan<int> indices,
+        ReadOnlySpan<float> values, ReadOnlySpan<float> labels, Span<float> sum)
     {
         double sumResidual = 0, sumSquares = 0;
         for (int i = 0; i < labels.Length; i++)
         {
-            int start = rowStarts[i], end = rowStarts[i + 1];
+            int start = rowStarts[i], end = rowEnds[i];
             ReadOnlySpan<int> columns = indices[start..end];
             ReadOnlySpan<float> x = values[start..end];
             float r = RowBlock.SparseDot(columns, x, weights) + bias - labels[i];

@@ -208,7 +208,7 @@ public static class LeastSquaresSolver
     {
         if (rows.IsSparse)
         {
-            for (int k = rows.RowStarts[i]; k < rows.RowStarts[i + 1]; k++)
+            for (int k = rows.RowStarts[i]; k < rows.RowEnds[i]; k++)
                 action(rows.Indices[k], rows.Values[k]);
             return;
         }
@@ -236,7 +236,7 @@ public static class LeastSquaresSolver
             total += ri;
             if (rows.IsSparse)
             {
-                for (int k = rows.RowStarts[i]; k < rows.RowStarts[i + 1]; k++)
+                for (int k = rows.RowStarts[i]; k < rows.RowEnds[i]; k++)
                     s[rows.Indices[k]] += ri * rows.Values[k];
                 continue;
             }
@@ -253,7 +253,7 @@ public static class LeastSquaresSolver
         double sum = 0;
         if (rows.IsSparse)
         {
-            for (int k = rows.RowStarts[i]; k < rows.RowStarts[i + 1]; k++)
+            for (int k = rows.RowStarts[i]; k < rows.RowEnds[i]; k++)
                 sum += rows.Values[k] * w[rows.Indices[k]];
             return sum;
         }

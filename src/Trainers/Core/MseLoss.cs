@@ -55,7 +55,7 @@ public static class MseLoss
         gradient.Clear();
         if (rows.RowCount == 0)
             return 0;
-        var (sumResidual, sumSquares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], rows.RowStarts, rows.Indices,
+        var (sumResidual, sumSquares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], rows.RowStarts, rows.RowEnds, rows.Indices,
             rows.Values, rows.Labels, gradient[..d]);
         float scale = 2f / rows.RowCount;
         TensorPrimitives.Multiply(gradient[..d], scale, gradient[..d]);

@@ -7,22 +7,24 @@ namespace MlNetGd.Trainers.Core;
 /// indices, values): what every batch, validation set and curvature sample is, whatever the rows came from.</summary>
 /// <remarks>
 /// <para>Dense: row <c>i</c> is <c>DenseFeatures[i·d .. (i+1)·d]</c>. CSR: row <c>i</c> has the nonzeros
-/// <c>Values[RowStarts[i] .. RowStarts[i+1]]</c> at columns <c>Indices[…]</c>; <see cref="RowStarts"/> has one entry more
-/// than there are rows, and its offsets are absolute into <see cref="Indices"/> and <see cref="Values"/>, so a slice of
-/// rows is a slice of <see cref="RowStarts"/> and <see cref="Labels"/> only (scikit-learn's <c>ArrayDataset</c> and
-/// <c>CSRDataset</c> under one loop are the model).</para>
+/// <c>Values[RowStarts[i] .. RowEnds[i]]</c> at columns <c>Indices[…]</c>. The offsets are absolute into <see cref="Indices"/>
+/// and <see cref="Values"/>, so a slice of rows is a slice of the offsets and <see cref="Labels"/> only; and because each row
+/// has its own start and end, a shuffled dataset is a permutation of offsets over rows that never move (for rows stored one
+/// after the other, <c>RowEnds</c> is <c>RowStarts</c> shifted by one). scikit-learn's <c>ArrayDataset</c> and
+/// <c>CSRDataset</c> under one loop are the model.</para>
 /// <para>The block does not validate what it is given beyond lengths: the datasets it comes from
 /// (<see cref="DenseDataset"/>, <see cref="CsrDataset"/>) and the streamed batch buffers check finiteness and column indices.</para>
 /// </remarks>
 public readonly ref struct RowBlock
 {
     private RowBlock(int featureCount, ReadOnlySpan<float> labels, ReadOnlySpan<float> dense,
-        ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, bool sparse)
+        ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> rowEnds, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, bool sparse)
     {
         FeatureCount = featureCount;
         Labels = labels;
         DenseFeatures = dense;
         RowStarts = rowStarts;
+        RowEnds = rowEnds;
         Indices = indices;
         Values = values;
         IsSparse = sparse;
@@ -36,24 +38,33 @@ public readonly ref struct RowBlock
             throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "must be at least 1.");
         if ((long)labels.Length * featureCount != features.Length)
             throw new ArgumentException($"features has length {features.Length}; {(long)labels.Length * featureCount} is needed.", nameof(features));
-        return new RowBlock(featureCount, labels, features, default, default, default, sparse: false);
+        return new RowBlock(featureCount, labels, features, default, default, default, default, sparse: false);
     }
 
-    /// <summary>Wraps CSR rows: <paramref name="rowStarts"/> holds <c>labels.Length + 1</c> nondecreasing offsets into
-    /// <paramref name="indices"/> and <paramref name="values"/>.</summary>
+    /// <summary>Wraps CSR rows stored one after the other: <paramref name="rowStarts"/> holds <c>labels.Length + 1</c> nondecreasing
+    /// offsets into <paramref name="indices"/> and <paramref name="values"/>.</summary>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
     public static RowBlock Sparse(ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> indices, ReadOnlySpan<float> values,
         ReadOnlySpan<float> labels, int featureCount)
     {
-        if (featureCount < 1)
-            throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "must be at least 1.");
         if (rowStarts.Length != labels.Length + 1)
             throw new ArgumentException($"rowStarts has length {rowStarts.Length}; {labels.Length + 1} (rows + 1) is needed.", nameof(rowStarts));
+        return Sparse(rowStarts[..^1], rowStarts[1..], indices, values, labels, featureCount);
+    }
+
+    /// <summary>Wraps CSR rows anywhere in <paramref name="indices"/> and <paramref name="values"/>: row i is
+    /// <c>[rowStarts[i], rowEnds[i])</c>.</summary>
+    /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    public static RowBlock Sparse(ReadOnlySpan<int> rowStarts, ReadOnlySpan<int> rowEnds, ReadOnlySpan<int> indices, ReadOnlySpan<float> values,
+        ReadOnlySpan<float> labels, int featureCount)
+    {
+        if (featureCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "must be at least 1.");
+        if (rowStarts.Length != labels.Length || rowEnds.Length != labels.Length)
+            throw new ArgumentException($"rowStarts and rowEnds have {rowStarts.Length} and {rowEnds.Length} entries; {labels.Length} (one a row) are needed.", nameof(rowStarts));
         if (indices.Length != values.Length)
             throw new ArgumentException($"indices has length {indices.Length} but values has {values.Length}.", nameof(indices));
-        if (rowStarts[0] < 0 || rowStarts[^1] > values.Length || rowStarts[^1] < rowStarts[0])
-            throw new ArgumentException($"rowStarts spans [{rowStarts[0]}, {rowStarts[^1]}), outside the {values.Length} values.", nameof(rowStarts));
-        return new RowBlock(featureCount, labels, default, rowStarts, indices, values, sparse: true);
+        return new RowBlock(featureCount, labels, default, rowStarts, rowEnds, indices, values, sparse: true);
     }
 
     /// <summary>Gets the number of features per row (d).</summary>
@@ -65,8 +76,11 @@ public readonly ref struct RowBlock
     /// <summary>Gets the row-major features of a dense block (empty for CSR).</summary>
     public ReadOnlySpan<float> DenseFeatures { get; }
 
-    /// <summary>Gets the CSR row offsets (rows + 1 entries; empty for a dense block).</summary>
+    /// <summary>Gets where each CSR row starts in <see cref="Indices"/> and <see cref="Values"/> (one a row; empty for a dense block).</summary>
     public ReadOnlySpan<int> RowStarts { get; }
+
+    /// <summary>Gets where each CSR row ends (exclusive; one a row; empty for a dense block).</summary>
+    public ReadOnlySpan<int> RowEnds { get; }
 
     /// <summary>Gets the CSR column indices (empty for a dense block).</summary>
     public ReadOnlySpan<int> Indices { get; }
@@ -80,16 +94,13 @@ public readonly ref struct RowBlock
     /// <summary>Gets the number of rows.</summary>
     public int RowCount => Labels.Length;
 
-    /// <summary>Gets the number of stored values: <c>rows × d</c> for dense, the nonzeros for CSR.</summary>
-    public long StoredValueCount => IsSparse ? RowStarts[^1] - RowStarts[0] : DenseFeatures.Length;
-
     /// <summary>Returns rows <c>[start, start + count)</c>.</summary>
     public RowBlock Slice(int start, int count)
     {
         var labels = Labels.Slice(start, count);
         return IsSparse
-            ? new RowBlock(FeatureCount, labels, default, RowStarts.Slice(start, count + 1), Indices, Values, sparse: true)
-            : new RowBlock(FeatureCount, labels, DenseFeatures.Slice(start * FeatureCount, count * FeatureCount), default, default, default, sparse: false);
+            ? new RowBlock(FeatureCount, labels, default, RowStarts.Slice(start, count), RowEnds.Slice(start, count), Indices, Values, sparse: true)
+            : new RowBlock(FeatureCount, labels, DenseFeatures.Slice(start * FeatureCount, count * FeatureCount), default, default, default, default, sparse: false);
     }
 
     /// <summary>Returns <c>w·xᵢ</c> for row <paramref name="row"/>.</summary>
@@ -98,7 +109,7 @@ public readonly ref struct RowBlock
     {
         if (!IsSparse)
             return TensorPrimitives.Dot(DenseFeatures.Slice(row * FeatureCount, FeatureCount), weights);
-        int start = RowStarts[row], end = RowStarts[row + 1];
+        int start = RowStarts[row], end = RowEnds[row];
         return SparseDot(Indices[start..end], Values[start..end], weights);
     }
 
@@ -111,7 +122,7 @@ public readonly ref struct RowBlock
             TensorPrimitives.MultiplyAdd(DenseFeatures.Slice(row * FeatureCount, FeatureCount), scale, destination, destination);
             return;
         }
-        int start = RowStarts[row], end = RowStarts[row + 1];
+        int start = RowStarts[row], end = RowEnds[row];
         ReadOnlySpan<int> indices = Indices[start..end];
         ReadOnlySpan<float> values = Values[start..end];
         for (int k = 0; k < indices.Length; k++)

@@ -9,6 +9,10 @@ public sealed partial class TrainingSession
     /// <param name="smallestBatch">The smallest batch the fit will train on (the automatic rate is set for it).</param>
     /// <param name="model">The model to train; a fresh Adam/AdamW fit in the standardized space starts its bias at the mean label.</param>
     /// <param name="optimizer">A given optimizer, or <see langword="null"/> for the one the settings name.</param>
+    /// <param name="standardization">A standardization the caller computed over more rows than <paramref name="data"/> holds (a
+    /// streamed fit's survey pass collects one over every sparse row, and <paramref name="data"/> is then the sample the rate is
+    /// estimated on), or <see langword="null"/> to compute it from <paramref name="data"/>. Used only with
+    /// <see cref="GradientDescentSettings.StandardizeFeatures"/> on.</param>
     /// <remarks>
     /// With <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the rows are computed
     /// in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>). The automatic learning rate is the
@@ -19,12 +23,12 @@ public sealed partial class TrainingSession
     /// bias at the mean label, its optimum there.
     /// </remarks>
     public static TrainingSession Start(GradientDescentSettings settings, TrainingRows data, int rowCount, int smallestBatch,
-        LinearModel model, IOptimizer? optimizer = null)
+        LinearModel model, IOptimizer? optimizer = null, FeatureStandardization? standardization = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(model);
-        var standardization = settings.StandardizeFeatures ? FeatureStandardization.Compute(data, rowCount) : null;
+        standardization = settings.StandardizeFeatures ? standardization ?? FeatureStandardization.Compute(data, rowCount) : null;
         double momentum = settings.Momentum;
         double noiseScale = settings.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov ? 1 / ((1 - momentum) * (1 - momentum)) : 1;
         float CurvatureRate()

@@ -66,6 +66,9 @@ public sealed partial class TrainingSession
     private long _stepsSinceImprovement;
     private long _rowsThisEpoch;
     private int _annealings, _batchesThisEpoch;
+    private readonly bool _lazyEligible;
+    private LazySparseSgd? _lazy;
+    private bool _lazyLoaded;
     private int _averageCount, _recoveriesThisEpoch, _totalRecoveries, _bestEpoch, _epochsSinceBest;
     private bool _modelStale = true;
     private StopReason? _stopReason;
@@ -101,6 +104,7 @@ public sealed partial class TrainingSession
         _scheduler = new LearningRateScheduler(settings);
         _scheduleFactor = _scheduler.Factor(1, double.NaN);
         _optimizer = optimizer ?? OptimizerFactory.Create(settings, learningRate);
+        _lazyEligible = optimizer is null && settings.Optimizer == OptimizerKind.Sgd && settings.L1Regularization == 0;
         _optimizer.LearningRate = CurrentRate;
         _optimizer.Reset(p);
         _gradient = new float[p];
@@ -147,6 +151,10 @@ public sealed partial class TrainingSession
         if (_modelStale)
             SyncModel(_theta);
         ReadOnlySpan<float> labels = batch.Labels;
+        if (batch.IsSparse && _lazyEligible)
+            return TrainSparseBatch(batch);
+        if (_lazyLoaded)
+            UnloadLazy();
         double cost = _batchGradient.Compute(_model.Parameters, batch, _gradient);
         if (double.IsNaN(_reference))
             _reference = Math.Max(cost, labels.IsEmpty ? 0 : Square(TensorPrimitives.MaxMagnitude(labels)));
@@ -174,6 +182,39 @@ public sealed partial class TrainingSession
         return cost;
     }
 
+    // A CSR batch under plain SGD (L2 allowed, no L1, no given optimizer): O(nonzeros) per step (LazySparseSgd). The session's θ
+    // and running average are brought up to date at the end of the epoch, or when a dense batch comes.
+    private double TrainSparseBatch(RowBlock batch)
+    {
+        _lazy ??= new LazySparseSgd(_model.FeatureCount, _standardization);
+        if (!_lazyLoaded)
+        {
+            _lazy.Load(_theta);
+            _lazyLoaded = true;
+            _averageCount = 0;
+        }
+        double cost = _lazy.Step(batch, _optimizer.LearningRate, 2 * _settings.L2Regularization);
+        if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
+        {
+            OnDiverged(cost);
+            return cost;
+        }
+        _weightedCost += cost * batch.RowCount;
+        _rowsThisEpoch += batch.RowCount;
+        _stepsSinceImprovement++;
+        _batchesThisEpoch++;
+        return cost;
+    }
+
+    // θ and the running average from the lazy state (O(d)).
+    private void UnloadLazy()
+    {
+        _lazy!.Store(_theta, _average is null ? [] : _average);
+        _averageCount = _average is null ? 0 : _lazy.Steps;
+        _lazyLoaded = false;
+        _modelStale = true;
+    }
+
     /// <summary>Closes the epoch without a validation set.</summary>
     /// <inheritdoc cref="EndEpoch(RowBlock)"/>
     public bool EndEpoch() => EndEpoch(RowBlock.Dense([], [], _model.FeatureCount));
@@ -194,6 +235,8 @@ public sealed partial class TrainingSession
             throw new InvalidOperationException("Training has already finished.");
         if (_rowsThisEpoch == 0 && _recoveriesThisEpoch == 0)
             throw new InvalidOperationException("An epoch must train at least one batch.");
+        if (_lazyLoaded)
+            UnloadLazy();
         int epoch = Epoch;
         int batches = _batchesThisEpoch;
         _batchesThisEpoch = 0;
@@ -325,6 +368,7 @@ public sealed partial class TrainingSession
         _recoveriesThisEpoch++;
         _rateScale *= 0.5;
         _lastGood.CopyTo(_theta, 0);
+        _lazyLoaded = false;
         SyncModel(_theta);
         _optimizer.Reset(_theta.Length);
         _optimizer.LearningRate = CurrentRate;

@@ -86,15 +86,17 @@ public sealed class CompareCommandTests
     public void AMalformedRowNamesItsLine()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("bad.csv"), "x1,x2,y\n1,2,3\n4,5,6\n7,oops,9\n");
+        // A column of numbers with one cell that is not: the line, the column, the value and what to do.
+        string rows = string.Concat(Enumerable.Range(0, 20).Select(i => i == 10 ? "7,oops,9\n" : $"{i},{2 * i},{3 * i}\n"));
+        File.WriteAllText(dir.File("bad.csv"), "x1,x2,y\n" + rows);
         var (code, _, error) = Run("compare", "--data", dir.File("bad.csv"), "--label", "y", "-q", "--out", dir.File("r"));
         Assert.AreEqual(1, code);
-        StringAssert.Contains(error, "line 4, column 'x2': 'oops' is not a finite number");
+        StringAssert.Contains(error, "line 12, column 'x2': 'oops' is not a number, but 95.0% of the column's cells are");
 
-        File.WriteAllText(dir.File("short.csv"), "x1,x2,y\n1,2,3\n4,5\n");
-        (code, _, error) = Run("compare", "--data", dir.File("short.csv"), "--label", "y", "-q", "--out", dir.File("r"));
+        File.WriteAllText(dir.File("long.csv"), "x1,x2,y\n1,2,3\n4,5,6,7\n");
+        (code, _, error) = Run("compare", "--data", dir.File("long.csv"), "--label", "y", "-q", "--out", dir.File("r"));
         Assert.AreEqual(1, code);
-        StringAssert.Contains(error, "line 3: 2 fields where 3 are expected");
+        StringAssert.Contains(error, "line 3: more fields than the 3 columns of the header (field 4 is '7')");
     }
 
     [TestMethod]
@@ -118,7 +120,7 @@ public sealed class CompareCommandTests
         var (code, _, error) = Run("compare", "--data", dir.File("data.csv"), "--label", "price", "-q", "--out", dir.File("r"));
         Assert.AreEqual(1, code);
         StringAssert.Contains(error, "The label column 'price' is not in");
-        StringAssert.Contains(error, "Its columns are: x1, x2, x3, x4, y.");
+        StringAssert.Contains(error, "Its columns are: 'x1', 'x2', 'x3', 'x4', 'y'.");
     }
 
     [TestMethod]

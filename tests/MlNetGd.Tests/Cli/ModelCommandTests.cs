@@ -14,7 +14,7 @@ public sealed class ModelCommandTests
         File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(400));
         var (code, output, error) = Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("model.zip"));
         Assert.AreEqual(0, code, error);
-        StringAssert.Contains(output, "Trained on 400 rows, 4 features (x1, x2, x3, x4), label 'y'.");
+        StringAssert.Contains(output, "Trained on 400 rows, 4 columns (x1, x2, x3, x4), label 'y'.");
         StringAssert.Contains(error, "[train] epoch 1:");
 
         // Scoring data without the label column works: the model needs only the features.
@@ -72,7 +72,7 @@ public sealed class ModelCommandTests
         var (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("other.csv"));
         Assert.AreEqual(1, code);
         StringAssert.Contains(error, "x3");
-        StringAssert.Contains(error, "Its columns are: x1, x2, y.");
+        StringAssert.Contains(error, "Its columns are: 'x1', 'x2', 'y'.");
     }
 
     [TestMethod]

@@ -1,0 +1,160 @@
+using System.Globalization;
+
+namespace MlNetGd.Data;
+
+/// <summary>Decides each column's kind from what <see cref="DelimitedFile"/> found in it, like ML.NET's CLI (<c>mlnet regression</c>) does.</summary>
+/// <remarks>
+/// Rules, in order (the first that holds wins): a kind given by the user; every cell empty, or one value only: ignored; every cell a
+/// number: numeric, unless they are whole numbers each different from the others in a column named like an identifier (ignored); nearly every cell a number but not all: an error naming the first cell that is not; every cell true/false,
+/// yes/no, t/f or y/n: boolean; every cell a date: date/time; strings of two or more words, mostly distinct: text; every string
+/// different: ignored; otherwise categorical.
+/// </remarks>
+public static class ColumnInference
+{
+    /// <summary>The share of numeric cells above which a column is taken to be numeric with bad cells, not categorical.</summary>
+    public const double MostlyNumericShare = 0.9;
+
+    /// <summary>The fewest rows for which "every value differs" marks an identifier.</summary>
+    public const int MinRowsForIdentifier = 20;
+
+    /// <summary>The most distinct dates that are one-hot encoded; a date column with more is ignored with a note.</summary>
+    public const int MaxDateLevels = 64;
+
+    /// <summary>Infers the featurization plan of a file.</summary>
+    /// <param name="file">The scanned file.</param>
+    /// <param name="labelColumnName">The label column; it must hold numbers (empty cells mark rows without a label, which are dropped).</param>
+    /// <param name="overrides">Kinds the user gives, or <see langword="null"/>.</param>
+    /// <param name="featureColumnName">The feature column the plan's pipeline produces.</param>
+    /// <exception cref="ArgumentException">The label or an overridden column is not in the file (the message lists the columns), or an
+    /// override names the label or a column twice.</exception>
+    /// <exception cref="DataFileException">A cell cannot be read as its column's kind (the message names the line, the column and the value),
+    /// the label has no values, or no column is left to use as a feature.</exception>
+    public static FeaturizationPlan Infer(DelimitedFile file, string labelColumnName, ColumnOverrides? overrides = null, string featureColumnName = "Features")
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelColumnName);
+        overrides ??= new ColumnOverrides();
+        overrides.Validate();
+        foreach (string name in overrides.Numeric.Concat(overrides.Categorical).Concat(overrides.Text).Concat(overrides.Ignore))
+        {
+            file.IndexOf(name, "given");
+            if (name == labelColumnName)
+                throw new ArgumentException($"The column '{name}' is the label; it cannot also be given a feature kind.", nameof(overrides));
+        }
+
+        var label = file.Profile(labelColumnName);
+        if (label.PresentCount == 0)
+            throw new DataFileException(file.FilePath, 0, $"{file.FilePath}: the label column '{labelColumnName}' has no values (every one of the {file.RowCount} rows is empty).");
+        if (label.FirstNonNumeric is { } badLabel)
+            throw file.CellError(labelColumnName, badLabel.Row, badLabel.Text, "is not a number; the label must be a number (an empty cell marks a row without a label, which is dropped).");
+        if (label.FirstTooLarge is { } hugeLabel)
+            throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge);
+
+        var columns = file.Profiles.Where(p => p.Name != labelColumnName).Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
+        if (!columns.Any(c => c.IsUsed))
+            throw new DataFileException(file.FilePath, 0,
+                $"{file.FilePath}: no column besides the label '{labelColumnName}' can be a feature: " +
+                string.Join("; ", columns.Select(c => $"'{c.Name}' {c.Reason}")) + ". Give a kind with --numeric, --categorical or --text.");
+        return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount);
+    }
+
+    private static string TooLarge => string.Create(CultureInfo.InvariantCulture,
+        $"is too large: numbers beyond ±{DelimitedFile.LargestUsableMagnitude:G3} overflow single precision when squared, which every ML.NET trainer uses. Rescale the column (for example to thousands).");
+
+    private static ColumnPlan Decide(DelimitedFile file, ColumnProfile p, ColumnKind? given)
+    {
+        if (given == ColumnKind.Ignored)
+            return Ignored(p, "given as ignored");
+        if (given == ColumnKind.Numeric)
+        {
+            if (p.FirstNonNumeric is { } bad)
+                throw file.CellError(p.Name, bad.Row, bad.Text, "is not a number, and the column was given as numeric.");
+            return Numeric(file, p, "given as numeric");
+        }
+        if (given is ColumnKind.Categorical)
+            return Categorical(p, ColumnKind.Categorical, "given as categorical");
+        if (given is ColumnKind.Text)
+            return Text(p, "given as text");
+
+        if (p.PresentCount == 0)
+            return Ignored(p, "is empty in every row");
+        if (p.DistinctCount == 1)
+            return Ignored(p, $"is constant: '{p.Samples[0]}' in every non-empty cell");
+        if (p.IsNumeric)
+        {
+            // Only the name marks a column of numbers as an identifier: whole numbers that count up one by one can be a real feature
+            // (an hour, a year), and dropping a feature silently is worse than keeping one useless column.
+            if (p.IntegerCount == p.PresentCount && p.AllDistinct && p.PresentCount >= MinRowsForIdentifier && LooksLikeIdentifier(p.Name))
+                return Ignored(p, "is an identifier: whole numbers, each different, named like an id");
+            return Numeric(file, p, "every cell is a number");
+        }
+        if (p.FirstNonNumeric is { } notNumber && p.NumericCount >= MostlyNumericShare * p.PresentCount)
+            throw file.CellError(p.Name, notNumber.Row, notNumber.Text, string.Create(CultureInfo.InvariantCulture,
+                $"is not a number, but {100.0 * p.NumericCount / p.PresentCount:F1}% of the column's cells are. Fix the cell (leave it empty if it is missing), " +
+                $"or say how to read the column: --categorical, --text or --ignore '{p.Name}'."));
+        if (p.BooleanCount == p.PresentCount && p.DistinctCount <= 2)
+            return Categorical(p, ColumnKind.Boolean, "every cell is true/false, yes/no, t/f or y/n");
+        if (p.DateCount == p.PresentCount)
+        {
+            return p.DistinctCount <= MaxDateLevels
+                ? Categorical(p, ColumnKind.DateTime, $"every cell is a date, {p.DistinctCount} distinct")
+                : new ColumnPlan
+                {
+                    Name = p.Name, Kind = ColumnKind.DateTime, IsUsed = false, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount,
+                    Reason = $"every cell is a date, {Distinct(p)} distinct",
+                    Treatment = "ignored: a linear model cannot use a raw date; add year, month or weekday columns to use it",
+                };
+        }
+        if (p.MeanWords >= 2 && p.MeanLength >= 10 && (p.DistinctCountIsCapped || p.DistinctCount > 0.5 * p.PresentCount))
+            return Text(p, string.Create(CultureInfo.InvariantCulture, $"strings of {p.MeanWords:F1} words on average, {Distinct(p)} distinct in {p.PresentCount} cells"));
+        if ((p.AllDistinct && p.PresentCount >= MinRowsForIdentifier) || p.DistinctCountIsCapped)
+            return Ignored(p, $"has a different value in {(p.DistinctCountIsCapped ? $"more than {ColumnProfile.MaxDistinctTracked} cells" : "every cell")}, like an identifier");
+        return Categorical(p, ColumnKind.Categorical, $"strings that repeat, {p.DistinctCount} distinct in {p.PresentCount} cells");
+    }
+
+    private static string Distinct(ColumnProfile p) => p.DistinctCountIsCapped ? $"more than {ColumnProfile.MaxDistinctTracked}" : p.DistinctCount.ToString(CultureInfo.InvariantCulture);
+
+    private static bool LooksLikeIdentifier(string name)
+    {
+        string n = name.Trim().ToLowerInvariant();
+        return n is "id" or "index" or "row" or "key" or "#" || n.EndsWith("_id", StringComparison.Ordinal) || n.EndsWith(" id", StringComparison.Ordinal)
+            || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal);
+    }
+
+    private static ColumnPlan Numeric(DelimitedFile file, ColumnProfile p, string reason)
+    {
+        if (p.FirstTooLarge is { } huge)
+            throw file.CellError(p.Name, huge.Row, huge.Text, TooLarge);
+        return new ColumnPlan
+        {
+            Name = p.Name, Kind = ColumnKind.Numeric, IsUsed = true, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount, Reason = reason,
+            Treatment = p.MissingCount > 0
+                ? $"{p.MissingCount} empty cells replaced by the mean, with a 0/1 column '{FeaturizationPlan.MissingIndicatorName(p.Name)}' marking them; normalized"
+                : "normalized (an empty cell when scoring is replaced by the training mean)",
+        };
+    }
+
+    private static ColumnPlan Categorical(ColumnProfile p, ColumnKind kind, string reason)
+    {
+        bool hashed = p.DistinctCountIsCapped || p.DistinctCount > FeaturizationPlan.MaxOneHotLevels;
+        return new ColumnPlan
+        {
+            Name = p.Name, Kind = kind, IsUsed = true, IsHashed = hashed, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount, Reason = reason,
+            Treatment = hashed
+                ? $"hashed one-hot encoding ({Distinct(p)} levels into {1 << FeaturizationPlan.HashBits} slots); an unseen value scores as its hash slot"
+                : $"one-hot encoding ({p.DistinctCount} levels); an unseen or empty value scores as all zeros",
+        };
+    }
+
+    private static ColumnPlan Text(ColumnProfile p, string reason) => new()
+    {
+        Name = p.Name, Kind = ColumnKind.Text, IsUsed = true, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount, Reason = reason,
+        Treatment = "bag of words (FeaturizeText: lower-cased word unigrams, L2-normalized)",
+    };
+
+    private static ColumnPlan Ignored(ColumnProfile p, string reason) => new()
+    {
+        Name = p.Name, Kind = ColumnKind.Ignored, IsUsed = false, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount, Reason = reason,
+        Treatment = "ignored",
+    };
+}

@@ -1,0 +1,75 @@
+namespace MlNetGd.Data;
+
+/// <summary>What one scan of a file found in one column: how many cells are empty, numeric or distinct, and the first problem cell.</summary>
+/// <remarks>Filled by <see cref="DelimitedFile.Read"/> from every data row as ML.NET's <c>TextLoader</c> parses it; column inference reads it.</remarks>
+public sealed class ColumnProfile
+{
+    /// <summary>The most distinct values counted per column; beyond it <see cref="DistinctCountIsCapped"/> is set.</summary>
+    public const int MaxDistinctTracked = 10_000;
+
+    /// <summary>The most example values kept per column.</summary>
+    public const int MaxSamples = 5;
+
+    internal ColumnProfile(string name, int index)
+    {
+        Name = name;
+        Index = index;
+    }
+
+    /// <summary>Gets the column name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the 0-based field index in the file.</summary>
+    public int Index { get; }
+
+    /// <summary>Gets the number of empty or missing cells (empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>).</summary>
+    public int MissingCount { get; internal set; }
+
+    /// <summary>Gets the number of non-missing cells.</summary>
+    public int PresentCount { get; internal set; }
+
+    /// <summary>Gets the number of non-missing cells that are finite numbers.</summary>
+    public int NumericCount { get; internal set; }
+
+    /// <summary>Gets the number of numeric cells that are whole numbers.</summary>
+    public int IntegerCount { get; internal set; }
+
+    /// <summary>Gets the number of non-missing cells that read as true/false, yes/no, t/f or y/n (any case).</summary>
+    public int BooleanCount { get; internal set; }
+
+    /// <summary>Gets the number of non-missing, non-numeric cells that read as a date or time.</summary>
+    public int DateCount { get; internal set; }
+
+    /// <summary>Gets the number of distinct non-missing values, counted up to <see cref="MaxDistinctTracked"/>.</summary>
+    public int DistinctCount { get; internal set; }
+
+    /// <summary>Gets whether there were more distinct values than <see cref="MaxDistinctTracked"/>.</summary>
+    public bool DistinctCountIsCapped { get; internal set; }
+
+    /// <summary>Gets the mean length in characters of the non-missing cells.</summary>
+    public double MeanLength { get; internal set; }
+
+    /// <summary>Gets the mean number of space-separated words of the non-missing cells.</summary>
+    public double MeanWords { get; internal set; }
+
+    /// <summary>Gets the smallest numeric value, or NaN.</summary>
+    public double Minimum { get; internal set; } = double.NaN;
+
+    /// <summary>Gets the largest numeric value, or NaN.</summary>
+    public double Maximum { get; internal set; } = double.NaN;
+
+    /// <summary>Gets a few distinct example values, in file order.</summary>
+    public IReadOnlyList<string> Samples { get; internal set; } = [];
+
+    /// <summary>Gets the first non-missing cell that is not a finite number: its 0-based row and text, or <see langword="null"/>.</summary>
+    public (long Row, string Text)? FirstNonNumeric { get; internal set; }
+
+    /// <summary>Gets the first number too large for single-precision training (see <see cref="DelimitedFile.LargestUsableMagnitude"/>), or <see langword="null"/>.</summary>
+    public (long Row, string Text)? FirstTooLarge { get; internal set; }
+
+    /// <summary>Gets whether every non-missing cell is a finite number (and there is at least one).</summary>
+    public bool IsNumeric => PresentCount > 0 && NumericCount == PresentCount;
+
+    /// <summary>Gets whether every non-missing cell differs from every other (false when the count was capped).</summary>
+    public bool AllDistinct => !DistinctCountIsCapped && DistinctCount == PresentCount;
+}

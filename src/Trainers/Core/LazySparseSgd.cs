@@ -1,0 +1,180 @@
+using System.Runtime.CompilerServices;
+
+namespace MlNetGd.Trainers.Core;
+
+/// <summary>Plain SGD (with optional L2 weight decay and per-epoch averaging) on CSR batches in O(nonzeros of the batch) per step,
+/// whatever d is: the dense parts of each update are kept as scalars and applied lazily.</summary>
+/// <remarks>
+/// <para>The optimizer works on standardized parameters <c>θ = [v, c]</c> (<see cref="FeatureStandardization"/>; identity when
+/// there is none). With <c>uⱼ = μⱼ/σⱼ</c>, the standardized gradient of a batch is <c>∂/∂vⱼ = gⱼ/σⱼ − uⱼ·g_b</c>: the raw
+/// gradient <c>g</c> is sparse, the centering term <c>uⱼ·g_b</c> touches every weight. So v is held as
+/// <c>v = S·v′ + A·u</c>: a step multiplies S by the decay <c>1 − ηλ</c> (scikit-learn's weight-scale trick), adds
+/// <c>η·g_b</c> to A (the centering, folded into one scalar), and changes v′ only where the batch has nonzeros. Predictions need the
+/// raw weights <c>wⱼ = vⱼ/σⱼ</c> only at a row's nonzeros, and the raw bias <c>b = c − Σ vⱼuⱼ = c − S·Σv′ⱼuⱼ − A·Σuⱼ²</c>, whose
+/// sum is kept up to date as v′ changes. (ML.NET's averaged perceptron and OGD keep their L2 the same way.)</para>
+/// <para>Averaging: the mean of v over the epoch's steps is <c>(Σₜ Sₜv′ₜ + u·ΣₜAₜ)/T</c>; each v′ⱼ is constant between the steps
+/// that touch it, so <c>Σₜ Sₜv′ⱼ,ₜ</c> is added up lazily from prefix sums of S when j is touched, and for every j at the end of the
+/// epoch: O(d) once per epoch, not per step.</para>
+/// </remarks>
+internal sealed class LazySparseSgd
+{
+    private const double Renormalize = 1e-6;
+
+    private readonly int _d;
+    private readonly double[] _u;
+    private readonly float[] _scale;
+    private readonly double _u2;
+    private readonly float[] _v;       // v′
+    private readonly double[] _sum;    // Σₜ Sₜ v′ⱼ,ₜ up to step _mark[j]
+    private readonly int[] _mark;
+    private readonly float[] _g;       // raw gradient scratch, nonzero only at touched columns
+    private readonly int[] _stamp;
+    private int[] _touched = new int[64];
+    private double[] _prefixS = new double[1024]; // prefix sums of S by step, grown as needed
+    private double _s = 1, _a, _p, _c, _sumA, _sumC;
+    private int _step;
+
+    public LazySparseSgd(int featureCount, FeatureStandardization? standardization)
+    {
+        _d = featureCount;
+        _u = new double[featureCount];
+        _scale = new float[featureCount];
+        for (int j = 0; j < featureCount; j++)
+        {
+            _scale[j] = standardization is null ? 1f : (float)standardization.InverseScale[j];
+            _u[j] = standardization is null ? 0 : standardization.Mean[j] * standardization.InverseScale[j];
+            _u2 += _u[j] * _u[j];
+        }
+        _v = new float[featureCount];
+        _sum = new double[featureCount];
+        _mark = new int[featureCount];
+        _g = new float[featureCount];
+        _stamp = new int[featureCount];
+    }
+
+    /// <summary>Starts from standardized parameters θ (d + 1); O(d), once per epoch.</summary>
+    public void Load(ReadOnlySpan<float> theta)
+    {
+        theta[.._d].CopyTo(_v);
+        _s = 1;
+        _a = 0;
+        _c = theta[_d];
+        double p = 0;
+        for (int j = 0; j < _d; j++)
+            p += _v[j] * _u[j];
+        _p = p;
+        _step = 0;
+        _sumA = _sumC = 0;
+        _prefixS[0] = 0;
+        Array.Clear(_sum);
+        Array.Clear(_mark);
+        Array.Clear(_stamp);
+    }
+
+    /// <summary>Writes the current θ (and, when <paramref name="average"/> is not empty, the mean θ over the steps since
+    /// <see cref="Load"/>); O(d).</summary>
+    public void Store(Span<float> theta, Span<float> average)
+    {
+        double lastPrefix = _prefixS[_step];
+        for (int j = 0; j < _d; j++)
+        {
+            theta[j] = (float)(_s * _v[j] + _a * _u[j]);
+            if (!average.IsEmpty && _step > 0)
+                average[j] = (float)((_sum[j] + _v[j] * (lastPrefix - _prefixS[_mark[j]]) + _sumA * _u[j]) / _step);
+        }
+        theta[_d] = (float)_c;
+        if (!average.IsEmpty && _step > 0)
+            average[_d] = (float)(_sumC / _step);
+    }
+
+    /// <summary>Gets the number of steps since <see cref="Load"/>.</summary>
+    public int Steps => _step;
+
+    /// <summary>One SGD step on a CSR batch with rate η and weight decay λ (on the weights, not the bias). Returns the batch
+    /// MSE before the step; a non-finite cost leaves the state unchanged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Step(RowBlock batch, float learningRate, float weightDecay)
+    {
+        ReadOnlySpan<int> starts = batch.RowStarts, ends = batch.RowEnds, indices = batch.Indices;
+        ReadOnlySpan<float> values = batch.Values, labels = batch.Labels;
+        int rows = labels.Length;
+        if (rows == 0)
+            return 0;
+        float[] v = _v, scale = _scale, g = _g;
+        double[] u = _u;
+        float s = (float)_s, a = (float)_a;
+        float bias = (float)(_c - _s * _p - _a * _u2);
+        int stamp = _step + 1, touched = 0;
+        double sumResidual = 0, sumSquares = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            int start = starts[i], end = ends[i];
+            float dot = 0;
+            for (int k = start; k < end; k++)
+            {
+                int j = indices[k];
+                dot += values[k] * (s * v[j] + a * (float)u[j]) * scale[j];
+            }
+            float r = dot + bias - labels[i];
+            for (int k = start; k < end; k++)
+            {
+                int j = indices[k];
+                if (_stamp[j] != stamp)
+                {
+                    _stamp[j] = stamp;
+                    g[j] = 0;
+                    if (touched == _touched.Length)
+                        Array.Resize(ref _touched, touched * 2);
+                    _touched[touched++] = j;
+                }
+                g[j] += r * values[k];
+            }
+            sumResidual += r;
+            sumSquares += (double)r * r;
+        }
+        double cost = sumSquares / rows;
+        if (!double.IsFinite(cost))
+            return cost;
+
+        double eta = learningRate, gb = 2 * sumResidual / rows, decay = 1 - eta * weightDecay;
+        double previousPrefix = _prefixS[_step];
+        _step++;
+        _s *= decay;
+        _a = _a * decay + eta * gb;
+        _c -= eta * gb;
+        double factor = eta * 2 / rows / _s;
+        for (int t = 0; t < touched; t++)
+        {
+            int j = _touched[t];
+            // Close v′ⱼ's constant stretch (steps _mark[j]+1 .. step−1) before it changes at this step.
+            _sum[j] += v[j] * (previousPrefix - _prefixS[_mark[j]]);
+            _mark[j] = _step - 1;
+            float change = (float)(factor * g[j] * scale[j]);
+            v[j] -= change;
+            _p -= change * u[j];
+        }
+        if (_step + 1 >= _prefixS.Length)
+            Array.Resize(ref _prefixS, _prefixS.Length * 2);
+        _prefixS[_step] = previousPrefix + _s;
+        _sumA += _a;
+        _sumC += _c;
+        if (_s < Renormalize)
+            Rescale();
+        return cost;
+    }
+
+    // Folds S into v′ (O(d), rare: only with weight decay, once S has shrunk by 10⁶). The lazy sums are closed first, so every mark
+    // is the current step and later stretches are measured from here in the new units (S = 1).
+    private void Rescale()
+    {
+        double prefix = _prefixS[_step];
+        for (int j = 0; j < _d; j++)
+        {
+            _sum[j] += _v[j] * (prefix - _prefixS[_mark[j]]);
+            _mark[j] = _step;
+            _v[j] = (float)(_v[j] * _s);
+        }
+        _p *= _s;
+        _s = 1;
+    }
+}

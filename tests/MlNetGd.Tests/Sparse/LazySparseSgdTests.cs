@@ -1,0 +1,63 @@
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Tests.Sparse;
+
+/// <summary>The O(nonzeros) SGD step equals the plain dense step (standardized, with weight decay and averaging).</summary>
+[TestClass]
+public sealed class LazySparseSgdTests
+{
+    [TestMethod]
+    [DataRow(true, 0f, DisplayName = "standardized, no decay")]
+    [DataRow(true, 2f, DisplayName = "standardized, decay strong enough to renormalize the scale many times")]
+    [DataRow(false, 0.5f, DisplayName = "raw features, decay")]
+    public void LazyStepsEqualDenseStepsAndTheirAverage(bool standardize, float decay)
+    {
+        var dense = SparseData.OneHot(400, [7, 5], 1.2, seed: 8);
+        var csr = CsrDataset.FromDense(dense);
+        var standardization = standardize ? FeatureStandardization.Compute(csr, csr.RowCount) : null;
+        int d = dense.FeatureCount, p = d + 1;
+        float eta = standardize ? 0.05f : 0.005f; // raw, the numeric column (0..10) allows only a small stable rate
+        var theta = new float[p];
+        for (int j = 0; j < p; j++)
+            theta[j] = 0.1f * (j % 5) - 0.2f;
+        var lazy = new LazySparseSgd(d, standardization);
+        lazy.Load(theta);
+
+        var reference = (float[])theta.Clone();
+        var raw = new float[p];
+        var gradient = new float[p];
+        var mapped = new float[p];
+        var sum = new double[p];
+        const int steps = 400;
+        for (int t = 0; t < steps; t++)
+        {
+            var batch = csr.Rows(t * 16 % 384, 16);
+            if (standardization is null)
+                reference.CopyTo(raw, 0);
+            else
+                standardization.ToRaw(reference, raw);
+            double expectedCost = MseLoss.Gradient(raw, batch, gradient);
+            if (standardization is null)
+                gradient.CopyTo(mapped, 0);
+            else
+                standardization.GradientToStandardized(gradient, mapped);
+            for (int j = 0; j < p; j++)
+                reference[j] -= eta * (mapped[j] + (j < d ? decay * reference[j] : 0));
+            for (int j = 0; j < p; j++)
+                sum[j] += reference[j];
+
+            Assert.IsTrue(double.IsFinite(expectedCost) && expectedCost < 1e4, $"the reference is stable: {expectedCost} at step {t}");
+            double cost = lazy.Step(batch, eta, decay);
+            Assert.AreEqual(expectedCost, cost, 1e-4 * Math.Max(1, expectedCost), $"cost at step {t}");
+        }
+        var lazyTheta = new float[p];
+        var lazyAverage = new float[p];
+        lazy.Store(lazyTheta, lazyAverage);
+        Assert.AreEqual(steps, lazy.Steps);
+        for (int j = 0; j < p; j++)
+        {
+            Assert.AreEqual(reference[j], lazyTheta[j], 1e-3f * Math.Max(1, Math.Abs(reference[j])), $"θ[{j}]");
+            Assert.AreEqual(sum[j] / steps, lazyAverage[j], 1e-3 * Math.Max(1, Math.Abs(sum[j] / steps)), $"average[{j}]");
+        }
+    }
+}
