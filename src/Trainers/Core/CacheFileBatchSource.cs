@@ -17,14 +17,15 @@ namespace MlNetGd.Trainers.Core;
 /// <para>Reading ahead (double buffering): while the caller trains on block p, a background thread checks block p + 1's checksum
 /// (first read only) and, for <see cref="CacheFileShuffle.BlocksAndRows"/>, gathers its shuffled rows into the other buffer.
 /// Buffers are allocated up front; an epoch allocates nothing.</para>
-/// <para>Lifetime: a batch is valid until the next call to <see cref="TryGetBatch"/>; the reader must outlive the source. The method
-/// names are those of the training loop's batch-source contract. One caller thread at a time.</para>
+/// <para>Lifetime: a batch is valid until the next call to <see cref="TryGetBatch"/>; the reader must outlive the source. One caller
+/// thread at a time.</para>
 /// </remarks>
-public sealed class CacheFileBatchSource : IDisposable
+public sealed class CacheFileBatchSource : IBatchSource, IDisposable
 {
     private const ulong BlockStream = 0x632BE59BD9B4E019UL;
 
     private readonly CacheFileReader _reader;
+    private readonly TrainingRows? _validation;
     private readonly int _batchSize;
     private readonly CacheFileShuffle _shuffle;
     private readonly int _seed;
@@ -59,13 +60,19 @@ public sealed class CacheFileBatchSource : IDisposable
     /// <param name="shuffle">How to order the rows each epoch.</param>
     /// <param name="seed">The seed of the shuffles.</param>
     /// <param name="readAhead">Whether to read the next block on a background thread; the batches are the same either way.</param>
+    /// <param name="validation">Held-out rows measured after each epoch (<see cref="Validation"/>), or null for none.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public CacheFileBatchSource(CacheFileReader reader, int batchSize, CacheFileShuffle shuffle, int seed, bool readAhead = true)
+    /// <exception cref="ArgumentException"><paramref name="validation"/> has another feature count.</exception>
+    public CacheFileBatchSource(CacheFileReader reader, int batchSize, CacheFileShuffle shuffle, int seed, bool readAhead = true,
+        TrainingRows? validation = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be at least 1.");
+        if (validation is not null && validation.FeatureCount != reader.Schema.FeatureCount)
+            throw new ArgumentException($"The validation rows have {validation.FeatureCount} features; the cache file has {reader.Schema.FeatureCount}.", nameof(validation));
         _reader = reader;
+        _validation = validation;
         _batchSize = batchSize;
         _shuffle = shuffle;
         _seed = seed;
@@ -84,6 +91,12 @@ public sealed class CacheFileBatchSource : IDisposable
             _readAhead.Start();
         }
     }
+
+    /// <inheritdoc/>
+    public int FeatureCount => _reader.Schema.FeatureCount;
+
+    /// <inheritdoc/>
+    public RowBlock Validation => _validation is null ? RowBlock.Dense([], [], FeatureCount) : _validation.Rows();
 
     /// <summary>Gets the number of rows an epoch visits.</summary>
     public long RowCount => _reader.RowCount;
@@ -196,7 +209,9 @@ public sealed class CacheFileBatchSource : IDisposable
     private RowBlock Current()
     {
         var slot = _slots[_position & 1];
-        return slot.Direct ? _reader.ReadBlock(slot.Block) : slot.Buffer.View();
+        if (slot.Direct)
+            return _reader.ReadBlock(slot.Block);
+        return _reader.Schema.IsSparse ? slot.Buffer.ViewOver(_reader.ReadBlock(slot.Block)) : slot.Buffer.View();
     }
 
     /// <summary>Moves to the next block of the epoch and plans its batches: the full ones in their order, and where its leftover rows are.</summary>
@@ -263,7 +278,10 @@ public sealed class CacheFileBatchSource : IDisposable
             return;
         var permutation = slot.Permutation.AsSpan(0, rows.RowCount);
         new SplitMix64(_seed, Stream(_epoch, block)).Permutation(permutation);
-        slot.Buffer.Gather(rows, permutation);
+        if (rows.IsSparse)
+            slot.Buffer.PermuteOffsets(rows, permutation); // the nonzeros stay in the map; only 12 bytes a row move
+        else
+            slot.Buffer.Gather(rows, permutation);
     }
 
     private void Request(int position)

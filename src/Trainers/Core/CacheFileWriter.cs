@@ -111,7 +111,7 @@ public sealed class CacheFileWriter : IDisposable
         {
             if (rows.IsSparse)
             {
-                int start = rows.RowStarts[i], end = rows.RowStarts[i + 1];
+                int start = rows.RowStarts[i], end = rows.RowEnds[i];
                 AppendSparse(rows.Indices[start..end], rows.Values[start..end], rows.Labels[i]);
             }
             else
@@ -306,7 +306,7 @@ public sealed class CacheFileWriter : IDisposable
             : RowBlock.Dense(_dense.AsSpan(0, rows * d), _labels.AsSpan(0, rows), d);
         if (_rowShuffleSeed is int seed)
         {
-            _shuffled ??= new RowBlockBuffer(d, _schema.IsSparse, rows, (int)block.StoredValueCount);
+            _shuffled ??= new RowBlockBuffer(d, _schema.IsSparse, rows, _schema.IsSparse ? _stored : rows * d);
             if (_permutation.Length < rows)
                 _permutation = new int[_rowsPerBlock];
             var permutation = _permutation.AsSpan(0, rows);
@@ -314,13 +314,15 @@ public sealed class CacheFileWriter : IDisposable
             _shuffled.Gather(block, permutation);
             block = _shuffled.View();
         }
-        int stored = (int)block.StoredValueCount;
+        // The rows are stored one after the other from offset 0, in the writer's buffers or in _shuffled.
+        int stored = !_schema.IsSparse ? rows * d : rows == 0 ? 0 : block.RowEnds[^1];
         long offset = stream.Position;
         _hash.Reset();
         Write(stream, MemoryMarshal.AsBytes(block.Labels));
         if (_schema.IsSparse)
         {
             Write(stream, MemoryMarshal.AsBytes(block.RowStarts));
+            Write(stream, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in stored)));
             Write(stream, MemoryMarshal.AsBytes(block.Indices[..stored]));
             Write(stream, MemoryMarshal.AsBytes(block.Values[..stored]));
         }

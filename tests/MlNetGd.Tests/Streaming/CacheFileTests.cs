@@ -74,7 +74,7 @@ public sealed class CacheFileTests
             Assert.AreEqual(BitConverter.SingleToInt32Bits(expected.Labels[i]), BitConverter.SingleToInt32Bits(actual.Labels[i]), $"{what}: label {i}");
             if (expected.IsSparse)
             {
-                var (e0, e1, a0, a1) = (expected.RowStarts[i], expected.RowStarts[i + 1], actual.RowStarts[i], actual.RowStarts[i + 1]);
+                var (e0, e1, a0, a1) = (expected.RowStarts[i], expected.RowEnds[i], actual.RowStarts[i], actual.RowEnds[i]);
                 CollectionAssert.AreEqual(expected.Indices[e0..e1].ToArray(), actual.Indices[a0..a1].ToArray(), $"{what}: indices of row {i}");
                 CollectionAssert.AreEqual(Bits(expected.Values[e0..e1]), Bits(actual.Values[a0..a1]), $"{what}: values of row {i}");
             }

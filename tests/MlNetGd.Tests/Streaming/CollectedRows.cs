@@ -24,7 +24,7 @@ internal sealed class CollectedRows(CacheFileSchema schema)
             _labels.Add(block.Labels[i]);
             if (block.IsSparse)
             {
-                int start = block.RowStarts[i], end = block.RowStarts[i + 1];
+                int start = block.RowStarts[i], end = block.RowEnds[i];
                 _indices.AddRange(block.Indices[start..end].ToArray());
                 _values.AddRange(block.Values[start..end].ToArray());
                 _starts.Add(_indices.Count);
