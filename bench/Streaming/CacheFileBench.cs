@@ -48,7 +48,7 @@ internal static class CacheFileBench
         var schema = CacheFileSchema.Create(features, isSparse: false, null);
         var bare = new List<double>();
         var written = new List<(double Append, double Commit)>();
-        for (int round = 0; round < 2; round++)
+        for (int round = 0; round < 3; round++)
         {
             bare.Add(CursorPass(data, null));
             written.Add(WritePass(data, cache, schema));

@@ -240,4 +240,51 @@ public sealed class CacheFileBatchSourceTests
         Assert.AreEqual(20_000, count);
         Assert.IsTrue(allocated < 1024, $"an epoch allocated {allocated} bytes on the calling thread");
     }
+
+    [TestMethod]
+    [DataRow(CacheFileShuffle.BlocksAndBatches, false)]
+    [DataRow(CacheFileShuffle.BlocksAndRows, false)]
+    [DataRow(CacheFileShuffle.BlocksAndBatches, true)]
+    public void TheOneTrainingLoopFitsALineFromTheCacheFile(CacheFileShuffle shuffle, bool sparse)
+    {
+        // y = w·x + b without noise: the loop must find w and b, the same bits with or without the read-ahead thread.
+        int n = 6000, d = 5;
+        float[] w = [1.5f, -2f, 0.5f, 3f, -1f];
+        const float b = 0.25f;
+        var random = new SplitMix64(11, stream: 2);
+        var features = new float[n * d];
+        var labels = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < d; j++)
+                features[i * d + j] = random.NextInt(3) == 0 ? 0f : (float)(random.NextDouble() * 2 - 1);
+            labels[i] = b + (float)Enumerable.Range(0, d).Sum(j => (double)w[j] * features[i * d + j]);
+        }
+        TrainingRows rows = new DenseDataset(features, labels, d);
+        if (sparse)
+            rows = CsrDataset.FromDense((DenseDataset)rows);
+        string path = Path.Combine(_directory, "line.cache");
+        var schema = CacheFileSchema.Create(d, sparse, null);
+        using (var writer = CacheFileWriter.Create(path, schema, blockBytes: 8192, rowShuffleSeed: 3))
+        {
+            writer.Append(rows.Rows());
+            writer.Commit();
+        }
+        using var reader = CacheFileReader.Open(path, schema);
+        LinearModel Fit(bool readAhead)
+        {
+            var settings = new GradientDescentSettings { NumberOfEpochs = 40, Seed = 1, BatchSize = 64 };
+            var model = new LinearModel(d);
+            var session = TrainingSession.Start(settings, rows, n, smallestBatch: 64, model);
+            using var source = new CacheFileBatchSource(reader, 64, shuffle, seed: 1, readAhead);
+            GradientDescentLoop.Run(session, source);
+            return model;
+        }
+        var fitted = Fit(readAhead: true);
+        for (int j = 0; j < d; j++)
+            Assert.AreEqual(w[j], fitted.Weights[j], 1e-2, $"weight {j}");
+        Assert.AreEqual(b, fitted.Bias, 1e-2, "bias");
+        var again = Fit(readAhead: false);
+        CollectionAssert.AreEqual(fitted.Parameters, again.Parameters, "the same bits without the read-ahead thread");
+    }
 }
