@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>Serves the rows of a cache file as batches, epoch after epoch: blocks in a seeded random order, rows or batches shuffled
@@ -33,13 +31,8 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     private readonly int[] _batchOrder;
     private readonly Slot[] _slots;
     private readonly RowBlockBuffer _leftovers;
-    private readonly Thread? _readAhead;
-    private readonly SemaphoreSlim _request = new(0);
-    private readonly SemaphoreSlim _ready = new(0);
-    private ExceptionDispatchInfo? _failure;
-    private int _requested;
-    private bool _inFlight;
-    private volatile bool _stopping;
+    private readonly ReadAhead? _readAhead;
+    private bool _disposed;
     private int _epoch;
     private bool _inEpoch;
     private int _position;
@@ -86,10 +79,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         _leftovers = new RowBlockBuffer(schema.FeatureCount, schema.IsSparse, leftoverRows,
             schema.IsSparse ? Math.Min(reader.MaxBlockStoredValues, leftoverRows * 16) : leftoverRows * schema.FeatureCount);
         if (readAhead && reader.BlockCount > 1)
-        {
-            _readAhead = new Thread(ReadAheadLoop) { IsBackground = true, Name = "MlNetGd cache-file read-ahead" };
-            _readAhead.Start();
-        }
+            _readAhead = new ReadAhead(Prepare, "MlNetGd cache-file read-ahead");
     }
 
     /// <inheritdoc/>
@@ -108,8 +98,8 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <exception cref="ObjectDisposedException">The source has been disposed.</exception>
     public void BeginEpoch(int epoch)
     {
-        ObjectDisposedException.ThrowIf(_stopping, this);
-        Drain();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _readAhead?.Drain();
         _epoch = epoch;
         for (int i = 0; i < _order.Length; i++)
             _order[i] = i;
@@ -117,8 +107,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
             new SplitMix64(_seed, (ulong)epoch).Permutation(_order);
         (_position, _batch, _batchCount, _firstLeft, _lastLeft, _inEpoch, _leftoversServed) = (-1, 0, 0, 0, 0, true, false);
         _leftovers.Clear();
-        if (_readAhead is not null)
-            Request(0);
+        _readAhead?.Request(0);
     }
 
     /// <summary>Returns the next batch of the epoch, valid until the next call; false when the epoch has no rows left.</summary>
@@ -179,24 +168,15 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <summary>Ends epoch <paramref name="epoch"/>; a block still being read ahead is waited for.</summary>
     public void EndEpoch(int epoch)
     {
-        Drain();
+        _readAhead?.Drain();
         _inEpoch = false;
     }
 
     /// <summary>Stops the read-ahead thread. The reader is not disposed.</summary>
     public void Dispose()
     {
-        if (_stopping)
-            return;
-        Drain();
-        _stopping = true;
-        if (_readAhead is not null)
-        {
-            _request.Release();
-            _readAhead.Join();
-        }
-        _request.Dispose();
-        _ready.Dispose();
+        _disposed = true;
+        _readAhead?.Dispose();
     }
 
     private bool ServeLeftovers(out RowBlock batch)
@@ -224,9 +204,9 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         }
         else
         {
-            WaitReady();
+            _readAhead.Wait();
             if (next + 1 < _order.Length)
-                Request(next + 1);
+                _readAhead.Request(next + 1);
         }
         _position = next;
         int block = _order[next];
@@ -282,52 +262,6 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
             slot.Buffer.PermuteOffsets(rows, permutation); // the nonzeros stay in the map; only 12 bytes a row move
         else
             slot.Buffer.Gather(rows, permutation);
-    }
-
-    private void Request(int position)
-    {
-        _requested = position;
-        _inFlight = true;
-        _request.Release();
-    }
-
-    private void WaitReady()
-    {
-        _ready.Wait();
-        _inFlight = false;
-        var failure = _failure;
-        _failure = null;
-        failure?.Throw();
-    }
-
-    /// <summary>Waits for a block still being read ahead (an epoch that ended early); its failure, if any, is dropped and
-    /// recurs when the block is read again.</summary>
-    private void Drain()
-    {
-        if (!_inFlight)
-            return;
-        _ready.Wait();
-        _inFlight = false;
-        _failure = null;
-    }
-
-    private void ReadAheadLoop()
-    {
-        while (true)
-        {
-            _request.Wait();
-            if (_stopping)
-                return;
-            try
-            {
-                Prepare(_requested);
-            }
-            catch (Exception error)
-            {
-                _failure = ExceptionDispatchInfo.Capture(error);
-            }
-            _ready.Release();
-        }
     }
 
     private sealed class Slot(CacheFileSchema schema, int rows, int storedValues)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 
 namespace MlNetGd.Trainers.Core;
 
@@ -102,4 +103,31 @@ internal static class CacheFileFormat
         BinaryPrimitives.ReadInt32LittleEndian(source[12..]),
         BinaryPrimitives.ReadInt32LittleEndian(source[16..]),
         BinaryPrimitives.ReadUInt64LittleEndian(source[24..]));
+
+    /// <summary>Writes one block of rows stored one after the other from offset 0, hashing what it writes; returns its stored
+    /// values, its size and its checksum.</summary>
+    public static (int Stored, int Bytes, ulong Checksum) WriteBlock(Stream stream, XxHash3 hash, RowBlock block)
+    {
+        int stored = !block.IsSparse ? block.DenseFeatures.Length : block.RowCount == 0 ? 0 : block.RowEnds[^1];
+        long start = stream.Position;
+        hash.Reset();
+        void Write(ReadOnlySpan<byte> bytes)
+        {
+            hash.Append(bytes);
+            stream.Write(bytes);
+        }
+        Write(MemoryMarshal.AsBytes(block.Labels));
+        if (block.IsSparse)
+        {
+            Write(MemoryMarshal.AsBytes(block.RowStarts));
+            Write(MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in stored)));
+            Write(MemoryMarshal.AsBytes(block.Indices[..stored]));
+            Write(MemoryMarshal.AsBytes(block.Values[..stored]));
+        }
+        else
+        {
+            Write(MemoryMarshal.AsBytes(block.DenseFeatures));
+        }
+        return (stored, checked((int)(stream.Position - start)), hash.GetCurrentHashAsUInt64());
+    }
 }

@@ -1,6 +1,5 @@
 using System.IO.Hashing;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 
 namespace MlNetGd.Trainers.Core;
 
@@ -322,32 +321,12 @@ public sealed class CacheFileWriter : IDisposable
             _shuffled.Gather(block, permutation);
             block = _shuffled.View();
         }
-        // The rows are stored one after the other from offset 0, in the writer's buffers or in _shuffled.
-        int stored = !_schema.IsSparse ? rows * d : rows == 0 ? 0 : block.RowEnds[^1];
         long offset = stream.Position;
-        _hash.Reset();
-        Write(stream, MemoryMarshal.AsBytes(block.Labels));
-        if (_schema.IsSparse)
-        {
-            Write(stream, MemoryMarshal.AsBytes(block.RowStarts));
-            Write(stream, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in stored)));
-            Write(stream, MemoryMarshal.AsBytes(block.Indices[..stored]));
-            Write(stream, MemoryMarshal.AsBytes(block.Values[..stored]));
-        }
-        else
-        {
-            Write(stream, MemoryMarshal.AsBytes(block.DenseFeatures));
-        }
-        int bytes = checked((int)(stream.Position - offset));
-        _entries.Add(new CacheFileFormat.Entry(offset, bytes, rows, stored, _hash.GetCurrentHashAsUInt64()));
+        var (stored, bytes, checksum) = CacheFileFormat.WriteBlock(stream, _hash, block);
+        _entries.Add(new CacheFileFormat.Entry(offset, bytes, rows, stored, checksum));
         _storedTotal += stored;
         _rows = 0;
         _stored = 0;
     }
 
-    private void Write(FileStream stream, ReadOnlySpan<byte> bytes)
-    {
-        _hash.Append(bytes);
-        stream.Write(bytes);
-    }
 }
