@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetGd.Data;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
 
@@ -287,23 +288,8 @@ internal static class SparseCases
 
     private sealed class ZipfSampler(int count, double exponent, Random rng)
     {
-        private readonly double[] _cumulative = Cumulative(count, exponent);
+        private readonly ZipfLaw _law = new(count, exponent);
 
-        public int Next()
-        {
-            int i = Array.BinarySearch(_cumulative, rng.NextDouble());
-            return Math.Min(i < 0 ? ~i : i, count - 1);
-        }
-
-        private static double[] Cumulative(int count, double exponent)
-        {
-            var c = new double[count];
-            double sum = 0;
-            for (int k = 0; k < count; k++)
-                c[k] = sum += 1 / Math.Pow(k + 1, exponent);
-            for (int k = 0; k < count; k++)
-                c[k] /= sum;
-            return c;
-        }
+        public int Next() => _law.Draw(rng.NextDouble());
     }
 }

@@ -18,7 +18,7 @@ public static class CliRunner
     /// <summary>Exit code for bad arguments (unknown option, bad value, conflicting options).</summary>
     public const int BadArguments = 2;
 
-    /// <summary>Builds the root command with the verbs of this file's branch (compare, train, predict, data).</summary>
+    /// <summary>Builds the root command with every verb: compare, train, predict, data and script.</summary>
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("mlnetgd: minibatch gradient-descent linear regression for ML.NET (compare, train, predict, script).");
@@ -49,7 +49,8 @@ public static class CliRunner
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
-    /// <summary>Runs a verb's body, turning user errors into exit code 1 and argument errors into 2, each with a one-line message.</summary>
+    /// <summary>Runs a verb's body, turning user errors into exit code 1 with a one-line message. (Bad arguments never get here: the
+    /// options' parse-time checks make them parse errors, exit code 2, in <see cref="Invoke"/>.)</summary>
     internal static int Guard(ParseResult parse, Func<TextWriter, TextWriter, int> body)
     {
         var output = parse.InvocationConfiguration.Output;
@@ -57,11 +58,6 @@ public static class CliRunner
         try
         {
             return body(output, error);
-        }
-        catch (UsageException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return BadArguments;
         }
         catch (Exception e) when (e is DataFileException or ArgumentException or IOException or UnauthorizedAccessException
             or InvalidDataException or TrainingDivergedException or FormatException or InvalidOperationException)

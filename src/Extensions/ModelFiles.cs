@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetGd.IO;
 
 namespace MlNetGd;
 
@@ -8,8 +10,8 @@ namespace MlNetGd;
 /// model loader happens to throw (<c>InvalidDataException</c>, <c>FormatException</c>, <c>InvalidOperationException</c>, …), without the
 /// file name. <see cref="Load(MLContext, string, out DataViewSchema)"/> turns every such failure into one
 /// <see cref="InvalidDataException"/> that names the file and keeps the original as its inner exception.</para>
-/// <para><see cref="Save"/> writes to a temporary file in the target's directory and renames it over the target only once the model is
-/// complete, so an interrupted or failed save leaves the previous file (or none), never half a model.</para>
+/// <para><see cref="Save"/> writes through <see cref="AtomicFile"/>: to a temporary file in the target's directory, renamed over the target
+/// only once the model is complete, so an interrupted or failed save leaves the previous file (or none), never half a model.</para>
 /// </remarks>
 public static class ModelFiles
 {
@@ -50,6 +52,56 @@ public static class ModelFiles
     /// <exception cref="InvalidDataException">The file is not a readable ML.NET model; the message names it.</exception>
     public static ITransformer Load(MLContext mlContext, string path) => Load(mlContext, path, out _);
 
+    /// <summary>Loads a model and checks that it predicts a regression score: its last step is a regression predictor
+    /// (<see cref="RegressionPredictionTransformer{TModel}"/>), as in models saved by <c>mlnetgd train</c>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable ML.NET model, or it ends in something other than a
+    /// regression predictor (a classifier, a ranker, a clustering model, or only data transforms); the message names the file and what it ends in.</exception>
+    public static ITransformer LoadRegression(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
+        var model = Load(mlContext, path, out inputSchema);
+        var last = LastStep(model);
+        if (last is null || !IsGeneric(last.GetType(), typeof(RegressionPredictionTransformer<>)))
+            throw new InvalidDataException($"The model file '{path}' does not predict a regression score: it ends in {Describe(last)}. " +
+                "Give a regression model, such as one saved by 'mlnetgd train'.");
+        return model;
+    }
+
+    /// <summary>The last step of a model, looking inside nested chains; <see langword="null"/> for an empty chain.</summary>
+    private static ITransformer? LastStep(ITransformer model)
+    {
+        while (model is IEnumerable<ITransformer> chain)
+        {
+            var last = chain.LastOrDefault();
+            if (last is null)
+                return null;
+            model = last;
+        }
+        return model;
+    }
+
+    private static string Describe(ITransformer? last)
+    {
+        if (last is null)
+            return "nothing (an empty chain of transforms)";
+        var type = last.GetType();
+        string kind = type.IsGenericType ? type.GetGenericTypeDefinition().Name switch
+        {
+            "BinaryPredictionTransformer`1" => "a binary-classification predictor",
+            "MulticlassPredictionTransformer`1" => "a multiclass-classification predictor",
+            "RankingPredictionTransformer`1" => "a ranking predictor",
+            "ClusteringPredictionTransformer`1" => "a clustering predictor",
+            "AnomalyPredictionTransformer`1" => "an anomaly-detection predictor",
+            _ => "a step that is not a regression predictor",
+        } : last is ISingleFeaturePredictionTransformer<object> ? "a predictor that is not a regression predictor" : "a data transform, with no predictor after it";
+        return $"{Name(type)} ({kind})";
+    }
+
+    private static string Name(Type type) =>
+        type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(Name))}>" : type.Name;
+
+    private static bool IsGeneric(Type type, Type definition) => type.IsGenericType && type.GetGenericTypeDefinition() == definition;
+
     /// <summary>Saves a model atomically: to a temporary file beside <paramref name="path"/>, then renamed over it.</summary>
     /// <param name="mlContext">The context.</param>
     /// <param name="model">The model.</param>
@@ -71,36 +123,6 @@ public static class ModelFiles
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Cannot save the model to '{path}': the directory '{directory}' does not exist.");
 
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                mlContext.Model.Save(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The save already failed; that error is the one to report.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
-        }
+        AtomicFile.Write(fullPath, stream => mlContext.Model.Save(model, inputSchema, stream));
     }
 }

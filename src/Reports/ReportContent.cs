@@ -52,8 +52,12 @@ internal static class ReportContent
             doc.Paragraph($"{failed.DisplayName} failed: {failed.Error}");
 
         doc.Heading("Speed");
-        doc.Table(["Trainer", "Fit time (median)", "Scoring throughput (rows/s)"], r.Trainers.Select(t =>
-            (IReadOnlyList<string>)[t.DisplayName, Milliseconds(t.FitSeconds), Rate(t.ScoringRowsPerSecond)]));
+        doc.Table(["Trainer", "Threads", "Fit time (median)", "Scoring throughput (rows/s)"], r.Trainers.Select(t =>
+            (IReadOnlyList<string>)[t.DisplayName, Threads(t), Milliseconds(t.FitSeconds), Rate(t.ScoringRowsPerSecond)]));
+        int scoringRows = r.Trainers.SelectMany(t => t.Folds).Select(f => f.ScoringRows).DefaultIfEmpty().Max();
+        doc.Paragraph($"Threads: the most each trainer may use here; GradientDescent shares a batch among threads only from " +
+            $"{MlNetGd.Trainers.Core.BatchGradient.DefaultMinParallelRows} rows. Scoring is timed on {scoringRows.ToString("N0", CultureInfo.InvariantCulture)} rows " +
+            "(each fold's test rows repeated), so ML.NET's per-call set-up does not dominate.");
 
         var gd = r.Trainers.FirstOrDefault(t => t.CostCurves.Count > 0);
         if (gd is not null)
@@ -87,6 +91,15 @@ internal static class ReportContent
             lines.Add("No trainer produced a result.");
             return lines;
         }
+        if (r.LabelIsConstant)
+        {
+            lines.Add($"Every label is {r.LabelMean.ToString("G9", CultureInfo.InvariantCulture)}: the data has no variance to explain, so R² and " +
+                "the gap to the optimum mean nothing (they are n/a); a trainer can only predict the constant or miss it. RMSE: " +
+                string.Join("; ", ok.Select(t => $"{t.DisplayName} {Number(t.Rmse.Mean)}")) + ".");
+            foreach (var failed in r.Trainers.Where(t => t.Error is not null))
+                lines.Add($"{failed.DisplayName} failed: {failed.Error}");
+            return lines;
+        }
         var best = ok[0];
         lines.Add(ok.Count > 1
             ? $"Most accurate: {best.DisplayName}, RMSE {Number(best.Rmse.Mean)}, {Relative(ok[1].Rmse.Mean, best.Rmse.Mean)} lower than the runner-up {ok[1].DisplayName} ({Number(ok[1].Rmse.Mean)})."
@@ -111,15 +124,46 @@ internal static class ReportContent
                 : $"FastTree does not beat the best linear model by more than 1% ({Percent(trees.GapToOptimum)}): a linear model is enough here.");
         if (ok.Count < 2)
             return lines;
-        var fastest = ok.OrderBy(t => t.FitSeconds).First();
+        var fit = Leaders(ok, t => t.Folds.Select(f => f.FitSeconds).ToList(), lowerIsBetter: true);
         var slowest = ok.OrderBy(t => t.FitSeconds).Last();
-        lines.Add($"Fastest to fit: {fastest.DisplayName} ({Milliseconds(fastest.FitSeconds)}); slowest: {slowest.DisplayName} ({Milliseconds(slowest.FitSeconds)}, {Ratio(slowest.FitSeconds, fastest.FitSeconds)} longer).");
-        var scorer = ok.OrderByDescending(t => t.ScoringRowsPerSecond).First();
-        lines.Add($"Fastest to score: {scorer.DisplayName} ({Rate(scorer.ScoringRowsPerSecond)} rows/s). Times on small data are dominated by ML.NET's per-call overhead; compare them on your own data size.");
+        lines.Add((fit.Count == 1
+            ? $"Fastest to fit: {fit[0].DisplayName} ({Milliseconds(fit[0].FitSeconds)}, {Threads(fit[0])})"
+            : $"Fastest to fit: no clear winner between {string.Join(", ", fit.Select(t => $"{t.DisplayName} ({Milliseconds(t.FitSeconds)}, {Threads(t)})"))}: their per-fold median fit times overlap") +
+            (fit.Contains(slowest) ? "." : $"; slowest: {slowest.DisplayName} ({Milliseconds(slowest.FitSeconds)}, {Threads(slowest)}, {Ratio(slowest.FitSeconds, fit[0].FitSeconds)} longer)."));
+        var scoring = Leaders(ok, t => t.Folds.Select(f => f.ScoringRowsPerSecond).ToList(), lowerIsBetter: false);
+        lines.Add(scoring.Count == 1
+            ? $"Fastest to score: {scoring[0].DisplayName} ({Rate(scoring[0].ScoringRowsPerSecond)} rows/s), ahead of every other trainer in every fold."
+            : $"Scoring throughput: no clear winner between {string.Join(", ", scoring.Select(t => $"{t.DisplayName} ({Rate(t.ScoringRowsPerSecond)})"))} rows/s: their per-fold measurements overlap.");
         foreach (var failed in r.Trainers.Where(t => t.Error is not null))
             lines.Add($"{failed.DisplayName} failed: {failed.Error}");
         return lines;
     }
+
+    /// <summary>The best trainer by median of <paramref name="samples"/>, and every other trainer the measurements cannot tell apart from
+    /// it: their ranges overlap, or, with a single measurement each, they differ by less than a factor 2 (timing noise on a shared machine).</summary>
+    private static List<TrainerResult> Leaders(List<TrainerResult> trainers, Func<TrainerResult, List<double>> samples, bool lowerIsBetter)
+    {
+        double sign = lowerIsBetter ? 1 : -1;
+        var ranked = trainers.Select(t => (Trainer: t, Values: samples(t).Select(v => sign * v).ToList()))
+            .Where(x => x.Values.Count > 0).OrderBy(x => Median(x.Values)).ToList();
+        if (ranked.Count == 0)
+            return [];
+        var best = ranked[0];
+        return ranked.Where(x => x.Trainer == best.Trainer || Indistinct(best.Values, x.Values)).Select(x => x.Trainer).ToList();
+
+        static bool Indistinct(List<double> best, List<double> other) =>
+            best.Count > 1 && other.Count > 1
+                ? other.Min() <= best.Max()
+                : Math.Abs(other.Min()) < 2 * Math.Abs(best.Max()) && Math.Abs(best.Max()) < 2 * Math.Abs(other.Min());
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Threads(TrainerResult t) => t.NumberOfThreads == 1 ? "1 thread" : $"up to {t.NumberOfThreads} threads";
 
     /// <summary>How much lower <paramref name="smaller"/> is than <paramref name="larger"/>, as a percentage of the larger.</summary>
     private static string Relative(double larger, double smaller) =>

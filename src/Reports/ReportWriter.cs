@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlNetGd.Comparison;
+using MlNetGd.IO;
 
 namespace MlNetGd.Reports;
 
 /// <summary>Writes a comparison's report directory: report.md, report.html (charts embedded), the PNG charts and results.json.</summary>
-/// <remarks>Every file is written under a temporary name and renamed into place, charts first and report.md last, so an interrupted
-/// run leaves either the previous file or the new one, never half of one.</remarks>
+/// <remarks>The report is whole or absent: it is written into a sibling temporary directory that replaces the output directory in one
+/// rename (<see cref="AtomicDirectory"/>), under a lock that refuses a second run writing the same directory. A rerun with fewer
+/// trainers therefore leaves no chart of the previous run behind.</remarks>
 public static class ReportWriter
 {
     /// <summary>The JSON settings of results.json (camelCase, enums as names, NaN as "NaN").</summary>
@@ -18,35 +20,31 @@ public static class ReportWriter
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Checks that <paramref name="directory"/> can hold the report: it exists or its parent does (then it is created), and it is writable.</summary>
+    /// <summary>Locks <paramref name="directory"/> for one report and prepares its temporary directory; pass the result to
+    /// <see cref="Write(ComparisonResult, AtomicDirectory)"/>, then dispose it. Take it before a long comparison to fail early.</summary>
     /// <exception cref="DirectoryNotFoundException">The parent directory does not exist.</exception>
-    /// <exception cref="IOException">The path is a file, or a file cannot be created there.</exception>
-    /// <exception cref="UnauthorizedAccessException">The directory is read-only.</exception>
-    public static void PrepareDirectory(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        string full = Path.GetFullPath(directory);
-        if (File.Exists(full))
-            throw new IOException($"The output path '{directory}' is a file; give a directory.");
-        if (!Directory.Exists(full))
-        {
-            string? parent = Path.GetDirectoryName(full);
-            if (parent is not null && !Directory.Exists(parent))
-                throw new DirectoryNotFoundException($"The output directory's parent '{parent}' does not exist; create it first.");
-            Directory.CreateDirectory(full);
-        }
-        AtomicFile.WriteAllBytes(Path.Combine(full, ".write-check"), [1]);
-        File.Delete(Path.Combine(full, ".write-check"));
-    }
+    /// <exception cref="IOException">The path is a file, another run is writing the directory, or the directory holds files that are
+    /// not a report's (they would be deleted).</exception>
+    /// <exception cref="UnauthorizedAccessException">The parent directory is read-only.</exception>
+    public static AtomicDirectory Begin(string directory) => AtomicDirectory.Begin(directory, IsReportFile);
 
-    /// <summary>Writes the report into <paramref name="directory"/> and returns the files written, in order.</summary>
+    /// <summary>Writes the report into <paramref name="directory"/> (replacing it as a whole) and returns the files written, in order.</summary>
     /// <exception cref="DirectoryNotFoundException">The parent directory does not exist.</exception>
-    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="IOException">A file cannot be written, another run is writing the directory, or it holds files that are not a report's.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is read-only.</exception>
     public static IReadOnlyList<string> Write(ComparisonResult result, string directory)
     {
         ArgumentNullException.ThrowIfNull(result);
-        PrepareDirectory(directory);
+        using var output = Begin(directory);
+        return Write(result, output);
+    }
+
+    /// <summary>Writes the report into <paramref name="output"/>'s temporary directory and commits it; returns the files, in order.</summary>
+    /// <exception cref="IOException">A file cannot be written; the previous report is left as it was.</exception>
+    public static IReadOnlyList<string> Write(ComparisonResult result, AtomicDirectory output)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(output);
         var images = new Dictionary<string, byte[]>();
         var charts = new List<(string File, string Caption)>();
         if (ChartRenderer.CostPerEpoch(result) is { } cost)
@@ -55,14 +53,16 @@ public static class ReportWriter
         foreach (var trainer in result.Trainers.Where(t => t.Error is null && t.Actual.Count > 0))
             Add($"predicted-vs-actual-{trainer.Name}.png", ChartRenderer.PredictedVersusActual(trainer), $"{trainer.DisplayName}: predicted vs actual on the test rows");
 
-        var written = new List<string>();
-        foreach (var (file, bytes) in images)
-            written.Add(WriteFile(directory, file, bytes));
-        written.Add(WriteFile(directory, "results.json", JsonSerializer.SerializeToUtf8Bytes(result, JsonOptions)));
+        var files = new List<(string File, byte[] Bytes)>();
+        files.AddRange(images.Select(i => (i.Key, i.Value)));
+        files.Add(("results.json", JsonSerializer.SerializeToUtf8Bytes(result, JsonOptions)));
         var document = ReportContent.Build(result, charts);
-        written.Add(WriteText(directory, "report.html", ReportRenderer.Html(document, images, "MlNetGd trainer comparison")));
-        written.Add(WriteText(directory, "report.md", ReportRenderer.Markdown(document)));
-        return written;
+        files.Add(("report.html", Utf8.GetBytes(ReportRenderer.Html(document, images, "MlNetGd trainer comparison"))));
+        files.Add(("report.md", Utf8.GetBytes(ReportRenderer.Markdown(document))));
+        foreach (var (file, bytes) in files)
+            File.WriteAllBytes(Path.Combine(output.Staging, file), bytes);
+        output.Commit();
+        return files.Select(f => Path.Combine(output.Target, f.File)).ToList();
 
         void Add(string file, byte[] png, string caption)
         {
@@ -71,17 +71,10 @@ public static class ReportWriter
         }
     }
 
-    private static string WriteFile(string directory, string file, byte[] bytes)
-    {
-        string path = Path.Combine(directory, file);
-        AtomicFile.WriteAllBytes(path, bytes);
-        return path;
-    }
+    /// <summary>Whether a file of an existing output directory belongs to a report (and may be replaced).</summary>
+    internal static bool IsReportFile(string name) =>
+        name is "report.md" or "report.html" or "results.json" or ".write-check"
+        || (name.EndsWith(".png", StringComparison.Ordinal) && (name is "metrics.png" or "cost-per-epoch.png" || name.StartsWith("predicted-vs-actual-", StringComparison.Ordinal)));
 
-    private static string WriteText(string directory, string file, string text)
-    {
-        string path = Path.Combine(directory, file);
-        AtomicFile.WriteAllText(path, text);
-        return path;
-    }
+    private static readonly System.Text.UTF8Encoding Utf8 = new(false);
 }

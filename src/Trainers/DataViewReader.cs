@@ -78,11 +78,7 @@ public static class DataViewReader
                     : NonFiniteLabel(labelColumnName, y[kept], row);
             row++;
         }
-        if (row != count)
-            throw new InvalidOperationException($"The data reported {count} rows but returned {row}.");
-        skippedRowCount = row - kept;
-        if (kept == 0)
-            throw NothingLeft(labelColumnName, featureColumnName, row);
+        skippedRowCount = Skipped(row, count, kept, labelColumnName, featureColumnName);
         if (kept < row)
         {
             Array.Resize(ref x, (int)(kept * d));
@@ -203,11 +199,7 @@ public static class DataViewReader
             }
             row++;
         }
-        if (row != count)
-            throw new InvalidOperationException($"The data reported {count} rows but returned {row}.");
-        skippedRowCount = row - kept;
-        if (kept == 0)
-            throw NothingLeft(labelColumnName, featureColumnName, row);
+        skippedRowCount = Skipped(row, count, kept, labelColumnName, featureColumnName);
         if (kept < row)
         {
             Array.Resize(ref labels, kept);
@@ -307,7 +299,15 @@ public static class DataViewReader
         new($"Row {rowIndex}: the label column '{labelColumnName}' is {value}; labels must be finite numbers. " +
             "Filter such rows out first, or set SkipNonFiniteRows.", "data");
 
-    private static ArgumentException NothingLeft(string labelColumnName, string featureColumnName, long rows) =>
-        new($"Every one of the {rows} rows has a NaN or infinite label or feature in columns '{labelColumnName}' / '{featureColumnName}'; no row is left to train on.",
-            "data");
+    // The rows left out; the source must have returned the rows it reported, and at least one must be left.
+    private static long Skipped(long rows, long reported, long kept, string labelColumnName, string featureColumnName)
+    {
+        if (rows != reported)
+            throw new InvalidOperationException($"The data reported {reported} rows but returned {rows}.");
+        if (kept == 0)
+            throw new ArgumentException(
+                $"Every one of the {rows} rows has a NaN or infinite label or feature in columns '{labelColumnName}' / '{featureColumnName}'; no row is left to train on.",
+                "data");
+        return rows - kept;
+    }
 }

@@ -23,8 +23,8 @@ internal sealed class CommonOptions
 
     public Option<string> Label { get; } = new("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName };
 
-    public Option<string?> Separator { get; } = new("--separator")
-    { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" };
+    public Option<string?> Separator { get; } = CheckSeparator(new("--separator")
+    { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" });
 
     public Option<bool> HasHeader { get; } = new("--has-header")
     { Description = "Whether the first line names the columns (without a header they are column1, column2, …); '--has-header false' turns it off.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
@@ -33,15 +33,22 @@ internal sealed class CommonOptions
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print no progress on stderr." };
 
-    public Option<float?> LearningRate { get; } = new("--learning-rate") { HelpName = "RATE", Description = "GradientDescent's learning rate. [default: automatic, from the curvature of the data]" };
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    { Description = "Print every progress step on stderr, one line each (every fold, fit and GradientDescent epoch). Without it a terminal shows one status line that is overwritten, and redirected stderr gets one line per trainer and fold." };
 
-    public Option<int> BatchSize { get; } = new("--batch-size")
-    { HelpName = "ROWS", Description = "GradientDescent's rows per minibatch (1 = pure SGD, the row count or more = full batch).", DefaultValueFactory = _ => GradientDescentSettings.DefaultBatchSize };
+    public Option<float?> LearningRate { get; } = new Option<float?>("--learning-rate") { HelpName = "RATE", Description = "GradientDescent's learning rate. [default: automatic, from the curvature of the data]" }
+        .Allow(rate => rate is null || (rate > 0 && float.IsFinite(rate.Value)), "must be a finite number greater than 0");
 
-    public Option<int> Epochs { get; } = new("--epochs") { HelpName = "N", Description = "GradientDescent's maximum number of epochs.", DefaultValueFactory = _ => GradientDescentSettings.DefaultNumberOfEpochs };
+    public Option<int> BatchSize { get; } = new Option<int>("--batch-size")
+    { HelpName = "ROWS", Description = "GradientDescent's rows per minibatch (1 = pure SGD, the row count or more = full batch).", DefaultValueFactory = _ => GradientDescentSettings.DefaultBatchSize }
+        .Allow(rows => rows >= 1, "must be at least 1");
 
-    public Option<double> Tolerance { get; } = new("--tolerance")
-    { HelpName = "T", Description = "GradientDescent stops after an epoch whose cost fell by no more than tolerance x the previous cost; 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance };
+    public Option<int> Epochs { get; } = new Option<int>("--epochs") { HelpName = "N", Description = "GradientDescent's maximum number of epochs.", DefaultValueFactory = _ => GradientDescentSettings.DefaultNumberOfEpochs }
+        .Allow(epochs => epochs >= 1, "must be at least 1");
+
+    public Option<double> Tolerance { get; } = new Option<double>("--tolerance")
+    { HelpName = "T", Description = $"GradientDescent stops after an epoch whose cost is not below (1 - T) x the best epoch cost so far, once no epoch has been for {TrainingSession.MinStepsWithoutImprovement} optimizer steps (at least one epoch); 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance }
+        .Allow(t => t >= 0 && double.IsFinite(t), "must be a finite number >= 0 (0 runs every epoch)");
 
     public Option<bool> Shuffle { get; } = new("--shuffle")
     { Description = "Whether GradientDescent shuffles rows and the minibatch order ('--shuffle false' keeps file order).", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
@@ -61,28 +68,25 @@ internal sealed class CommonOptions
         command.Add(CategoricalColumns);
         command.Add(TextColumns);
         command.Add(IgnoredColumns);
+        command.Validators.Add(result =>
+        {
+            if (Overrides(result.GetValue(NumericColumns), result.GetValue(CategoricalColumns), result.GetValue(TextColumns), result.GetValue(IgnoredColumns))
+                .Problem() is { } problem)
+                result.AddError(problem);
+        });
     }
 
-    /// <summary>The column kinds given on the command line; a column given two kinds is exit code 2.</summary>
-    public ColumnOverrides Overrides(ParseResult parse)
+    /// <summary>The column kinds given on the command line (a column given two kinds was a parse error, exit code 2).</summary>
+    public ColumnOverrides Overrides(ParseResult parse) =>
+        Overrides(parse.GetValue(NumericColumns), parse.GetValue(CategoricalColumns), parse.GetValue(TextColumns), parse.GetValue(IgnoredColumns));
+
+    private static ColumnOverrides Overrides(string[]? numeric, string[]? categorical, string[]? text, string[]? ignore) => new()
     {
-        var overrides = new ColumnOverrides
-        {
-            Numeric = Names(parse.GetValue(NumericColumns)),
-            Categorical = Names(parse.GetValue(CategoricalColumns)),
-            Text = Names(parse.GetValue(TextColumns)),
-            Ignore = Names(parse.GetValue(IgnoredColumns)),
-        };
-        try
-        {
-            overrides.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message.Split(" (Parameter", 2)[0]);
-        }
-        return overrides;
-    }
+        Numeric = Names(numeric),
+        Categorical = Names(categorical),
+        Text = Names(text),
+        Ignore = Names(ignore),
+    };
 
     private static string[] Names(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct().ToArray();
@@ -92,9 +96,9 @@ internal sealed class CommonOptions
 
     public Option<bool> Standardize { get; } = new("--standardize")
     {
-        Description = "Whether GradientDescent standardizes the features again inside the trainer. Off in the tool: its featurization already normalizes them " +
-            "(NormalizeMeanVariance) for every trainer, and with both on the automatic rate diverged on one-hot data with rare levels.",
-        DefaultValueFactory = _ => false,
+        Description = "Whether GradientDescent standardizes the features inside the trainer (implicitly centered and scaled, with rare one-hot levels capped, " +
+            "so sparse rows stay sparse), as its library default does; '--standardize false' trains on the featurized columns as they are.",
+        DefaultValueFactory = _ => true,
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -121,18 +125,31 @@ internal sealed class CommonOptions
 
     public char? SeparatorChar(ParseResult parse) => ParseSeparator(parse.GetValue(Separator));
 
-    internal static char? ParseSeparator(string? text) => text switch
-    {
-        null => null,
-        "tab" or "\\t" or "\t" => '\t',
-        "comma" => ',',
-        "semicolon" => ';',
-        "space" => ' ',
-        { Length: 1 } single when !char.IsLetterOrDigit(single[0]) && single[0] != '.' && single[0] != '-' && single[0] != '"' => single[0],
-        _ => throw new UsageException($"--separator '{text}' is not a usable separator; give one character such as ',' ';' '|', or 'tab'."),
-    };
+    /// <summary>The separator a --separator value names; the option's parse-time check has rejected any other value.</summary>
+    internal static char? ParseSeparator(string? text) =>
+        TryParseSeparator(text, out char? separator) ? separator : throw new ArgumentException($"'{text}' is not a usable separator.", nameof(text));
 
-    /// <summary>GradientDescent's options from the command line, validated (a bad value is exit code 2).</summary>
+    /// <summary>Adds the parse-time check of a --separator option (also used by predict's own).</summary>
+    internal static Option<string?> CheckSeparator(Option<string?> option) =>
+        option.Check(text => TryParseSeparator(text, out _) ? null
+            : $"{option.Name} '{text}' is not a usable separator; give one character such as ',' ';' '|', or 'tab'.");
+
+    private static bool TryParseSeparator(string? text, out char? separator)
+    {
+        separator = text switch
+        {
+            null => null,
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "space" => ' ',
+            { Length: 1 } single when !char.IsLetterOrDigit(single[0]) && single[0] != '.' && single[0] != '-' && single[0] != '"' => single[0],
+            _ => (char?)'\0',
+        };
+        return separator != '\0';
+    }
+
+    /// <summary>GradientDescent's options from the command line (out-of-range values were parse errors, exit code 2).</summary>
     public GradientDescentRegressionTrainer.Options GradientDescent(ParseResult parse, string label)
     {
         var options = new GradientDescentRegressionTrainer.Options
@@ -146,26 +163,11 @@ internal sealed class CommonOptions
             Seed = parse.GetValue(Seed),
             StandardizeFeatures = parse.GetValue(Standardize),
         };
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            string option = e.ParamName switch
-            {
-                nameof(options.LearningRate) => "--learning-rate",
-                nameof(options.BatchSize) => "--batch-size",
-                nameof(options.NumberOfEpochs) => "--epochs",
-                nameof(options.Tolerance) => "--tolerance",
-                _ => e.ParamName ?? "an option",
-            };
-            throw new UsageException($"{option} {e.ActualValue} {e.Message.Split(" (Parameter", 2)[0]}");
-        }
+        options.Validate();   // the options' parse-time checks have already rejected every out-of-range value
         return options;
     }
 
-    /// <summary>A progress sink: stderr lines, or nothing with --quiet.</summary>
-    public Action<string>? Progress(ParseResult parse, TextWriter error, string verb) =>
-        parse.GetValue(Quiet) ? null : line => error.WriteLine($"[{verb}] {line}");
+    /// <summary>Where progress goes: see <see cref="ProgressSink"/> (--quiet, --verbose, a terminal's status line, or redirected lines).</summary>
+    public ProgressSink Progress(ParseResult parse, TextWriter error, string verb) =>
+        ProgressSink.Create(error, verb, parse.GetValue(Quiet), parse.GetValue(Verbose), ProgressSink.Terminal(error), ProgressSink.DefaultRedrawInterval);
 }

@@ -20,11 +20,15 @@ internal static class CompareCommand
     {
         var common = new CommonOptions();
         var trainers = new Option<string>("--trainers")
-        { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" };
-        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given; one 20% test split above {LargeDataRows} rows]" };
-        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." };
-        var repeats = new Option<int?>("--repeats") { HelpName = "N", Description = $"How many times each fit and scoring pass is timed (the median is reported). [default: {ComparisonOptions.DefaultTimingRepeats}, or 1 above {LargeDataRows} rows]" };
-        var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; files in it are replaced atomically).", DefaultValueFactory = _ => "reports" };
+        { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" }
+            .Check(list => TrainerNames.TryParse(list, out _, out string? problem) ? null : $"--trainers: {problem}");
+        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given; one 20% test split above {LargeDataRows} rows]" }
+            .Allow(k => k is >= 2 and <= 100, "must be in range [2, 100]");
+        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." }
+            .Allow(f => f is > 0 and < 1, "must be in range (0, 1)");
+        var repeats = new Option<int?>("--repeats") { HelpName = "N", Description = $"How many times each fit and scoring pass is timed (the median is reported). [default: {ComparisonOptions.DefaultTimingRepeats}, or 1 above {LargeDataRows} rows]" }
+            .Allow(n => n is >= 1 and <= 100, "must be in range [1, 100]");
+        var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; replaced as a whole when the run ends, so it never mixes two runs).", DefaultValueFactory = _ => "reports" };
 
         var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
             "against the exact least-squares optimum, and write report.md, report.html, PNG charts and results.json. With no arguments it runs on the bundled data/houses.csv and writes ./reports/.");
@@ -38,25 +42,33 @@ internal static class CompareCommand
         command.Add(output);
         common.AddGradientDescentOptions(command);
         command.Add(common.Quiet);
+        command.Add(common.Verbose);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(folds) is not null && result.GetResult(fraction) is not null)
+                result.AddError("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
+        });
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             var clock = Stopwatch.StartNew();
             string label = parse.GetValue(common.Label)!;
+            using var progress = common.Progress(parse, stderr, "compare");
             var plan = Plan(parse.GetValue(folds), parse.GetValue(fraction));
-            int? timingRepeats = parse.GetValue(repeats) is int r ? Repeats(r) : null;
+            int? timingRepeats = parse.GetValue(repeats);
             var options = new ComparisonOptions
             {
                 LabelColumnName = label,
                 Seed = parse.GetValue(common.Seed),
-                Trainers = ParseTrainers(parse.GetValue(trainers)!),
+                Trainers = TrainerNames.Parse(parse.GetValue(trainers)!),
                 GradientDescent = common.GradientDescent(parse, label),
                 Columns = common.Overrides(parse),
-                Progress = common.Progress(parse, stderr, "compare"),
+                Progress = progress.Record,
+                Status = progress.Status,
             };
             char? separator = common.SeparatorChar(parse);
             string directory = parse.GetValue(output)!;
             string data = common.DataPath(parse);
-            ReportWriter.PrepareDirectory(directory);
+            using var report = ReportWriter.Begin(directory);   // locks the directory for the whole run; removed unless committed
 
             var file = DelimitedFile.Read(data, separator, parse.GetValue(common.HasHeader));
             bool large = file.RowCount > LargeDataRows;
@@ -64,7 +76,8 @@ internal static class CompareCommand
             options.TimingRepeats = timingRepeats ?? (large ? 1 : ComparisonOptions.DefaultTimingRepeats);
             stdout.WriteLine(ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName));
             var result = TrainerComparison.RunOnFile(file, options);
-            var files = ReportWriter.Write(result, directory);
+            var files = ReportWriter.Write(result, report);
+            progress.Dispose();   // clears the status line before the summary
             PrintSummary(stdout, result);
             stdout.WriteLine($"Report: {Path.Combine(directory, "report.md")} (also report.html, results.json and {files.Count(f => f.EndsWith(".png", StringComparison.Ordinal))} charts), {clock.Elapsed.TotalSeconds:F1} s.");
             return CliRunner.Ok;
@@ -72,32 +85,10 @@ internal static class CompareCommand
         return command;
     }
 
-    /// <summary>The plan the options ask for, or <see langword="null"/> when neither is given (chosen from the row count).</summary>
-    private static EvaluationPlan? Plan(int? folds, double? fraction)
-    {
-        if (folds is not null && fraction is not null)
-            throw new UsageException("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
-        if (fraction is double f)
-            return f > 0 && f < 1 ? EvaluationPlan.TestSplit(f) : throw new UsageException($"--test-fraction {f} must be in range (0, 1).");
-        if (folds is not int k)
-            return null;
-        return k is >= 2 and <= 100 ? EvaluationPlan.CrossValidation(k) : throw new UsageException($"--cv {k} must be in range [2, 100].");
-    }
-
-    private static int Repeats(int value) =>
-        value is >= 1 and <= 100 ? value : throw new UsageException($"--repeats {value} must be in range [1, 100].");
-
-    private static IReadOnlyList<ComparisonTrainer> ParseTrainers(string list)
-    {
-        try
-        {
-            return TrainerNames.Parse(list);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"--trainers: {e.Message.Split(" (Parameter", 2)[0]}");
-        }
-    }
+    /// <summary>The plan the options ask for, or <see langword="null"/> when neither is given (chosen from the row count). The options'
+    /// parse-time checks have rejected bad values and --cv with --test-fraction.</summary>
+    private static EvaluationPlan? Plan(int? folds, double? fraction) =>
+        fraction is double f ? EvaluationPlan.TestSplit(f) : folds is int k ? EvaluationPlan.CrossValidation(k) : null;
 
     private static void PrintSummary(TextWriter stdout, ComparisonResult r)
     {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MlNetGd.Data;
-using MlNetGd.Reports;
+using MlNetGd.IO;
 
 namespace MlNetGd.Cli.Commands;
 
@@ -9,7 +9,8 @@ internal static class DataCommand
 {
     public static Command Create()
     {
-        var rows = new Option<int>("--rows") { Description = "Number of rows.", DefaultValueFactory = _ => HousePrices.DefaultRows };
+        var rows = new Option<int>("--rows") { Description = "Number of rows.", DefaultValueFactory = _ => HousePrices.DefaultRows }
+            .Allow(n => n is >= 1 and <= 1_000_000, "must be in range [1, 1000000]");
         var seed = new Option<int>("--seed") { Description = "The seed.", DefaultValueFactory = _ => HousePrices.DefaultSeed };
         var output = new Option<string>("--out") { Description = "The CSV file to write (atomically).", DefaultValueFactory = _ => "houses.csv" };
         var kind = new Option<string>("--kind")
@@ -28,8 +29,6 @@ internal static class DataCommand
         synth.SetAction(parse => CliRunner.Guard(parse, (stdout, _) =>
         {
             int n = parse.GetValue(rows);
-            if (n is < 1 or > 1_000_000)
-                throw new UsageException($"--rows {n} must be in range [1, 1000000].");
             string path = parse.GetValue(output)!;
             TrainCommand.CheckOutputFile(path, "--out");
             int s = parse.GetValue(seed);

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Data;
-using MlNetGd.Reports;
+using MlNetGd.IO;
 
 namespace MlNetGd.Cli.Commands;
 
@@ -15,7 +15,7 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "The model zip saved by 'mlnetgd train'.", DefaultValueFactory = _ => "model.zip" };
         var data = new Option<string>("--data") { Description = "The CSV/TSV file to score; it needs the model's feature columns (the label may be absent).", Required = true };
-        var separator = new Option<string?>("--separator") { Description = "The field separator: one character, or 'tab'. [default: tab for .tsv/.tab files, comma otherwise]" };
+        var separator = CommonOptions.CheckSeparator(new("--separator") { Description = "The field separator: one character, or 'tab'. [default: tab for .tsv/.tab files, comma otherwise]" });
         var hasHeader = new Option<bool>("--has-header") { Description = "Whether the first line names the columns.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string?>("--out") { Description = "Write the rows with a 'Score' column appended to this file (atomically). [default: standard output]" };
         var command = new Command("predict", "Score a CSV/TSV file with a saved model; prints (or writes with --out) every row with a Score column appended.");
@@ -24,16 +24,21 @@ internal static class PredictCommand
         command.Add(separator);
         command.Add(hasHeader);
         command.Add(output);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(output) is { } o && result.GetValue(data) is { } d && SamePath(o, d))
+                result.AddError($"--out '{o}' is the --data file; writing the scores there would replace the input. Give another file.");
+        });
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, _) =>
         {
             string modelPath = parse.GetValue(model)!;
             string? outPath = parse.GetValue(output);
             char? sep = CommonOptions.ParseSeparator(parse.GetValue(separator));
+            string dataPath = parse.GetValue(data)!;
             if (outPath is not null)
                 TrainCommand.CheckOutputFile(outPath, "--out");
             var ml = new MLContext();
             var (transformer, schema) = Load(ml, modelPath);
-            string dataPath = parse.GetValue(data)!;
             var file = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader));
             var input = ModelInput(file, schema);
             float[] scores = transformer.Transform(file.Load(ml, input)).GetColumn<float>("Score").ToArray();
@@ -49,10 +54,21 @@ internal static class PredictCommand
 
     private static (ITransformer Model, DataViewSchema Schema) Load(MLContext ml, string path)
     {
-        var model = ModelFiles.Load(ml, path, out var schema);
+        var model = ModelFiles.LoadRegression(ml, path, out var schema);
         if (schema is null || schema.Count == 0)
             throw new InvalidDataException($"The model file '{path}' has no input schema: save it with 'mlnetgd train' (or ml.Model.Save with the input schema).");
         return (model, schema);
+    }
+
+    /// <summary>Whether two paths name the same file once made absolute and symbolic links followed (letter case ignored where the
+    /// file system usually ignores it).</summary>
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Resolved(a), Resolved(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static string Resolved(string path)
+    {
+        var file = new FileInfo(Path.GetFullPath(path));
+        return file.Exists && file.LinkTarget is not null ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName : file.FullName;
     }
 
     /// <summary>The model's input columns in the file, read as the model reads them (numbers or text). A column the model needs and the

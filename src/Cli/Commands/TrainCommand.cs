@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetGd.Data;
-using MlNetGd.Reports;
 using MlNetGd.Trainers;
 
 namespace MlNetGd.Cli.Commands;
@@ -23,6 +22,7 @@ internal static class TrainCommand
         command.Add(common.Seed);
         command.Add(model);
         command.Add(common.Quiet);
+        command.Add(common.Verbose);
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             string label = parse.GetValue(common.Label)!;
@@ -30,7 +30,8 @@ internal static class TrainCommand
             char? separator = common.SeparatorChar(parse);
             string modelPath = parse.GetValue(model)!;
             CheckOutputFile(modelPath, "--model");
-            var progress = common.Progress(parse, stderr, "train");
+            using var sink = common.Progress(parse, stderr, "train");
+            var progress = sink.Status;
             options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
 
@@ -46,6 +47,7 @@ internal static class TrainCommand
             double rmse = ml.Regression.Evaluate(fitted.Transform(data), label).RootMeanSquaredError;
 
             ModelFiles.Save(ml, fitted, plan.InputSchema(ml, file), modelPath);
+            sink.Dispose();   // clears the status line before the summary
             var used = plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToArray();
             stdout.WriteLine($"Trained on {plan.RowCount - plan.DroppedRowCount} rows" + (plan.DroppedRowCount > 0 ? $" ({plan.DroppedRowCount} without a label dropped)" : "") +
                 $", {used.Length} columns ({string.Join(", ", used)}), label '{label}'.");

@@ -49,9 +49,14 @@ public sealed class ComparisonOptions
     /// <value>Default 3.</value>
     public int TimingRepeats { get; set; } = DefaultTimingRepeats;
 
-    /// <summary>Gets or sets a callback that receives one line of progress per trainer, fold and GradientDescent epoch.</summary>
+    /// <summary>Gets or sets a callback that receives one line per trainer and fold: its RMSE and fit time, or why it failed.</summary>
     /// <value>Default <see langword="null"/>: silent.</value>
     public Action<string>? Progress { get; set; }
+
+    /// <summary>Gets or sets a callback that receives what the comparison is doing now: a fold starting, a trainer fitting, each
+    /// GradientDescent epoch. Meant for a status line that is overwritten, or for a verbose log.</summary>
+    /// <value>Default <see langword="null"/>: silent.</value>
+    public Action<string>? Status { get; set; }
 
     /// <summary>Gets or sets a token checked between fits and epochs.</summary>
     public CancellationToken CancellationToken { get; set; }

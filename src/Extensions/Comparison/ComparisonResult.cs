@@ -12,6 +12,23 @@ public sealed class ComparisonResult
     /// <summary>Gets the input columns the default feature pipeline used (empty with a custom pipeline).</summary>
     public IReadOnlyList<string> FeatureColumns { get; init; } = [];
 
+    /// <summary>The smallest optimum RMSE, as a fraction of the label's standard deviation, that a gap is taken relative to: below it
+    /// the optimum's RMSE is rounding, and a ratio to it would be rounding divided by rounding.</summary>
+    public const double GapFloor = 1e-3;
+
+    /// <summary>Gets the mean of the label over every row.</summary>
+    public double LabelMean { get; init; }
+
+    /// <summary>Gets the standard deviation of the label over every row (population).</summary>
+    public double LabelStandardDeviation { get; init; }
+
+    /// <summary>Gets whether every label is the same number (to float precision): there is no variance to explain, so R² and the gap to
+    /// the optimum mean nothing.</summary>
+    public bool LabelIsConstant => IsConstant(LabelMean, LabelStandardDeviation);
+
+    /// <summary>Whether labels with this mean and standard deviation are all equal to float precision.</summary>
+    public static bool IsConstant(double mean, double standardDeviation) => standardDeviation <= 1e-7 * Math.Abs(mean);
+
     /// <summary>Gets how the file's columns became the features (kinds, treatments, rows dropped), or <see langword="null"/> when the
     /// comparison ran on an <see cref="Microsoft.ML.IDataView"/> or with a custom pipeline's own columns.</summary>
     public MlNetGd.Data.FeaturizationPlan? Featurization { get; init; }

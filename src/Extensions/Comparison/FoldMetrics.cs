@@ -27,6 +27,11 @@ public sealed class FoldMetrics
     /// <summary>Gets every repeat's fit time in seconds.</summary>
     public IReadOnlyList<double> FitSecondsRepeats { get; init; } = [];
 
-    /// <summary>Gets the scoring throughput on the test rows, rows per second (median time of the repeats).</summary>
+    /// <summary>Gets how many rows scoring was timed on: the test rows repeated to at least 100,000 (fewer only when the features are so
+    /// wide that 100,000 rows would exceed 64 MB).</summary>
+    public int ScoringRows { get; init; }
+
+    /// <summary>Gets the scoring throughput, rows per second: <see cref="ScoringRows"/> over the median time of the repeats (after one
+    /// untimed pass that also produces the test predictions); one pass only when it lasted 0.25 s or more.</summary>
     public double ScoringRowsPerSecond { get; init; }
 }

@@ -83,25 +83,26 @@ public static class TrainerComparison
         var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
         string? singular = null;
         int featureCount = 0, rowCount = 0, minTrainRows = int.MaxValue;
+        double labelMean = double.NaN, labelDeviation = double.NaN;
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
             featureCount = fold.Train.FeatureCount;
             minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
+            if (f == 0)   // the first fold's training and test rows are every row
+                (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
-            options.Progress?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
+            options.Status?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
-            var (weights, bias, reason) = LeastSquaresReference.Solve(fold.Train);
+            var (weights, bias, reason, _) = LeastSquaresSolver.Optimum(fold.Train, options.CancellationToken);
             if (weights is null)
             {
                 singular ??= $"Fold {f + 1}: {reason}";
             }
             else
             {
-                var predictions = new double[fold.Test.RowCount];
-                for (int i = 0; i < predictions.Length; i++)
-                    predictions[i] = Dot(weights, fold.Test.Row(i)) + bias;
+                var predictions = LeastSquaresSolver.Predict(fold.Test, weights, bias);
                 var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, predictions);
                 optimumFolds.Add((LeastSquaresSolver.MeanSquaredError(fold.Train, weights, bias), rmse * rmse, rmse, mae, r2));
             }
@@ -138,7 +139,9 @@ public static class TrainerComparison
             TimingRepeats = options.TimingRepeats,
             GradientDescentOptions = DescribeGradientDescent(TrainerRun.GradientDescentOptions(options)),
             Optimum = optimum,
-            Trainers = options.Trainers.Select(t => runs[t].ToResult(optimum)).ToList(),
+            LabelMean = labelMean,
+            LabelStandardDeviation = labelDeviation,
+            Trainers = options.Trainers.Select(t => runs[t].ToResult(optimum, labelMean, labelDeviation)).ToList(),
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             CreatedUtc = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         };
@@ -158,17 +161,17 @@ public static class TrainerComparison
         var featurizer = pipeline.Fit(split.Train);
         var train = ml.Data.Cache(featurizer.Transform(split.Train));
         var test = ml.Data.Cache(featurizer.Transform(split.Test));
-        var trainDense = DataViewReader.Read(train, options.LabelColumnName, options.FeatureColumnName, options.CancellationToken);
-        DenseDataset testDense;
+        var trainDense = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
+        TrainingRows testDense;
         try
         {
-            testDense = DataViewReader.Read(test, options.LabelColumnName, options.FeatureColumnName, options.CancellationToken);
+            testDense = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         }
         catch (ArgumentException e) when (e.Message.Contains("no rows", StringComparison.Ordinal))
         {
             throw new ArgumentException($"Fold {fold} has no test rows; use fewer folds or a larger test fraction.", nameof(options), e);
         }
-        return new FoldData(train, test, trainDense, testDense);
+        return new FoldData(train, test, trainDense, testDense, ScoringSet.Create(ml, test, options.FeatureColumnName));
     }
 
     private static IDataView LabelAsSingle(MLContext ml, IDataView data, string label)
@@ -209,11 +212,19 @@ public static class TrainerComparison
 
     private static Dictionary<string, string> DescribeGradientDescent(GradientDescentRegressionTrainer.Options o) => OptionsCopy.Describe(o);
 
-    private static double Dot(double[] weights, ReadOnlySpan<float> x)
+    private static (double Mean, double Deviation) MeanAndDeviation(ReadOnlySpan<float> first, ReadOnlySpan<float> second)
     {
         double sum = 0;
-        for (int j = 0; j < weights.Length; j++)
-            sum += weights[j] * x[j];
-        return sum;
+        foreach (float y in first)
+            sum += y;
+        foreach (float y in second)
+            sum += y;
+        int n = first.Length + second.Length;
+        double mean = sum / n, squares = 0;
+        foreach (float y in first)
+            squares += (y - mean) * (y - mean);
+        foreach (float y in second)
+            squares += (y - mean) * (y - mean);
+        return (mean, Math.Sqrt(squares / n));
     }
 }

@@ -41,18 +41,30 @@ public static class TrainerNames
     public static IReadOnlyList<ComparisonTrainer> Parse(string list)
     {
         ArgumentNullException.ThrowIfNull(list);
+        return TryParse(list, out var trainers, out string? problem) ? trainers : throw new ArgumentException(problem, nameof(list));
+    }
+
+    /// <summary>Parses a comma-separated list of short names, or says what is wrong with it (naming the allowed names).</summary>
+    /// <returns>Whether <paramref name="list"/> names at least one trainer, each known and listed once.</returns>
+    public static bool TryParse(string? list, out IReadOnlyList<ComparisonTrainer> trainers, out string? problem)
+    {
         var result = new List<ComparisonTrainer>();
-        foreach (string raw in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        trainers = result;
+        problem = null;
+        foreach (string raw in (list ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var match = All.Where(t => string.Equals(ShortName(t), raw, StringComparison.OrdinalIgnoreCase)).ToArray();
             if (match.Length == 0)
-                throw new ArgumentException($"Unknown trainer '{raw}'; allowed: {string.Join(", ", All.Select(ShortName))}.", nameof(list));
-            if (result.Contains(match[0]))
-                throw new ArgumentException($"The trainer '{raw}' is listed twice.", nameof(list));
-            result.Add(match[0]);
+                problem = $"Unknown trainer '{raw}'; allowed: {string.Join(", ", All.Select(ShortName))}.";
+            else if (result.Contains(match[0]))
+                problem = $"The trainer '{raw}' is listed twice.";
+            else
+                result.Add(match[0]);
+            if (problem is not null)
+                return false;
         }
         if (result.Count == 0)
-            throw new ArgumentException($"No trainer is listed; allowed: {string.Join(", ", All.Select(ShortName))}.", nameof(list));
-        return result;
+            problem = $"No trainer is listed; allowed: {string.Join(", ", All.Select(ShortName))}.";
+        return problem is null;
     }
 }

@@ -30,11 +30,17 @@ public sealed class TrainerResult
     /// <summary>Gets the median fit time in seconds over every fold and repeat.</summary>
     public double FitSeconds { get; init; }
 
+    /// <summary>Gets the most threads the trainer may use: 1 for the ML.NET trainers as the comparison configures them (SDCA, Poisson and
+    /// FastTree are given NumberOfThreads = 1; OnlineGradientDescent has one), GradientDescent's NumberOfThreads (default all cores),
+    /// which it uses only for batches of <see cref="MlNetGd.Trainers.Core.BatchGradient.DefaultMinParallelRows"/> rows or more.</summary>
+    public int NumberOfThreads { get; init; } = 1;
+
     /// <summary>Gets the median scoring throughput over the folds, rows per second.</summary>
     public double ScoringRowsPerSecond { get; init; }
 
-    /// <summary>Gets the mean RMSE relative to the least-squares optimum's mean RMSE, minus 1 (0.01 = 1% worse; negative = better),
-    /// or NaN when the optimum is not available.</summary>
+    /// <summary>Gets how far the mean RMSE is from the least-squares optimum's, relative to it: (RMSE − optimum) / max(optimum,
+    /// <see cref="ComparisonResult.GapFloor"/> × the label's standard deviation) (0.01 = 1% worse; negative = better). NaN when the
+    /// optimum is not available or the label is constant (there is nothing to be relative to).</summary>
     public double GapToOptimum { get; init; } = double.NaN;
 
     /// <summary>Gets the per-fold figures.</summary>

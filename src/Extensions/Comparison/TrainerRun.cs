@@ -32,7 +32,7 @@ internal sealed class TrainerRun
     {
         if (_error is not null)
             return;
-        _options.Progress?.Invoke($"fold {foldNumber}/{foldCount}: {Name} fitting ({_options.TimingRepeats}x)");
+        _options.Status?.Invoke($"fold {foldNumber}/{foldCount}: {Name} fitting ({_options.TimingRepeats}x)");
         try
         {
             var fitTimes = new List<double>();
@@ -45,14 +45,8 @@ internal sealed class TrainerRun
                 model = estimator.Fit(fold.TrainView);
                 fitTimes.Add(clock.Elapsed.TotalSeconds);
             }
-            var scoreTimes = new List<double>();
-            float[] scores = [];
-            for (int r = 0; r < _options.TimingRepeats; r++)
-            {
-                var clock = Stopwatch.StartNew();
-                scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();
-                scoreTimes.Add(clock.Elapsed.TotalSeconds);
-            }
+            float[] scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();   // also warms up the scoring code
+            double scoringRowsPerSecond = fold.Scoring.RowsPerSecond(model, _options.TimingRepeats);
             if (scores.Length != fold.Test.RowCount)
                 throw new InvalidOperationException($"{scores.Length} scores for {fold.Test.RowCount} test rows.");
             var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, scores.Select(s => (double)s).ToArray());
@@ -66,7 +60,8 @@ internal sealed class TrainerRun
                 RSquared = r2,
                 FitSeconds = Median(fitTimes),
                 FitSecondsRepeats = fitTimes,
-                ScoringRowsPerSecond = fold.Test.RowCount / Math.Max(Median(scoreTimes), 1e-9),
+                ScoringRows = fold.Scoring.RowCount,
+                ScoringRowsPerSecond = scoringRowsPerSecond,
             });
             _actual.AddRange(fold.Test.Labels);
             _predicted.AddRange(scores);
@@ -82,7 +77,10 @@ internal sealed class TrainerRun
         }
     }
 
-    public TrainerResult ToResult(OptimumResult optimum)
+    /// <param name="optimum">The least-squares reference.</param>
+    /// <param name="labelMean">The label's mean over every row.</param>
+    /// <param name="labelStandardDeviation">The label's standard deviation over every row: the gap's floor is a fraction of it.</param>
+    public TrainerResult ToResult(OptimumResult optimum, double labelMean, double labelStandardDeviation)
     {
         bool ok = _error is null && _folds.Count > 0;
         var rmse = ok ? MetricSummary.Of(_folds.Select(f => f.Rmse).ToList()) : new MetricSummary(double.NaN, double.NaN);
@@ -97,8 +95,13 @@ internal sealed class TrainerRun
             Mae = ok ? MetricSummary.Of(_folds.Select(f => f.Mae).ToList()) : new MetricSummary(double.NaN, double.NaN),
             RSquared = ok ? MetricSummary.Of(_folds.Select(f => f.RSquared).ToList()) : new MetricSummary(double.NaN, double.NaN),
             FitSeconds = ok ? Median(_folds.SelectMany(f => f.FitSecondsRepeats).ToList()) : double.NaN,
+            NumberOfThreads = _trainer == ComparisonTrainer.GradientDescent
+                ? GradientDescentOptions(_options).NumberOfThreads is int n and > 0 ? n : Environment.ProcessorCount
+                : 1,
             ScoringRowsPerSecond = ok ? Median(_folds.Select(f => f.ScoringRowsPerSecond).ToList()) : double.NaN,
-            GapToOptimum = ok && optimum.IsAvailable ? rmse.Mean / optimum.Rmse.Mean - 1 : double.NaN,
+            GapToOptimum = ok && optimum.IsAvailable && !ComparisonResult.IsConstant(labelMean, labelStandardDeviation)
+                ? (rmse.Mean - optimum.Rmse.Mean) / Math.Max(optimum.Rmse.Mean, ComparisonResult.GapFloor * labelStandardDeviation)
+                : double.NaN,
             Folds = ok ? _folds : [],
             Actual = ok ? _actual : [],
             Predicted = ok ? _predicted : [],
@@ -142,7 +145,7 @@ internal sealed class TrainerRun
     private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
         var settings = GradientDescentOptions(_options);
-        var data = new DenseDataset((float[])fold.Train.Features.Clone(), (float[])fold.Train.Labels.Clone(), fold.Train.FeatureCount);
+        var data = DataViewReader.ReadRows(fold.TrainView, _options.LabelColumnName, _options.FeatureColumnName, false, out _, _options.CancellationToken);
         if (settings.Shuffle)
             data.ShuffleRows(settings.Seed);
         var model = new LinearModel(data.FeatureCount);
@@ -152,7 +155,7 @@ internal sealed class TrainerRun
         {
             training.Add(record.TrainingCost);
             validation.Add(MlNetGd.Trainers.Core.MseLoss.Cost(model, fold.Test));
-            _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
         };
         var history = new GradientDescentLoop(settings).Run(data, model, cancellationToken: _options.CancellationToken);

@@ -46,7 +46,7 @@ public static class CategoricalSales
             throw new ArgumentOutOfRangeException(nameof(rows), rows, "must be in range [1, 1000000].");
         var rng = new SplitMix64(seed, stream: 23);
         double[] regionEffect = Effects(ref rng, RegionLevels), productEffect = Effects(ref rng, ProductLevels), storeEffect = Effects(ref rng, StoreLevels);
-        double[] regionCdf = ZipfCdf(RegionLevels), productCdf = ZipfCdf(ProductLevels), storeCdf = ZipfCdf(StoreLevels);
+        ZipfLaw regions = new(RegionLevels, ZipfExponent), products = new(ProductLevels, ZipfExponent), stores = new(StoreLevels, ZipfExponent);
         var text = new StringBuilder(rows * 64);
         text.Append(Header).Append('\n');
         for (int i = 0; i < rows; i++)
@@ -56,7 +56,7 @@ public static class CategoricalSales
             bool discountKnown = rng.NextDouble() >= 0.02;
             double discount = Math.Round(rng.NextDouble() < 0.7 ? 0 : 30 * rng.NextDouble());
             double temperature = Math.Round(15 + 8 * Gaussian(ref rng), 1);
-            int region = Draw(ref rng, regionCdf), product = Draw(ref rng, productCdf), store = Draw(ref rng, storeCdf);
+            int region = regions.Draw(rng.NextDouble()), product = products.Draw(rng.NextDouble()), store = stores.Draw(rng.NextDouble());
             bool promo = rng.NextDouble() < 0.2;
             double revenue = Math.Max(0, units * price * (1 - discount / 100) + 2 * temperature + regionEffect[region] + productEffect[product]
                 + storeEffect[store] + (promo ? 25 : 0) + 20 * Gaussian(ref rng));
@@ -72,23 +72,6 @@ public static class CategoricalSales
         for (int k = 0; k < levels; k++)
             effects[k] = 40 * Gaussian(ref rng);
         return effects;
-    }
-
-    private static double[] ZipfCdf(int levels)
-    {
-        var cdf = new double[levels];
-        double sum = 0;
-        for (int k = 0; k < levels; k++)
-            cdf[k] = sum += 1 / Math.Pow(k + 1, ZipfExponent);
-        for (int k = 0; k < levels; k++)
-            cdf[k] /= sum;
-        return cdf;
-    }
-
-    private static int Draw(ref SplitMix64 rng, double[] cdf)
-    {
-        int k = Array.BinarySearch(cdf, rng.NextDouble());
-        return Math.Min(k < 0 ? ~k : k, cdf.Length - 1);
     }
 
     private static double Gaussian(ref SplitMix64 rng)

@@ -27,6 +27,13 @@ public sealed class ColumnOverrides
     /// <exception cref="ArgumentException">A column is in two lists; the message names it and both lists.</exception>
     public void Validate()
     {
+        if (Problem() is { } problem)
+            throw new ArgumentException(problem, nameof(ColumnOverrides));
+    }
+
+    /// <summary>What is wrong with these overrides (a column given two kinds), or <see langword="null"/>; <see cref="Validate"/> throws it.</summary>
+    public string? Problem()
+    {
         var lists = new (string Name, IReadOnlyCollection<string> Columns)[] { ("numeric", Numeric), ("categorical", Categorical), ("text", Text), ("ignore", Ignore) };
         for (int i = 0; i < lists.Length; i++)
         {
@@ -34,8 +41,9 @@ public sealed class ColumnOverrides
             {
                 var both = lists[i].Columns.Intersect(lists[j].Columns).FirstOrDefault();
                 if (both is not null)
-                    throw new ArgumentException($"The column '{both}' is given as both {lists[i].Name} and {lists[j].Name}; choose one.", nameof(ColumnOverrides));
+                    return $"The column '{both}' is given as both {lists[i].Name} and {lists[j].Name}; choose one.";
             }
         }
+        return null;
     }
 }

@@ -223,13 +223,7 @@ public static class CurvatureEstimator
         return count;
     }
 
-    private static double Dot(double[] x, double[] y)
-    {
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-            sum += x[i] * y[i];
-        return sum;
-    }
+    private static double Dot(double[] x, double[] y) => TensorPrimitives.Dot<double>(x, y);
 
     private static double Norm(double[] x) => Math.Sqrt(Dot(x, x));
 

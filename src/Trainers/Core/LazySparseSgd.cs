@@ -20,15 +20,22 @@ internal sealed class LazySparseSgd
 {
     private const double Renormalize = 1e-6;
 
+    // Everything a step reads or writes about column j, in one 32-byte record: on wide data (2^20 hashed slots) each nonzero then
+    // costs one cache miss instead of one per array.
+    private struct Column
+    {
+        public float V;       // v′ⱼ
+        public float Scale;   // 1/σⱼ (1 without standardization)
+        public float U;       // uⱼ = μⱼ/σⱼ
+        public float G;       // this step's raw gradient Σ rᵢxᵢⱼ, valid while Stamp is the step
+        public int Stamp;
+        public int Mark;      // the step up to which Sum is closed
+        public double Sum;    // Σₜ Sₜ v′ⱼ,ₜ over steps 1..Mark
+    }
+
     private readonly int _d;
-    private readonly double[] _u;
-    private readonly float[] _scale;
+    private readonly Column[] _columns;
     private readonly double _u2;
-    private readonly float[] _v;       // v′
-    private readonly double[] _sum;    // Σₜ Sₜ v′ⱼ,ₜ up to step _mark[j]
-    private readonly int[] _mark;
-    private readonly float[] _g;       // raw gradient scratch, nonzero only at touched columns
-    private readonly int[] _stamp;
     private int[] _touched = new int[64];
     private double[] _prefixS = new double[1024]; // prefix sums of S by step, grown as needed
     private double _s = 1, _a, _p, _c, _sumA, _sumC;
@@ -37,38 +44,36 @@ internal sealed class LazySparseSgd
     public LazySparseSgd(int featureCount, FeatureStandardization? standardization)
     {
         _d = featureCount;
-        _u = new double[featureCount];
-        _scale = new float[featureCount];
+        _columns = new Column[featureCount];
         for (int j = 0; j < featureCount; j++)
         {
-            _scale[j] = standardization is null ? 1f : (float)standardization.InverseScale[j];
-            _u[j] = standardization is null ? 0 : standardization.Mean[j] * standardization.InverseScale[j];
-            _u2 += _u[j] * _u[j];
+            ref Column column = ref _columns[j];
+            column.Scale = standardization is null ? 1f : (float)standardization.InverseScale[j];
+            column.U = standardization is null ? 0f : (float)(standardization.Mean[j] * standardization.InverseScale[j]);
+            _u2 += (double)column.U * column.U;
         }
-        _v = new float[featureCount];
-        _sum = new double[featureCount];
-        _mark = new int[featureCount];
-        _g = new float[featureCount];
-        _stamp = new int[featureCount];
     }
 
     /// <summary>Starts from standardized parameters θ (d + 1); O(d), once per epoch.</summary>
     public void Load(ReadOnlySpan<float> theta)
     {
-        theta[.._d].CopyTo(_v);
+        double p = 0;
+        for (int j = 0; j < _d; j++)
+        {
+            ref Column column = ref _columns[j];
+            column.V = theta[j];
+            column.Sum = 0;
+            column.Mark = 0;
+            column.Stamp = 0;
+            p += (double)column.V * column.U;
+        }
+        _p = p;
         _s = 1;
         _a = 0;
         _c = theta[_d];
-        double p = 0;
-        for (int j = 0; j < _d; j++)
-            p += _v[j] * _u[j];
-        _p = p;
         _step = 0;
         _sumA = _sumC = 0;
         _prefixS[0] = 0;
-        Array.Clear(_sum);
-        Array.Clear(_mark);
-        Array.Clear(_stamp);
     }
 
     /// <summary>Writes the current θ (and, when <paramref name="average"/> is not empty, the mean θ over the steps since
@@ -76,14 +81,16 @@ internal sealed class LazySparseSgd
     public void Store(Span<float> theta, Span<float> average)
     {
         double lastPrefix = _prefixS[_step];
+        bool averaging = !average.IsEmpty && _step > 0;
         for (int j = 0; j < _d; j++)
         {
-            theta[j] = (float)(_s * _v[j] + _a * _u[j]);
-            if (!average.IsEmpty && _step > 0)
-                average[j] = (float)((_sum[j] + _v[j] * (lastPrefix - _prefixS[_mark[j]]) + _sumA * _u[j]) / _step);
+            ref Column column = ref _columns[j];
+            theta[j] = (float)(_s * column.V + _a * column.U);
+            if (averaging)
+                average[j] = (float)((column.Sum + column.V * (lastPrefix - _prefixS[column.Mark]) + _sumA * column.U) / _step);
         }
         theta[_d] = (float)_c;
-        if (!average.IsEmpty && _step > 0)
+        if (averaging)
             average[_d] = (float)(_sumC / _step);
     }
 
@@ -100,8 +107,7 @@ internal sealed class LazySparseSgd
         int rows = labels.Length;
         if (rows == 0)
             return 0;
-        float[] v = _v, scale = _scale, g = _g;
-        double[] u = _u;
+        Column[] columns = _columns;
         float s = (float)_s, a = (float)_a;
         float bias = (float)(_c - _s * _p - _a * _u2);
         int stamp = _step + 1, touched = 0;
@@ -112,22 +118,23 @@ internal sealed class LazySparseSgd
             float dot = 0;
             for (int k = start; k < end; k++)
             {
-                int j = indices[k];
-                dot += values[k] * (s * v[j] + a * (float)u[j]) * scale[j];
+                ref Column column = ref columns[indices[k]];
+                dot += values[k] * (s * column.V + a * column.U) * column.Scale;
             }
             float r = dot + bias - labels[i];
             for (int k = start; k < end; k++)
             {
                 int j = indices[k];
-                if (_stamp[j] != stamp)
+                ref Column column = ref columns[j];
+                if (column.Stamp != stamp)
                 {
-                    _stamp[j] = stamp;
-                    g[j] = 0;
+                    column.Stamp = stamp;
+                    column.G = 0;
                     if (touched == _touched.Length)
                         Array.Resize(ref _touched, touched * 2);
                     _touched[touched++] = j;
                 }
-                g[j] += r * values[k];
+                column.G += r * values[k];
             }
             sumResidual += r;
             sumSquares += (double)r * r;
@@ -143,16 +150,18 @@ internal sealed class LazySparseSgd
         _a = _a * decay + eta * gb;
         _c -= eta * gb;
         double factor = eta * 2 / rows / _s;
+        double p = _p;
         for (int t = 0; t < touched; t++)
         {
-            int j = _touched[t];
-            // Close v′ⱼ's constant stretch (steps _mark[j]+1 .. step−1) before it changes at this step.
-            _sum[j] += v[j] * (previousPrefix - _prefixS[_mark[j]]);
-            _mark[j] = _step - 1;
-            float change = (float)(factor * g[j] * scale[j]);
-            v[j] -= change;
-            _p -= change * u[j];
+            ref Column column = ref columns[_touched[t]];
+            // Close v′ⱼ's constant stretch (steps Mark+1 .. step−1) before it changes at this step.
+            column.Sum += column.V * (previousPrefix - _prefixS[column.Mark]);
+            column.Mark = _step - 1;
+            float change = (float)(factor * column.G * column.Scale);
+            column.V -= change;
+            p -= (double)change * column.U;
         }
+        _p = p;
         if (_step + 1 >= _prefixS.Length)
             Array.Resize(ref _prefixS, _prefixS.Length * 2);
         _prefixS[_step] = previousPrefix + _s;
@@ -170,9 +179,10 @@ internal sealed class LazySparseSgd
         double prefix = _prefixS[_step];
         for (int j = 0; j < _d; j++)
         {
-            _sum[j] += _v[j] * (prefix - _prefixS[_mark[j]]);
-            _mark[j] = _step;
-            _v[j] = (float)(_v[j] * _s);
+            ref Column column = ref _columns[j];
+            column.Sum += column.V * (prefix - _prefixS[column.Mark]);
+            column.Mark = _step;
+            column.V = (float)(column.V * _s);
         }
         _p *= _s;
         _s = 1;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>The exact least-squares optimum of a linear model with intercept, from the normal equations in double precision.</summary>
@@ -71,24 +73,6 @@ public static class LeastSquaresSolver
         return (theta[..d], theta[d], null);
     }
 
-    /// <summary>Returns the MSE of a double-precision linear model on <paramref name="data"/>.</summary>
-    public static double MeanSquaredError(DenseDataset data, ReadOnlySpan<double> weights, double bias)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (weights.Length != data.FeatureCount)
-            throw new ArgumentException($"{weights.Length} weights for {data.FeatureCount} features.", nameof(weights));
-        double sum = 0;
-        for (int i = 0; i < data.RowCount; i++)
-        {
-            var x = data.Row(i);
-            double prediction = bias;
-            for (int j = 0; j < x.Length; j++)
-                prediction += weights[j] * x[j];
-            double r = prediction - data.Labels[i];
-            sum += r * r;
-        }
-        return data.RowCount == 0 ? 0 : sum / data.RowCount;
-    }
 
     /// <summary>The largest d for which <see cref="Optimum"/> forms the dense normal equations (8·(d+1)² bytes: 32 MB).</summary>
     public const int MaxNormalEquationsFeatures = 2048;
@@ -263,12 +247,19 @@ public static class LeastSquaresSolver
         return sum;
     }
 
-    private static double Dot(double[] x, double[] y)
+    private static double Dot(double[] x, double[] y) => TensorPrimitives.Dot<double>(x, y);
+
+    /// <summary>Returns the predictions <c>W·x + b</c> (in double) of rows, dense or CSR.</summary>
+    public static double[] Predict(TrainingRows data, ReadOnlySpan<double> weights, double bias)
     {
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-            sum += x[i] * y[i];
-        return sum;
+        ArgumentNullException.ThrowIfNull(data);
+        if (weights.Length != data.FeatureCount)
+            throw new ArgumentException($"{weights.Length} weights for {data.FeatureCount} features.", nameof(weights));
+        RowBlock rows = data.Rows();
+        var predictions = new double[rows.RowCount];
+        for (int i = 0; i < predictions.Length; i++)
+            predictions[i] = RowDot(rows, i, weights) + bias;
+        return predictions;
     }
 
     /// <summary>Returns the MSE of the model <c>W·x + b</c> (in double) over rows, dense or CSR.</summary>

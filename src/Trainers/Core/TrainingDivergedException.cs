@@ -8,16 +8,23 @@ public sealed class TrainingDivergedException : InvalidOperationException
     /// <param name="epoch">The epoch (from 1) in which divergence was detected.</param>
     /// <param name="cost">The cost that showed it.</param>
     /// <param name="suggestedLearningRate">A rate the curvature of the data says is stable.</param>
-    /// <param name="learningRateWasAutomatic">Whether the rate was chosen automatically. That rate is stable by construction, so the
-    /// message then points at values too large for single precision instead of at the rate.</param>
-    public TrainingDivergedException(float learningRate, int epoch, double cost, float suggestedLearningRate, bool learningRateWasAutomatic = false)
-        : base(learningRateWasAutomatic
-            ? $"Training diverged in epoch {epoch} with the automatic LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
-              "The automatic rate is stable for the data, so this usually means the values are too large for single precision (the gradient overflows). " +
-              "Scale the label down (e.g. divide it by a constant) and normalize the features (e.g. NormalizeMeanVariance)."
-            : $"Training diverged in epoch {epoch} with LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
+    /// <param name="learningRateWasAutomatic">Whether the rate was chosen automatically.</param>
+    /// <param name="valuesTooLarge">Whether the cause is the scale of the values (the cost overflowed at once, or the labels or
+    /// features are beyond what single precision can train on) rather than the rate; only read for an automatic rate.</param>
+    public TrainingDivergedException(float learningRate, int epoch, double cost, float suggestedLearningRate, bool learningRateWasAutomatic = false,
+        bool valuesTooLarge = true)
+        : base(!learningRateWasAutomatic
+            ? $"Training diverged in epoch {epoch} with LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
               $"Lower LearningRate to {suggestedLearningRate:G3} or less (estimated from the curvature of the data), " +
-              "leave it unset to choose it automatically, or normalize the features (e.g. NormalizeMeanVariance).")
+              "leave it unset to choose it automatically, or normalize the features (e.g. NormalizeMeanVariance)."
+            : valuesTooLarge
+            ? $"Training diverged in epoch {epoch} with the automatic LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
+              "The values are too large for single precision (the cost or the gradient overflows). " +
+              "Scale the label down (e.g. divide it by a constant) and normalize the features (e.g. NormalizeMeanVariance)."
+            : $"Training diverged in epoch {epoch} with the automatic LearningRate = {learningRate:G4}: the training cost {Describe(cost)}. " +
+              "The rate comes from the curvature of a sample of the rows and of the largest row; some batches curve more than that " +
+              $"(rows unlike the rest: rare categories together, outliers). Set LearningRate to {suggestedLearningRate:G3} or less, " +
+              "or OnDivergence = Recover to halve the rate and go on.")
     {
         LearningRate = learningRate;
         Epoch = epoch;

@@ -390,6 +390,9 @@ public sealed partial class TrainingSession
             suggestion = rate / 10;
         }
         Restore();
-        return new TrainingDivergedException(rate, Epoch, cost, suggestion, _automatic);
+        // The scale is the cause when the cost overflowed on the very first batch, or the starting model's residuals are beyond
+        // what single precision can square and sum (|r| above 1e15); anything that first trains and then runs away is the rate.
+        bool valuesTooLarge = (!double.IsFinite(cost) && _epochs.Count == 0 && _batchesThisEpoch == 0) || _reference > 1e30;
+        return new TrainingDivergedException(rate, Epoch, cost, suggestion, _automatic, valuesTooLarge);
     }
 }

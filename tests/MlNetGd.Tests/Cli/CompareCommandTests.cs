@@ -13,12 +13,12 @@ public sealed class CompareCommandTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(300));
         var (code, output, error) = Run("compare", "--data", dir.File("data.csv"), "--label", "y", "--cv", "2", "--trainers", "gd,sdca",
-            "--repeats", "1", "--epochs", "30", "--out", dir.File("reports"));
+            "--repeats", "1", "--epochs", "30", "--verbose", "--out", dir.File("reports"));
 
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "GradientDescent (MlNetGd)");
         StringAssert.Contains(output, "least-squares optimum");
-        StringAssert.Contains(error, "[compare] fold 2/2: gd epoch 1:", "progress per fold and epoch on stderr");
+        StringAssert.Contains(error, "[compare] fold 2/2: gd epoch 1:", "--verbose: progress per fold and epoch on stderr");
         foreach (string file in new[] { "report.md", "report.html", "results.json", "metrics.png", "cost-per-epoch.png", "predicted-vs-actual-sdca.png" })
             Assert.IsTrue(File.Exists(Path.Combine(dir.File("reports"), file)), file);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.File("reports"), "results.json")));

@@ -12,7 +12,7 @@ public sealed class ModelCommandTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(400));
-        var (code, output, error) = Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("model.zip"));
+        var (code, output, error) = Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("model.zip"), "--verbose");
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "Trained on 400 rows, 4 columns (x1, x2, x3, x4), label 'y'.");
         StringAssert.Contains(error, "[train] epoch 1:");

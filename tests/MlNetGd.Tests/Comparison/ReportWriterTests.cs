@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.ML;
 using MlNetGd.Comparison;
+using MlNetGd.IO;
 using MlNetGd.Reports;
 using SkiaSharp;
 
@@ -84,9 +85,12 @@ public sealed class ReportWriterTests
     {
         using var dir = new TempDirectory();
         AtomicFile.WriteAllText(dir.File("results.json"), "old");
-        Directory.CreateDirectory(dir.File("report.md"));   // a directory where the file should go: the rename fails
 
-        Assert.ThrowsExactly<IOException>(() => AtomicFile.WriteAllText(dir.File("report.md"), "new"));
+        Assert.ThrowsExactly<IOException>(() => AtomicFile.Write(dir.File("results.json"), stream =>
+        {
+            stream.WriteByte((byte)'n');
+            throw new IOException("The disk is full.");
+        }));
         Assert.AreEqual("old", File.ReadAllText(dir.File("results.json")));
         Assert.AreEqual(0, Directory.GetFiles(dir.Path, "*.tmp").Length);
     }
@@ -95,9 +99,9 @@ public sealed class ReportWriterTests
     public void AnOutputDirectoryWhoseParentIsMissingIsAnError()
     {
         using var dir = new TempDirectory();
-        var e = Assert.ThrowsExactly<DirectoryNotFoundException>(() => ReportWriter.PrepareDirectory(Path.Combine(dir.Path, "missing", "reports")));
+        var e = Assert.ThrowsExactly<DirectoryNotFoundException>(() => ReportWriter.Write(SmallResult(), Path.Combine(dir.Path, "missing", "reports")));
         StringAssert.Contains(e.Message, "does not exist");
         File.WriteAllText(dir.File("file"), "x");
-        Assert.ThrowsExactly<IOException>(() => ReportWriter.PrepareDirectory(dir.File("file")));
+        StringAssert.Contains(Assert.ThrowsExactly<IOException>(() => ReportWriter.Begin(dir.File("file"))).Message, "is a file");
     }
 }

@@ -20,20 +20,7 @@ internal static class SparseData
     }
 
     /// <summary>Draws from a Zipf distribution over [0, count) with the given exponent.</summary>
-    internal static int Zipf(Random random, int count, double exponent)
-    {
-        double total = 0;
-        for (int k = 1; k <= count; k++)
-            total += 1 / Math.Pow(k, exponent);
-        double u = random.NextDouble() * total;
-        for (int k = 1; k <= count; k++)
-        {
-            u -= 1 / Math.Pow(k, exponent);
-            if (u <= 0)
-                return k - 1;
-        }
-        return count - 1;
-    }
+    internal static int Zipf(Random random, int count, double exponent) => new MlNetGd.Data.ZipfLaw(count, exponent).Draw(random.NextDouble());
 
     /// <summary>Rows whose label is a sum of per-level, per-word and numeric effects plus noise.</summary>
     public static Row[] Table(int rows, int seed, int shops = 300, int cities = 40, int words = 400)

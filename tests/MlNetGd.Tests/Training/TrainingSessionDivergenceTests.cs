@@ -90,4 +90,24 @@ public sealed class TrainingSessionDivergenceTests
 
         public void Reset(int parameterCount) => _inner.Reset(parameterCount);
     }
+
+    [TestMethod]
+    public void AnAutomaticRateThatRunsAwayIsNamedAsTheRateNotTheScale()
+    {
+        // The rate is chosen on rows of size ~1; batches of rows 30 times larger then curve 900 times more.
+        var calm = SyntheticRegression.Generate(512, 2, seed: 22).ToDenseDataset();
+        var wild = new DenseDataset(calm.Features.Select(x => x * 30).ToArray(), (float[])calm.Labels.Clone(), 2);
+        var model = new LinearModel(2);
+        var session = TrainingSession.Start(new GradientDescentSettings { StandardizeFeatures = false, Averaged = false }, calm, calm.RowCount, 32, model);
+        var error = Assert.ThrowsExactly<TrainingDivergedException>(() =>
+        {
+            for (int k = 0; k < 1000; k++)
+                session.TrainBatch(wild.Rows(k * 32 % 480, 32));
+        });
+        StringAssert.Contains(error.Message, "automatic LearningRate");
+        StringAssert.Contains(error.Message, "some batches curve more");
+        Assert.IsFalse(error.Message.Contains("single precision", StringComparison.Ordinal), error.Message);
+    }
+
+    // The scale case (labels of 1e38, whose products overflow) is named as the scale: MagnitudeTests.LabelsSoLargeTheGradientOverflowsAreAClearErrorAndLeaveNoModel.
 }
