@@ -69,6 +69,37 @@ public sealed unsafe class CacheFileReader : IDisposable
         }
     }
 
+    /// <summary>Opens the cache file at <paramref name="path"/> if it exists and is valid for <paramref name="expected"/>: the check
+    /// before reusing a cache from an earlier fit. A missing, foreign, unfinished, truncated, corrupted or stale file gives
+    /// <see langword="false"/> and the reason (a message naming the file), so the caller can rebuild it.</summary>
+    /// <param name="path">The cache file.</param>
+    /// <param name="expected">The feature count, storage and slot-name hash of the data the caller is training on.</param>
+    /// <param name="reader">The open reader, or null.</param>
+    /// <param name="reason">Why the file cannot be reused, or null.</param>
+    /// <returns>Whether the file can be reused.</returns>
+    /// <exception cref="IOException">The file exists but cannot be read (permissions, a device error).</exception>
+    public static bool TryOpen(string path, CacheFileSchema expected, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CacheFileReader? reader,
+        out string? reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        (reader, reason) = (null, null);
+        if (!File.Exists(path))
+        {
+            reason = $"The cache file '{System.IO.Path.GetFullPath(path)}' does not exist.";
+            return false;
+        }
+        try
+        {
+            reader = Open(path, expected);
+            return true;
+        }
+        catch (CacheFileException error)
+        {
+            reason = error.Message;
+            return false;
+        }
+    }
+
     /// <summary>Gets the full path of the file.</summary>
     public string Path { get; }
 

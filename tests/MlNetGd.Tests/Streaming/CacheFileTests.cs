@@ -326,4 +326,23 @@ public sealed class CacheFileTests
         Assert.IsFalse(File.Exists(path));
         Assert.ThrowsExactly<ObjectDisposedException>(() => reader.ReadBlock(0));
     }
+
+    [TestMethod]
+    public void TryOpenSaysWhetherAFileCanBeReused()
+    {
+        var rows = DenseRows(300, 5, seed: 15);
+        var schema = SchemaOf(rows);
+        Assert.IsFalse(CacheFileReader.TryOpen(FilePath(), schema, out var missing, out string? why));
+        Assert.IsNull(missing);
+        StringAssert.Contains(why, "does not exist");
+        Write(FilePath(), rows, schema);
+        Assert.IsFalse(CacheFileReader.TryOpen(FilePath(), CacheFileSchema.Create(6, false, null), out _, out why));
+        StringAssert.Contains(why, "is stale");
+        Assert.IsTrue(CacheFileReader.TryOpen(FilePath(), schema, out var reader, out why));
+        using (reader)
+        {
+            Assert.IsNull(why);
+            Assert.AreEqual(300, reader.RowCount);
+        }
+    }
 }
