@@ -49,21 +49,17 @@ internal static class CacheFileBench
         var bare = new List<double>();
         var written = new List<(double Append, double Commit)>();
         var durable = new List<(double Append, double Commit)>();
-        var inline = new List<(double Append, double Commit)>();
         for (int round = 0; round < 5; round++)
         {
             bare.Add(CursorPass(data, null));
             written.Add(WritePass(data, cache, schema, durable: false));
             durable.Add(WritePass(data, cache, schema, durable: true));
-            inline.Add(WritePass(data, cache, schema, durable: false, writeBehind: false));
         }
         double bareMean = bare.Average(), writeMean = written.Average(w => w.Append + w.Commit), durableMean = durable.Average(w => w.Append + w.Commit);
         string Format2(List<(double Append, double Commit)> runs) => string.Join(" / ", runs.Select(w => $"{w.Append:F2} + {w.Commit:F2}"));
         Console.WriteLine($"  first pass: bare cursor {Format(bare)} s; cursor + write (+ commit) {Format2(written)} s; with fsync {Format2(durable)} s " +
             $"({new FileInfo(cache).Length / 1e9:F2} GB)");
         double bareMin = bare.Min(), writeMin = written.Min(w => w.Append + w.Commit), durableMin = durable.Min(w => w.Append + w.Commit);
-        double inlineMean = inline.Average(w => w.Append + w.Commit), inlineMin = inline.Min(w => w.Append + w.Commit);
-        Console.WriteLine($"  first pass: writing on the cursor's thread (no write-behind) {Format2(inline)} s: means {inlineMean / bareMean:F2}x, fastest {inlineMin / bareMin:F2}x");
         Console.WriteLine($"  first pass: cursor + write / bare cursor, means {writeMean:F2} / {bareMean:F2} = {writeMean / bareMean:F2}x, fastest runs {writeMin:F2} / {bareMin:F2} = {writeMin / bareMin:F2}x (target <= 1.3x); " +
             $"with fsync: means {durableMean / bareMean:F2}x, fastest {durableMin / bareMin:F2}x");
         File.Delete(idv);
@@ -192,10 +188,10 @@ internal static class CacheFileBench
     }
 
     /// <summary>A first pass into a fresh file (the previous one is deleted untimed: replacing a 1 GB file frees its pages, ~0.4 s here).</summary>
-    private static (double Append, double Commit) WritePass(IDataView data, string path, CacheFileSchema schema, bool durable, bool writeBehind = true)
+    private static (double Append, double Commit) WritePass(IDataView data, string path, CacheFileSchema schema, bool durable)
     {
         File.Delete(path);
-        using var writer = CacheFileWriter.Create(path, schema, writeBehind, rowShuffleSeed: Seed, durable: durable);
+        using var writer = CacheFileWriter.Create(path, schema, rowShuffleSeed: Seed, durable: durable);
         double append = CursorPass(data, writer);
         var clock = Stopwatch.StartNew();
         writer.Commit();

@@ -10,8 +10,7 @@ namespace MlNetGd.Trainers.Core;
 /// <see cref="DefaultBlockBytes"/>, each with an XxHash3 checksum in an index at the end, and a header (magic, version,
 /// schema, row count) written last. Disposing a writer that has not committed deletes the temporary file; a process killed
 /// mid-write leaves only a <c>.tmp</c> file whose header is zeros, which <see cref="CacheFileReader.Open"/> rejects.</para>
-/// <para>Rows are checked as they come (finite values, columns in range) so that the file holds only valid rows. A full block is
-/// shuffled, hashed and written on a background thread while the next one fills (two sets of block buffers). Appending
+/// <para>Rows are checked as they come (finite values, columns in range) so that the file holds only valid rows. Appending
 /// allocates nothing once the block buffers exist; a dense row may go into a CSR file (its nonzeros are kept) and a CSR row into a
 /// dense file (it is expanded).</para>
 /// <para>Its own temp-and-rename (rather than Reports' <c>AtomicFile</c>): the core references nothing above it, and the file
@@ -47,18 +46,7 @@ public sealed class CacheFileWriter : IDisposable
 
     private readonly bool _durable;
 
-    // Write-behind (double buffering): a full block is handed to a background thread, which shuffles, hashes and writes it while
-    // the caller fills the other set of buffers.
-    private readonly ReadAhead? _writeBehind;
-    private float[] _spareLabels = [];
-    private float[] _spareDense = [];
-    private int[] _spareStarts = [];
-    private int[] _spareIndices = [];
-    private float[] _spareValues = [];
-    private int _spareRows;
-    private int _spareStored;
-
-    private CacheFileWriter(string path, CacheFileSchema schema, int blockBytes, int? rowShuffleSeed, bool durable, bool writeBehind)
+    private CacheFileWriter(string path, CacheFileSchema schema, int blockBytes, int? rowShuffleSeed, bool durable)
     {
         _durable = durable;
         if (!BitConverter.IsLittleEndian)
@@ -75,13 +63,6 @@ public sealed class CacheFileWriter : IDisposable
         _starts = schema.IsSparse ? new int[_rowsPerBlock + 1] : [];
         _indices = schema.IsSparse ? new int[Math.Max(16, blockBytes / 16)] : [];
         _values = schema.IsSparse ? new float[_indices.Length] : [];
-        if (writeBehind)
-        {
-            (_spareLabels, _spareDense, _spareStarts) = (new float[_labels.Length], new float[_dense.Length], new int[_starts.Length]);
-            (_spareIndices, _spareValues) = (new int[_indices.Length], new float[_values.Length]);
-            _writeBehind = new ReadAhead(_ => WriteBlock(_spareLabels, _spareDense, _spareStarts, _spareIndices, _spareValues, _spareRows, _spareStored),
-                "MlNetGd cache-file write-behind");
-        }
         string directory = System.IO.Path.GetDirectoryName(_path) ?? ".";
         _temporaryPath = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
         // Others may read it (they find a zero header and reject it) but not write it.
@@ -106,25 +87,11 @@ public sealed class CacheFileWriter : IDisposable
     public static CacheFileWriter Create(string path, CacheFileSchema schema, int blockBytes = DefaultBlockBytes, int? rowShuffleSeed = null,
         bool durable = false)
     {
-        CheckArguments(path, schema, blockBytes);
-        return new CacheFileWriter(path, schema, blockBytes, rowShuffleSeed, durable, writeBehind: true);
-    }
-
-    private static void CheckArguments(string path, CacheFileSchema schema, int blockBytes)
-    {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 4096);
         if (schema.FeatureCount < 1)
             throw new ArgumentOutOfRangeException(nameof(schema), schema.FeatureCount, "the feature count must be at least 1.");
-    }
-
-    /// <summary>As the public <see cref="Create(string, CacheFileSchema, int, int?, bool)"/>, choosing whether blocks are written on a
-    /// background thread (the benchmark compares both; the file is the same).</summary>
-    internal static CacheFileWriter Create(string path, CacheFileSchema schema, bool writeBehind, int blockBytes = DefaultBlockBytes,
-        int? rowShuffleSeed = null, bool durable = false)
-    {
-        CheckArguments(path, schema, blockBytes);
-        return new CacheFileWriter(path, schema, blockBytes, rowShuffleSeed, durable, writeBehind);
+        return new CacheFileWriter(path, schema, blockBytes, rowShuffleSeed, durable);
     }
 
     /// <summary>Returns a fresh path in the temporary directory for a cache that lives for one fit.</summary>
@@ -235,10 +202,8 @@ public sealed class CacheFileWriter : IDisposable
         var stream = EnsureOpen();
         try
         {
-            if (_writeBehind is { InFlight: true })
-                _writeBehind.Wait();
             if (_rows > 0)
-                WriteBlock(_labels, _dense, _starts, _indices, _values, _rows, _stored);
+                FlushBlock();
             long indexOffset = stream.Position;
             var index = new byte[_entries.Count * CacheFileFormat.EntryBytes + sizeof(ulong)];
             for (int k = 0; k < _entries.Count; k++)
@@ -251,7 +216,6 @@ public sealed class CacheFileWriter : IDisposable
                 _schema.SlotNameHash, RowCount, _storedTotal, indexOffset));
             stream.Position = 0;
             stream.Write(header);
-            _writeBehind?.Dispose();
             stream.Flush(flushToDisk: _durable);
             stream.Dispose();
             _stream = null;
@@ -274,7 +238,6 @@ public sealed class CacheFileWriter : IDisposable
 
     private void Abandon()
     {
-        _writeBehind?.Dispose();
         _stream?.Dispose();
         _stream = null;
         _committed = true; // nothing more may be written
@@ -340,37 +303,17 @@ public sealed class CacheFileWriter : IDisposable
         RowCount++;
     }
 
-    /// <summary>Writes the full block: on the write-behind thread (after the previous one is written) or here.</summary>
     private void FlushBlock()
     {
-        EnsureOpen();
-        if (_writeBehind is null)
-        {
-            WriteBlock(_labels, _dense, _starts, _indices, _values, _rows, _stored);
-        }
-        else
-        {
-            if (_writeBehind.InFlight)
-                _writeBehind.Wait();
-            (_labels, _spareLabels, _dense, _spareDense) = (_spareLabels, _labels, _spareDense, _dense);
-            (_starts, _spareStarts, _indices, _spareIndices, _values, _spareValues) = (_spareStarts, _starts, _spareIndices, _indices, _spareValues, _values);
-            (_spareRows, _spareStored) = (_rows, _stored);
-            _writeBehind.Request(0);
-        }
-        _rows = 0;
-        _stored = 0;
-    }
-
-    private void WriteBlock(float[] labelBuffer, float[] denseBuffer, int[] startBuffer, int[] indexBuffer, float[] valueBuffer, int rows, int storedValues)
-    {
         var stream = EnsureOpen();
+        int rows = _rows;
         int d = _schema.FeatureCount;
         var block = _schema.IsSparse
-            ? RowBlock.Sparse(startBuffer.AsSpan(0, rows + 1), indexBuffer.AsSpan(0, storedValues), valueBuffer.AsSpan(0, storedValues), labelBuffer.AsSpan(0, rows), d)
-            : RowBlock.Dense(denseBuffer.AsSpan(0, rows * d), labelBuffer.AsSpan(0, rows), d);
+            ? RowBlock.Sparse(_starts.AsSpan(0, rows + 1), _indices.AsSpan(0, _stored), _values.AsSpan(0, _stored), _labels.AsSpan(0, rows), d)
+            : RowBlock.Dense(_dense.AsSpan(0, rows * d), _labels.AsSpan(0, rows), d);
         if (_rowShuffleSeed is int seed)
         {
-            _shuffled ??= new RowBlockBuffer(d, _schema.IsSparse, rows, _schema.IsSparse ? storedValues : rows * d);
+            _shuffled ??= new RowBlockBuffer(d, _schema.IsSparse, rows, _schema.IsSparse ? _stored : rows * d);
             if (_permutation.Length < rows)
                 _permutation = new int[_rowsPerBlock];
             var permutation = _permutation.AsSpan(0, rows);
@@ -382,5 +325,8 @@ public sealed class CacheFileWriter : IDisposable
         var (stored, bytes, checksum) = CacheFileFormat.WriteBlock(stream, _hash, block);
         _entries.Add(new CacheFileFormat.Entry(offset, bytes, rows, stored, checksum));
         _storedTotal += stored;
+        _rows = 0;
+        _stored = 0;
     }
+
 }

@@ -345,25 +345,4 @@ public sealed class CacheFileTests
             Assert.AreEqual(300, reader.RowCount);
         }
     }
-
-    [TestMethod]
-    [DataRow(false)]
-    [DataRow(true)]
-    public void WritingBehindGivesTheSameFileByteForByte(bool sparse)
-    {
-        TrainingRows rows = sparse ? SparseRows(5000, 300, seed: 16, longRow: 10) : DenseRows(5000, 9, seed: 16);
-        var schema = SchemaOf(rows);
-        foreach (bool writeBehind in new[] { true, false })
-        {
-            using var writer = CacheFileWriter.Create(FilePath($"behind-{writeBehind}"), schema, writeBehind, blockBytes: 4096, rowShuffleSeed: 4);
-            for (int start = 0; start < rows.RowCount; start += 37)
-                writer.Append(rows.Rows(start, Math.Min(37, rows.RowCount - start)));
-            writer.Commit();
-        }
-        CollectionAssert.AreEqual(File.ReadAllBytes(FilePath("behind-False")), File.ReadAllBytes(FilePath("behind-True")));
-        using var reader = CacheFileReader.Open(FilePath("behind-True"), schema);
-        Assert.IsTrue(reader.BlockCount > 10);
-        var back = ReadAll(reader).Dataset();
-        CollectionAssert.AreEquivalent(rows.Labels, back.Labels, "every row, shuffled inside its block");
-    }
 }
