@@ -1,20 +1,21 @@
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>Serves the rows of a cache file as batches, epoch after epoch: blocks in a seeded random order, rows or batches shuffled
-/// inside each block, and the next block read on another thread while the caller trains on the current one.</summary>
+/// <summary>Serves the rows of a cache file as batches, epoch after epoch: blocks in a seeded random order, each entered at a random
+/// row or with its rows reshuffled, and the next block read on another thread while the caller trains on the current one.</summary>
 /// <remarks>
+/// <para>Batches: the cached loop's K = ⌈n/B⌉ batches of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, batch j ending at row ⌊(j+1)·n/K⌋ of the
+/// epoch's sequence; <see cref="GradientDescentLoop.BatchStart"/>), so there is no small, noisy last batch. A batch inside one
+/// block is served straight from the memory map (no copy); one that spans two blocks is copied into a buffer.</para>
 /// <para>Order (<see cref="CacheFileShuffle"/>): epoch e visits the blocks in the permutation drawn from <c>SplitMix64(seed, e)</c>
-/// (the file's order for <see cref="CacheFileShuffle.None"/>). A block of r rows gives ⌊r/B⌋ full batches of consecutive rows,
-/// served without a copy; its other r mod B rows (at a random batch position with <see cref="CacheFileShuffle.BlocksAndBatches"/>, at
-/// its end otherwise) are copied into a buffer that collects such rows from block to block and is served whenever it holds B rows.
-/// So every batch has B rows but the last of the epoch. (With <see cref="CacheFileShuffle.None"/> the batches are simply the
-/// file's rows in order, B at a time, a batch that spans two blocks being copied.) With <see cref="CacheFileShuffle.BlocksAndBatches"/> the full batches come in
-/// the order drawn from <c>SplitMix64(seed, stream(e, block))</c>; with <see cref="CacheFileShuffle.BlocksAndRows"/> the block's rows
-/// are first copied in the order drawn from that generator. The batches depend only on the file, the seed, the epoch and B — never
-/// on timing — so reading ahead or not gives the same batches bit for bit (tested).</para>
+/// (the file's order for <see cref="CacheFileShuffle.None"/>). With <see cref="CacheFileShuffle.BlocksAndBatches"/> each block is
+/// read from a row drawn from <c>SplitMix64(seed, stream(e, block))</c> to its end and then from its start, so the batch boundaries
+/// move every epoch — the cached loop's order (1 MB super-blocks in a random order, batches in order inside) over rows that the
+/// writer shuffled once. With <see cref="CacheFileShuffle.BlocksAndRows"/> the block's rows are first copied in the order drawn from
+/// that generator. The batches depend only on the file, the seed, the epoch and B — never on timing — so reading ahead or not gives
+/// the same batches bit for bit (tested); without shuffling they are <see cref="CachedBatches"/>' batches of the same rows.</para>
 /// <para>Reading ahead (double buffering): while the caller trains on block p, a background thread checks block p + 1's checksum
-/// (first read only) and, for <see cref="CacheFileShuffle.BlocksAndRows"/>, gathers its shuffled rows into the other buffer.
-/// Buffers are allocated up front; an epoch allocates nothing.</para>
+/// (first read only) and, for <see cref="CacheFileShuffle.BlocksAndRows"/>, shuffles its rows into the other buffer (CSR rows by
+/// their offsets only). Buffers are allocated up front; an epoch allocates nothing.</para>
 /// <para>Lifetime: a batch is valid until the next call to <see cref="TryGetBatch"/>; the reader must outlive the source. One caller
 /// thread at a time.</para>
 /// </remarks>
@@ -24,32 +25,24 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
 
     private readonly CacheFileReader _reader;
     private readonly TrainingRows? _validation;
-    private readonly int _batchSize;
     private readonly CacheFileShuffle _shuffle;
     private readonly int _seed;
     private readonly int[] _order;
-    private readonly int[] _batchOrder;
     private readonly Slot[] _slots;
-    private readonly RowBlockBuffer _leftovers;
+    private readonly RowBlockBuffer _spanning;
     private readonly ReadAhead? _readAhead;
     private bool _disposed;
     private int _epoch;
     private bool _inEpoch;
     private int _position;
-    private int _batch;
-    private int _batchCount;
-    private int _batchBase;
-    private int _tailBatch;
-    private int _tailLength;
-    private int _firstStart;
-    private int _firstLeft;
-    private int _lastStart;
-    private int _lastLeft;
-    private bool _leftoversServed;
+    private long _batch;
+    private int _segmentStart;
+    private int _segmentEnd;
+    private int _wrapEnd;
 
     /// <summary>Creates a source over <paramref name="reader"/>'s rows.</summary>
     /// <param name="reader">The open cache file; it must outlive the source.</param>
-    /// <param name="batchSize">The rows per batch, at least 1.</param>
+    /// <param name="batchSize">The largest number of rows per batch (B), at least 1; the rows are cut into ⌈n/B⌉ batches of equal size.</param>
     /// <param name="shuffle">How to order the rows each epoch.</param>
     /// <param name="seed">The seed of the shuffles.</param>
     /// <param name="readAhead">Whether to read the next block on a background thread; the batches are the same either way.</param>
@@ -66,18 +59,17 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
             throw new ArgumentException($"The validation rows have {validation.FeatureCount} features; the cache file has {reader.Schema.FeatureCount}.", nameof(validation));
         _reader = reader;
         _validation = validation;
-        _batchSize = batchSize;
         _shuffle = shuffle;
         _seed = seed;
         _order = new int[reader.BlockCount];
-        _batchOrder = new int[reader.MaxBlockRows / batchSize + 1];
+        BatchCount = Math.Max(1, (reader.RowCount + batchSize - 1) / batchSize);
         var schema = reader.Schema;
         bool copies = shuffle == CacheFileShuffle.BlocksAndRows;
         int rows = copies ? reader.MaxBlockRows : 0, stored = copies ? reader.MaxBlockStoredValues : 0;
         _slots = [new Slot(schema, rows, stored), new Slot(schema, rows, stored)];
-        int leftoverRows = (int)Math.Min(batchSize, Math.Max(1, reader.RowCount));
-        _leftovers = new RowBlockBuffer(schema.FeatureCount, schema.IsSparse, leftoverRows,
-            schema.IsSparse ? Math.Min(reader.MaxBlockStoredValues, leftoverRows * 16) : leftoverRows * schema.FeatureCount);
+        int largest = (int)Math.Min(BatchEnd(0), int.MaxValue);
+        _spanning = new RowBlockBuffer(schema.FeatureCount, schema.IsSparse, largest + 1,
+            schema.IsSparse ? Math.Min(reader.MaxBlockStoredValues, largest * 16) : (largest + 1) * schema.FeatureCount);
         if (readAhead && reader.BlockCount > 1)
             _readAhead = new ReadAhead(Prepare, "MlNetGd cache-file read-ahead");
     }
@@ -91,8 +83,11 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <summary>Gets the number of rows an epoch visits.</summary>
     public long RowCount => _reader.RowCount;
 
-    /// <summary>Gets the rows per batch.</summary>
-    public int BatchSize => _batchSize;
+    /// <summary>Gets the number of batches per epoch (K = ⌈n/B⌉).</summary>
+    public long BatchCount { get; }
+
+    /// <summary>Gets the smallest batch, in rows (⌊n/K⌋): the automatic rate is set for it.</summary>
+    public long SmallestBatch => RowCount / BatchCount;
 
     /// <summary>Starts epoch <paramref name="epoch"/>: draws its block order and starts reading its first block.</summary>
     /// <exception cref="ObjectDisposedException">The source has been disposed.</exception>
@@ -105,8 +100,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
             _order[i] = i;
         if (_shuffle != CacheFileShuffle.None)
             new SplitMix64(_seed, (ulong)epoch).Permutation(_order);
-        (_position, _batch, _batchCount, _firstLeft, _lastLeft, _inEpoch, _leftoversServed) = (-1, 0, 0, 0, 0, true, false);
-        _leftovers.Clear();
+        (_position, _batch, _segmentStart, _segmentEnd, _wrapEnd, _inEpoch) = (-1, 0, 0, 0, 0, true);
         _readAhead?.Request(0);
     }
 
@@ -117,52 +111,31 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     {
         if (!_inEpoch)
             throw new InvalidOperationException("Call BeginEpoch before TryGetBatch.");
-        if (_leftoversServed)
+        if (_batch == BatchCount || RowCount == 0)
         {
-            _leftovers.Clear();
-            _leftoversServed = false;
-        }
-        while (true)
-        {
-            // Rows that make no full batch join the leftovers, always before the block's buffer can be reused.
-            if (_firstLeft > 0)
-            {
-                if (MoveToLeftovers(ref _firstStart, ref _firstLeft))
-                    return ServeLeftovers(out batch);
-                continue;
-            }
-            if (_batch < _batchCount)
-            {
-                int b = _batchOrder[_batch++];
-                batch = Current().Slice(_batchBase + b * _batchSize + (b >= _tailBatch ? _tailLength : 0), _batchSize);
-                return true;
-            }
-            if (_lastLeft > 0)
-            {
-                if (MoveToLeftovers(ref _lastStart, ref _lastLeft))
-                    return ServeLeftovers(out batch);
-                continue;
-            }
-            if (_position + 1 < _order.Length)
-            {
-                Advance();
-                continue;
-            }
-            if (_leftovers.RowCount > 0)
-                return ServeLeftovers(out batch);
             batch = default;
             return false;
         }
-    }
-
-    /// <summary>Copies rows of the current block into the leftovers, up to a full batch; returns whether the leftovers are full.</summary>
-    private bool MoveToLeftovers(ref int start, ref int left)
-    {
-        int take = Math.Min(left, _batchSize - _leftovers.RowCount);
-        _leftovers.Append(Current(), start, take);
-        start += take;
-        left -= take;
-        return _leftovers.RowCount == _batchSize;
+        int size = (int)(BatchEnd(_batch) - (_batch == 0 ? 0 : BatchEnd(_batch - 1)));
+        _batch++;
+        NextRows();
+        if (_segmentEnd - _segmentStart >= size)
+        {
+            batch = Current().Slice(_segmentStart, size);
+            _segmentStart += size;
+            return true;
+        }
+        // The batch spans blocks (or a block's wrap-around): its rows are copied into one buffer, segment after segment.
+        _spanning.Clear();
+        while (_spanning.RowCount < size)
+        {
+            NextRows();
+            int take = Math.Min(size - _spanning.RowCount, _segmentEnd - _segmentStart);
+            _spanning.Append(Current(), _segmentStart, take);
+            _segmentStart += take;
+        }
+        batch = _spanning.View();
+        return true;
     }
 
     /// <summary>Ends epoch <paramref name="epoch"/>; a block still being read ahead is waited for.</summary>
@@ -179,11 +152,20 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         _readAhead?.Dispose();
     }
 
-    private bool ServeLeftovers(out RowBlock batch)
+    private long BatchEnd(long batch) => (batch + 1) * RowCount / BatchCount;
+
+    /// <summary>Makes the current segment non-empty: the rest of the block's first run, its wrap-around, or the next block.</summary>
+    private void NextRows()
     {
-        _leftoversServed = true;
-        batch = _leftovers.View();
-        return true;
+        while (_segmentStart == _segmentEnd)
+        {
+            if (_wrapEnd > 0)
+                (_segmentStart, _segmentEnd, _wrapEnd) = (0, _wrapEnd, 0);
+            else if (_position + 1 < _order.Length)
+                Advance();
+            else
+                throw new InvalidOperationException($"The cache file '{_reader.Path}' ran out of rows before batch {_batch} of {BatchCount}.");
+        }
     }
 
     private RowBlock Current()
@@ -194,7 +176,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         return _reader.Schema.IsSparse ? slot.Buffer.ViewOver(_reader.ReadBlock(slot.Block)) : slot.Buffer.View();
     }
 
-    /// <summary>Moves to the next block of the epoch and plans its batches: the full ones in their order, and where its leftover rows are.</summary>
+    /// <summary>Moves to the next block of the epoch and chooses the row it is entered at.</summary>
     private void Advance()
     {
         int next = _position + 1;
@@ -211,37 +193,8 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         _position = next;
         int block = _order[next];
         int rows = _reader.BlockRowCount(block);
-        _batch = 0;
-        if (_shuffle == CacheFileShuffle.None)
-        {
-            // File order: the block's first rows complete the batch the previous block began; its last rows begin the next one.
-            _firstStart = 0;
-            _firstLeft = _leftovers.RowCount > 0 ? Math.Min(_batchSize - _leftovers.RowCount, rows) : 0;
-            _batchBase = _firstLeft;
-            _batchCount = (rows - _batchBase) / _batchSize;
-            (_tailBatch, _tailLength) = (int.MaxValue, 0);
-            _lastStart = _batchBase + _batchCount * _batchSize;
-            _lastLeft = rows - _lastStart;
-            for (int i = 0; i < _batchCount; i++)
-                _batchOrder[i] = i;
-            return;
-        }
-        // Shuffled: the full batches in order (their rows were shuffled) or in a random order, and the rows that make no full
-        // batch at the end or at a random batch position.
-        _batchBase = 0;
-        _batchCount = rows / _batchSize;
-        for (int i = 0; i < _batchCount; i++)
-            _batchOrder[i] = i;
-        _tailBatch = _batchCount;
-        if (_shuffle == CacheFileShuffle.BlocksAndBatches)
-        {
-            var random = new SplitMix64(_seed, Stream(_epoch, block));
-            random.Permutation(_batchOrder.AsSpan(0, _batchCount));
-            _tailBatch = random.NextInt(_batchCount + 1);
-        }
-        _tailLength = rows - _batchCount * _batchSize;
-        (_firstStart, _firstLeft) = (_tailBatch * _batchSize, _tailLength);
-        _lastLeft = 0;
+        int entry = _shuffle == CacheFileShuffle.BlocksAndBatches ? new SplitMix64(_seed, Stream(_epoch, block)).NextInt(rows) : 0;
+        (_segmentStart, _segmentEnd, _wrapEnd) = (entry, rows, entry);
     }
 
     private static ulong Stream(int epoch, int block) => BlockStream ^ ((ulong)(uint)epoch << 32 | (uint)block);

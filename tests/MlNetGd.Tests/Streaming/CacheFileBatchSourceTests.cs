@@ -73,18 +73,21 @@ public sealed class CacheFileBatchSourceTests
     [DataRow(1000, 6, 256, true, CacheFileShuffle.BlocksAndBatches)]
     [DataRow(1000, 6, 2000, true, CacheFileShuffle.BlocksAndBatches)]
     [DataRow(5000, 200, 64, true, CacheFileShuffle.BlocksAndBatches)]
-    public void EveryEpochIsAPermutationInFullBatches(int n, int d, int batchSize, bool sparse, CacheFileShuffle shuffle)
+    public void EveryEpochIsAPermutationInEqualBatches(int n, int d, int batchSize, bool sparse, CacheFileShuffle shuffle)
     {
         TrainingRows rows = sparse ? CacheFileTests.SparseRows(n, d, seed: 1) : CacheFileTests.DenseRows(n, d, seed: 1);
         using var reader = Open(rows);
         Assert.IsTrue(reader.BlockCount > 2, "several blocks");
         using var source = new CacheFileBatchSource(reader, batchSize, shuffle, seed: 7);
         var epochs = Epochs(source, rows, 0, 1, 2);
+        int k = (n + batchSize - 1) / batchSize;
+        Assert.AreEqual(k, source.BatchCount);
+        Assert.AreEqual(n / k, source.SmallestBatch);
         foreach (var batches in epochs)
         {
-            for (int b = 0; b < batches.Count - 1; b++)
-                Assert.AreEqual(batchSize, batches[b].Length, "every batch but the last is full");
-            Assert.AreEqual(Math.Min(batchSize, n - (batches.Count - 1) * batchSize), batches[^1].Length);
+            Assert.AreEqual(k, batches.Count, "ceil(n / B) batches");
+            for (int b = 0; b < batches.Count; b++)
+                Assert.AreEqual((b + 1) * n / k - b * n / k, batches[b].Length, $"batch {b} has the cached loop's size");
             CollectionAssert.AreEquivalent(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), batches.SelectMany(x => x).ToArray());
         }
         var order0 = epochs[0].SelectMany(x => x).ToArray();
@@ -146,22 +149,51 @@ public sealed class CacheFileBatchSourceTests
     }
 
     [TestMethod]
-    public void BatchesAreCutFromOneBlockAndOnlyLeftoversAreRegrouped()
+    public void EachBlockIsReadWholeFromARandomRow()
     {
         var rows = CacheFileTests.DenseRows(30 * 128, 7, seed: 3); // 30 blocks of 128 rows
         using var reader = Open(rows);
         using var source = new CacheFileBatchSource(reader, batchSize: 50, CacheFileShuffle.BlocksAndBatches, seed: 1);
-        var epochs = Epochs(source, rows, 0, 1);
-        foreach (var batches in epochs)
+        var entries = new List<int[]>();
+        foreach (var batches in Epochs(source, rows, 0, 1))
         {
-            // A block of 128 rows gives two full batches of 50 consecutive rows; its other 28 rows join the leftovers.
-            var whole = batches.Where(b => b.Zip(b.Skip(1), (x, y) => y == x + 1).All(c => c) && (int)b[0] / 128 == (int)b[^1] / 128).ToList();
-            Assert.AreEqual(60, whole.Count, "two whole batches per block");
-            Assert.IsTrue(whole.All(b => (int)b[0] % 128 is 0 or 28 or 50 or 78), "a batch starts before or after the block's leftover rows");
-            Assert.AreEqual((30 * 28 + 49) / 50, batches.Count - 60, "the leftovers make full batches, then one partial");
+            var sequence = batches.SelectMany(b => b).Select(x => (int)x).ToArray();
+            var rotations = new int[30];
+            var blocks = new HashSet<int>();
+            for (int c = 0; c < 30; c++)
+            {
+                var chunk = sequence.AsSpan(c * 128, 128);
+                int block = chunk[0] / 128, entry = chunk[0] % 128;
+                for (int i = 0; i < 128; i++)
+                    Assert.AreEqual(block * 128 + (entry + i) % 128, chunk[i], "a block is read from its entry row to its end, then from its start");
+                blocks.Add(block);
+                rotations[c] = entry;
+            }
+            Assert.AreEqual(30, blocks.Count, "every block once");
+            entries.Add(rotations);
         }
-        var starts = epochs.Select(e => e.Where(b => b.Length == 50).Select(b => b[0]).ToArray()).ToArray();
-        CollectionAssert.AreNotEqual(starts[0], starts[1], "the order and the leftover position change every epoch");
+        Assert.IsTrue(entries[0].Count(e => e != 0) > 20, "blocks are entered at random rows");
+        CollectionAssert.AreNotEqual(entries[0], entries[1], "the entry rows change every epoch");
+    }
+
+    [TestMethod]
+    [DataRow(false, 37)]
+    [DataRow(true, 100)]
+    [DataRow(false, 5000)]
+    public void WithoutShufflingTheBatchesAreTheCachedLoops(bool sparse, int batchSize)
+    {
+        TrainingRows rows = sparse ? CacheFileTests.SparseRows(2999, 40, seed: 8) : CacheFileTests.DenseRows(2999, 6, seed: 8);
+        using var reader = Open(rows);
+        using var source = new CacheFileBatchSource(reader, batchSize, CacheFileShuffle.None, seed: 1);
+        var cached = new CachedBatches(rows, rows.RowCount, batchSize, shuffle: false, seed: 1);
+        Assert.AreEqual(cached.BatchCount, source.BatchCount);
+        Assert.AreEqual(cached.SmallestBatch, source.SmallestBatch);
+        var expected = new List<float[]>();
+        cached.BeginEpoch(1);
+        while (cached.TryGetBatch(out var batch))
+            expected.Add(batch.Labels.ToArray());
+        cached.EndEpoch(1);
+        AssertSameBatches([expected], Epochs(source, rows, 1));
     }
 
     [TestMethod]
