@@ -27,6 +27,8 @@ public sealed class CacheFileWriter : IDisposable
     private readonly CacheFileSchema _schema;
     private readonly int _blockBytes;
     private readonly int _rowsPerBlock;
+    private readonly int? _rowShuffleSeed;
+    private readonly bool _durable;
     private readonly List<CacheFileFormat.Entry> _entries = [];
     private readonly XxHash3 _hash = new();
     private FileStream? _stream;
@@ -39,12 +41,8 @@ public sealed class CacheFileWriter : IDisposable
     private int _stored;
     private long _storedTotal;
     private bool _committed;
-
-    private readonly int? _rowShuffleSeed;
     private RowBlockBuffer? _shuffled;
     private int[] _permutation = [];
-
-    private readonly bool _durable;
 
     private CacheFileWriter(string path, CacheFileSchema schema, int blockBytes, int? rowShuffleSeed, bool durable)
     {
