@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>The batches of cached rows, dense or CSR: K = ⌈n/B⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there
@@ -54,6 +55,7 @@ public sealed class CachedBatches : IBatchSource
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetBatch(out RowBlock batch)
     {
         ReadOnlySpan<int> order = _order.Current;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>A sparse regression training set: n rows in compressed sparse row form (row starts, column indices, values) and
@@ -99,6 +100,7 @@ public sealed class CsrDataset : TrainingRows
     public override long StoredValueCount => _rowStarts[^1];
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override RowBlock Rows(int start, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);

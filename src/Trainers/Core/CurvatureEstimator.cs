@@ -149,38 +149,21 @@ public static class CurvatureEstimator
         return norm;
     }
 
-    /// <summary>Returns the largest <c>‖x̃ᵢ‖²</c> (features and the bias input, in the optimizer's space) over all of the first
-    /// <paramref name="rowCount"/> rows: the curvature one row brings into any batch it is in. One pass, O(stored values); every
-    /// row, not a sample, so that a rare row cannot be missed.</summary>
+    /// <summary>Returns the largest <c>‖x̃ᵢ‖²</c> (features and the bias input, in the optimizer's space) over the first
+    /// <paramref name="rowCount"/> rows: the curvature one row brings into any batch it is in. CSR rows are all read, O(nonzeros):
+    /// that is where rare rows (a one-hot level seen once) hide. Dense rows are read at the evenly spaced <see cref="MaxSampleRows"/>
+    /// of the curvature sample: a full pass would cost a memory pass per fit, and the capped standardization
+    /// (<see cref="FeatureStandardization.MaxStandardizedMagnitude"/>) bounds what a dense row outside it can add.</summary>
     public static double LargestRowNorm(TrainingRows data, int rowCount, FeatureStandardization? standardization)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (rowCount < 1 || rowCount > data.RowCount)
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
         RowBlock rows = data.Rows(0, rowCount);
+        int m = rows.IsSparse ? rowCount : Math.Min(rowCount, MaxSampleRows);
         double largest = 0;
-        if (!rows.IsSparse && standardization is not null)
-        {
-            // Vectorized: z = (x − μ)·s per row, in single precision (an estimate, like the rest of the rate).
-            int d = rows.FeatureCount;
-            var mean = new float[d];
-            var scale = new float[d];
-            for (int j = 0; j < d; j++)
-            {
-                mean[j] = (float)standardization.Mean[j];
-                scale[j] = (float)standardization.InverseScale[j];
-            }
-            var z = new float[d];
-            for (int i = 0; i < rowCount; i++)
-            {
-                TensorPrimitives.Subtract(rows.DenseFeatures.Slice(i * d, d), mean, z);
-                TensorPrimitives.Multiply(z, scale, z);
-                largest = Math.Max(largest, TensorPrimitives.SumOfSquares<float>(z));
-            }
-            return largest + 1;
-        }
-        for (int i = 0; i < rowCount; i++)
-            largest = Math.Max(largest, SquaredNorm(rows, i, standardization));
+        for (int k = 0; k < m; k++)
+            largest = Math.Max(largest, SquaredNorm(rows, rows.IsSparse ? k : EvenSample.Row(k, m, rowCount), standardization));
         return largest;
     }
 

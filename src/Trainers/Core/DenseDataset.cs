@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>A dense regression training set: n rows of d features, stored row-major, and n labels.</summary>
@@ -89,6 +90,7 @@ public sealed class DenseDataset : TrainingRows
     public override long StoredValueCount => Features.LongLength;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override RowBlock Rows(int start, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>Minibatch gradient descent on the MSE of a linear model over cached rows, dense (<see cref="DenseDataset"/>) or CSR
@@ -78,6 +79,7 @@ public sealed class GradientDescentLoop
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     /// <remarks>On any exception (cancellation, divergence, a source that fails) the model is put back as the session found it.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TrainingHistory Run(TrainingSession session, IBatchSource source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);

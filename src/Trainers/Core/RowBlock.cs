@@ -32,6 +32,7 @@ public readonly ref struct RowBlock
 
     /// <summary>Wraps dense rows: <paramref name="features"/> holds <c>labels.Length × featureCount</c> values, row-major.</summary>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowBlock Dense(ReadOnlySpan<float> features, ReadOnlySpan<float> labels, int featureCount)
     {
         if (featureCount < 1)
@@ -95,6 +96,7 @@ public readonly ref struct RowBlock
     public int RowCount => Labels.Length;
 
     /// <summary>Returns rows <c>[start, start + count)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RowBlock Slice(int start, int count)
     {
         var labels = Labels.Slice(start, count);

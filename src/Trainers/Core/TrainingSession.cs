@@ -137,6 +137,7 @@ public sealed partial class TrainingSession
     /// <returns>The batch cost before the step.</returns>
     /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
     /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels) =>
         TrainBatch(RowBlock.Dense(features, labels, _model.FeatureCount));
 
