@@ -101,10 +101,12 @@ internal static class CacheFileBench
         var rowsShuffled = new Measurement("cache: blocks + rows (copy), read-ahead", d);
         var rowsInline = new Measurement("cache: blocks + rows (copy), inline", d);
         var fileOrder = new Measurement("cache: file order (no copy)", d);
+        var buffered = new Measurement("cache: blocks + batches, read to buffers", d);
         using var batchesSource = new CacheFileBatchSource(reader, BatchSize, CacheFileShuffle.BlocksAndBatches, Seed, readAhead: true);
         using var rowsSource = new CacheFileBatchSource(reader, BatchSize, CacheFileShuffle.BlocksAndRows, Seed, readAhead: true);
         using var inlineSource = new CacheFileBatchSource(reader, BatchSize, CacheFileShuffle.BlocksAndRows, Seed, readAhead: false);
         using var orderSource = new CacheFileBatchSource(reader, BatchSize, CacheFileShuffle.None, Seed, readAhead: true);
+        using var bufferedSource = new CacheFileBatchSource(reader, BatchSize, CacheFileShuffle.BlocksAndBatches, Seed, readAhead: true, memoryMap: false);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             inMemory.Time(() =>
@@ -116,11 +118,13 @@ internal static class CacheFileBench
             rowsShuffled.Time(() => FromSource(rowsSource, epoch, rowsShuffled, gradient));
             rowsInline.Time(() => FromSource(inlineSource, epoch, rowsInline, gradient));
             fileOrder.Time(() => FromSource(orderSource, epoch, fileOrder, gradient));
+            buffered.Time(() => FromSource(bufferedSource, epoch, buffered, gradient));
         }
-        foreach (var run in new[] { inMemory, batchesShuffled, rowsShuffled, rowsInline, fileOrder })
+        foreach (var run in new[] { inMemory, batchesShuffled, rowsShuffled, rowsInline, fileOrder, buffered })
             Console.WriteLine($"  {name}: {run}");
         Console.WriteLine($"  {name}: epoch from the cache file / in memory (steady epochs): blocks + batches {batchesShuffled.Steady / inMemory.Steady:F2}x (target <= 2x); " +
-            $"blocks + rows {rowsShuffled.Steady / inMemory.Steady:F2}x with read-ahead, {rowsInline.Steady / inMemory.Steady:F2}x inline; file order {fileOrder.Steady / inMemory.Steady:F2}x");
+            $"blocks + rows {rowsShuffled.Steady / inMemory.Steady:F2}x with read-ahead, {rowsInline.Steady / inMemory.Steady:F2}x inline; file order {fileOrder.Steady / inMemory.Steady:F2}x; " +
+            $"blocks + batches read to buffers (no map) {buffered.Steady / inMemory.Steady:F2}x");
     }
 
     private static void FromSource(CacheFileBatchSource source, int epoch, Measurement run, BatchGradient gradient)

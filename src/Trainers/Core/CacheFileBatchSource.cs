@@ -16,6 +16,10 @@ namespace MlNetGd.Trainers.Core;
 /// <para>Reading ahead (double buffering): while the caller trains on block p, a background thread checks block p + 1's checksum
 /// (first read only) and, for <see cref="CacheFileShuffle.BlocksAndRows"/>, shuffles its rows into the other buffer (CSR rows by
 /// their offsets only). Buffers are allocated up front; an epoch allocates nothing.</para>
+/// <para>Memory: with <c>memoryMap</c> (the default) blocks are read straight from the map, and the pages touched count in the
+/// process's resident memory (clean page cache, reclaimed under pressure); without it each block is read into one of the two slot
+/// buffers (<see cref="CacheFileReader.ReadBlock(int, Span{byte})"/>), one copy a block, and the process holds about two blocks
+/// whatever the file's size — the streamed fit's memory bound.</para>
 /// <para>Lifetime: a batch is valid until the next call to <see cref="TryGetBatch"/>; the reader must outlive the source. One caller
 /// thread at a time.</para>
 /// </remarks>
@@ -26,6 +30,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     private readonly CacheFileReader _reader;
     private readonly TrainingRows? _validation;
     private readonly CacheFileShuffle _shuffle;
+    private readonly bool _memoryMap;
     private readonly int _seed;
     private readonly int[] _order;
     private readonly Slot[] _slots;
@@ -47,10 +52,12 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <param name="seed">The seed of the shuffles.</param>
     /// <param name="readAhead">Whether to read the next block on a background thread; the batches are the same either way.</param>
     /// <param name="validation">Held-out rows measured after each epoch (<see cref="Validation"/>), or null for none.</param>
+    /// <param name="memoryMap">Whether blocks are read straight from the memory map (no copy) or copied into two block buffers
+    /// (resident memory bounded by them); the batches are the same either way.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     /// <exception cref="ArgumentException"><paramref name="validation"/> has another feature count.</exception>
     public CacheFileBatchSource(CacheFileReader reader, int batchSize, CacheFileShuffle shuffle, int seed, bool readAhead = true,
-        TrainingRows? validation = null)
+        TrainingRows? validation = null, bool memoryMap = true)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (batchSize < 1)
@@ -60,13 +67,15 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         _reader = reader;
         _validation = validation;
         _shuffle = shuffle;
+        _memoryMap = memoryMap;
         _seed = seed;
         _order = new int[reader.BlockCount];
         BatchCount = Math.Max(1, (reader.RowCount + batchSize - 1) / batchSize);
         var schema = reader.Schema;
         bool copies = shuffle == CacheFileShuffle.BlocksAndRows;
         int rows = copies ? reader.MaxBlockRows : 0, stored = copies ? reader.MaxBlockStoredValues : 0;
-        _slots = [new Slot(schema, rows, stored), new Slot(schema, rows, stored)];
+        int bytes = memoryMap ? 0 : reader.MaxBlockBytes;
+        _slots = [new Slot(schema, rows, stored, bytes), new Slot(schema, rows, stored, bytes)];
         int largest = (int)Math.Min(BatchEnd(0), int.MaxValue);
         _spanning = new RowBlockBuffer(schema.FeatureCount, schema.IsSparse, largest + 1,
             schema.IsSparse ? Math.Min(reader.MaxBlockStoredValues, largest * 16) : (largest + 1) * schema.FeatureCount);
@@ -171,9 +180,10 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     private RowBlock Current()
     {
         var slot = _slots[_position & 1];
-        if (slot.Direct)
-            return _reader.ReadBlock(slot.Block);
-        return _reader.Schema.IsSparse ? slot.Buffer.ViewOver(_reader.ReadBlock(slot.Block)) : slot.Buffer.View();
+        if (!slot.Direct && !_reader.Schema.IsSparse)
+            return slot.Buffer.View();
+        var block = _memoryMap ? _reader.ReadBlock(slot.Block) : _reader.InBuffer(slot.Block, slot.Bytes);
+        return slot.Direct ? block : slot.Buffer.ViewOver(block);
     }
 
     /// <summary>Moves to the next block of the epoch and chooses the row it is entered at.</summary>
@@ -204,7 +214,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     {
         var slot = _slots[position & 1];
         int block = _order[position];
-        var rows = _reader.ReadBlock(block);
+        var rows = _memoryMap ? _reader.ReadBlock(block) : _reader.ReadBlock(block, slot.Bytes);
         slot.Block = block;
         slot.Direct = _shuffle != CacheFileShuffle.BlocksAndRows;
         if (slot.Direct)
@@ -217,8 +227,10 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
             slot.Buffer.Gather(rows, permutation);
     }
 
-    private sealed class Slot(CacheFileSchema schema, int rows, int storedValues)
+    private sealed class Slot(CacheFileSchema schema, int rows, int storedValues, int bytes)
     {
+        public byte[] Bytes { get; } = new byte[bytes];
+
         public RowBlockBuffer Buffer { get; } = new(schema.FeatureCount, schema.IsSparse, rows, storedValues);
 
         public int[] Permutation { get; } = new int[rows];

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace MlNetGd.Trainers.Core;
 
@@ -12,11 +13,14 @@ namespace MlNetGd.Trainers.Core;
 /// the first time the block is read through this reader, before any of its rows is returned; a mismatch names the block.
 /// Checking once is enough: writers only ever replace a cache file by renaming a new one over it, which leaves the file this
 /// reader has mapped untouched.</para>
-/// <para>Blocks returned by <see cref="ReadBlock"/> point into the map and are valid until the reader is disposed. One reader
-/// may be read from several threads.</para>
+/// <para>Blocks returned by <see cref="ReadBlock(int)"/> point into the map and are valid until the reader is disposed: no copy, but
+/// the pages touched count in the process's resident memory (clean page cache, which the system reclaims under pressure).
+/// <see cref="ReadBlock(int, Span{byte})"/> copies a block into the caller's buffer instead, so the process holds only its buffers
+/// whatever the file's size. One reader may be read from several threads.</para>
 /// </remarks>
 public sealed unsafe class CacheFileReader : IDisposable
 {
+    private readonly FileStream _stream;
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly CacheFileFormat.Entry[] _entries;
@@ -37,8 +41,10 @@ public sealed unsafe class CacheFileReader : IDisposable
         {
             MaxBlockRows = Math.Max(MaxBlockRows, entry.Rows);
             MaxBlockStoredValues = Math.Max(MaxBlockStoredValues, entry.StoredValues);
+            MaxBlockBytes = Math.Max(MaxBlockBytes, entry.Bytes);
         }
-        _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        _stream = stream;
+        _map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref _base);
         _base += _view.PointerOffset;
@@ -118,6 +124,9 @@ public sealed unsafe class CacheFileReader : IDisposable
     /// <summary>Gets the most stored values (rows × d, or nonzeros) in one block.</summary>
     public int MaxBlockStoredValues { get; }
 
+    /// <summary>Gets the size of the largest block in bytes: the buffer <see cref="ReadBlock(int, Span{byte})"/> needs.</summary>
+    public int MaxBlockBytes { get; }
+
     /// <summary>Returns the number of rows of block <paramref name="block"/>.</summary>
     public int BlockRowCount(int block) => _entries[block].Rows;
 
@@ -131,19 +140,57 @@ public sealed unsafe class CacheFileReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, _entries.Length);
         ObjectDisposedException.ThrowIf(_base == null, this);
         var entry = _entries[block];
+        var bytes = new ReadOnlySpan<byte>(_base + entry.Offset, entry.Bytes);
         if (Volatile.Read(ref _verified[block]) == 0)
-            Verify(block, entry);
-        byte* p = _base + entry.Offset;
-        var labels = new ReadOnlySpan<float>(p, entry.Rows);
-        p += 4L * entry.Rows;
+            Verify(block, entry, bytes);
+        return View(bytes, entry);
+    }
+
+    /// <summary>The rows of block <paramref name="block"/> already read into <paramref name="buffer"/> by
+    /// <see cref="ReadBlock(int, Span{byte})"/> (no read, no check).</summary>
+    internal RowBlock InBuffer(int block, ReadOnlySpan<byte> buffer) => View(buffer[.._entries[block].Bytes], _entries[block]);
+
+    /// <summary>The rows of a block from its bytes: labels, then dense rows or CSR (row starts, indices, values).</summary>
+    private RowBlock View(ReadOnlySpan<byte> bytes, CacheFileFormat.Entry entry)
+    {
         int d = Schema.FeatureCount;
+        var labels = MemoryMarshal.Cast<byte, float>(bytes[..(4 * entry.Rows)]);
+        var rest = bytes[(4 * entry.Rows)..];
         if (!Schema.IsSparse)
-            return RowBlock.Dense(new ReadOnlySpan<float>(p, entry.StoredValues), labels, d);
-        var starts = new ReadOnlySpan<int>(p, entry.Rows + 1);
-        p += 4L * (entry.Rows + 1);
-        var indices = new ReadOnlySpan<int>(p, entry.StoredValues);
-        var values = new ReadOnlySpan<float>(p + 4L * entry.StoredValues, entry.StoredValues);
+            return RowBlock.Dense(MemoryMarshal.Cast<byte, float>(rest[..(4 * entry.StoredValues)]), labels, d);
+        var starts = MemoryMarshal.Cast<byte, int>(rest[..(4 * (entry.Rows + 1))]);
+        rest = rest[(4 * (entry.Rows + 1))..];
+        var indices = MemoryMarshal.Cast<byte, int>(rest[..(4 * entry.StoredValues)]);
+        var values = MemoryMarshal.Cast<byte, float>(rest[(4 * entry.StoredValues)..(8 * entry.StoredValues)]);
         return RowBlock.Sparse(starts, indices, values, labels, d);
+    }
+
+    /// <summary>Reads block <paramref name="block"/> into <paramref name="buffer"/> with a positioned read (one copy from the page
+    /// cache, none of the map touched) and returns its rows there, checking its checksum on the first read. The process then holds
+    /// only the caller's buffers, however large the file; the rows are valid while the buffer is unchanged.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="block"/> is not in [0, <see cref="BlockCount"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> is smaller than the block.</exception>
+    /// <exception cref="CacheFileException">The block's data does not match its checksum, or the file ends early.</exception>
+    /// <exception cref="ObjectDisposedException">The reader has been disposed.</exception>
+    public RowBlock ReadBlock(int block, Span<byte> buffer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, _entries.Length);
+        ObjectDisposedException.ThrowIf(_base == null, this);
+        var entry = _entries[block];
+        if (buffer.Length < entry.Bytes)
+            throw new ArgumentException($"Block {block} has {entry.Bytes} bytes; the buffer holds {buffer.Length}.", nameof(buffer));
+        var bytes = buffer[..entry.Bytes];
+        for (int done = 0; done < bytes.Length;)
+        {
+            int read = RandomAccess.Read(_stream.SafeFileHandle, bytes[done..], entry.Offset + done);
+            if (read == 0)
+                throw Fail(Path, $"ended inside block {block}: it was truncated while open.");
+            done += read;
+        }
+        if (Volatile.Read(ref _verified[block]) == 0)
+            Verify(block, entry, bytes);
+        return View(bytes, entry);
     }
 
     /// <summary>Unmaps the file, and deletes it if the reader was opened with <c>deleteOnDispose</c>.</summary>
@@ -155,6 +202,7 @@ public sealed unsafe class CacheFileReader : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _map.Dispose();
+        _stream.Dispose();
         if (_deleteOnDispose)
         {
             try
@@ -170,14 +218,13 @@ public sealed unsafe class CacheFileReader : IDisposable
         }
     }
 
-    private void Verify(int block, CacheFileFormat.Entry entry)
+    private void Verify(int block, CacheFileFormat.Entry entry, ReadOnlySpan<byte> bytes)
     {
-        var bytes = new ReadOnlySpan<byte>(_base + entry.Offset, entry.Bytes);
         if (XxHash3.HashToUInt64(bytes) != entry.Checksum)
             throw Fail(Path, $"is corrupted: block {block} of {_entries.Length} (bytes {entry.Offset} to {entry.Offset + entry.Bytes}) does not match its checksum. Delete the file to rebuild it.");
         if (Schema.IsSparse)
         {
-            var starts = new ReadOnlySpan<int>(_base + entry.Offset + 4L * entry.Rows, entry.Rows + 1);
+            var starts = MemoryMarshal.Cast<byte, int>(bytes.Slice(4 * entry.Rows, 4 * (entry.Rows + 1)));
             for (int i = 0; i < entry.Rows; i++)
             {
                 if (starts[i + 1] < starts[i])

@@ -105,14 +105,16 @@ public sealed class CacheFileBatchSourceTests
     {
         TrainingRows rows = sparse ? CacheFileTests.SparseRows(3000, 30, seed: 2) : CacheFileTests.DenseRows(3000, 5, seed: 2);
         using var reader = Open(rows);
-        List<List<float[]>> Run(int seed, bool readAhead)
+        List<List<float[]>> Run(int seed, bool readAhead, bool memoryMap = true)
         {
-            using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed, readAhead);
+            using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed, readAhead, memoryMap: memoryMap);
             return Epochs(source, rows, 0, 1, 5);
         }
         var first = Run(3, readAhead: true);
         AssertSameBatches(first, Run(3, readAhead: true));
         AssertSameBatches(first, Run(3, readAhead: false));
+        AssertSameBatches(first, Run(3, readAhead: true, memoryMap: false));
+        AssertSameBatches(first, Run(3, readAhead: false, memoryMap: false));
         CollectionAssert.AreNotEqual(first[0][0], Run(4, readAhead: true)[0][0], "another seed, another order");
     }
 
@@ -231,7 +233,9 @@ public sealed class CacheFileBatchSourceTests
     }
 
     [TestMethod]
-    public void ACorruptedBlockFailsTheBatchThatWouldReadIt()
+    [DataRow(true)]
+    [DataRow(false)]
+    public void ACorruptedBlockFailsTheBatchThatWouldReadIt(bool memoryMap)
     {
         var rows = CacheFileTests.DenseRows(3000, 6, seed: 6);
         string path = Path.Combine(_directory, "corrupt.cache");
@@ -241,7 +245,7 @@ public sealed class CacheFileBatchSourceTests
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(path, bytes);
         using var reader = CacheFileReader.Open(path, schema);
-        using var source = new CacheFileBatchSource(reader, batchSize: 32, CacheFileShuffle.BlocksAndBatches, seed: 1);
+        using var source = new CacheFileBatchSource(reader, batchSize: 32, CacheFileShuffle.BlocksAndBatches, seed: 1, memoryMap: memoryMap);
         source.BeginEpoch(0);
         var error = Assert.ThrowsExactly<CacheFileException>(() =>
         {
@@ -254,13 +258,14 @@ public sealed class CacheFileBatchSourceTests
     }
 
     [TestMethod]
-    [DataRow(CacheFileShuffle.BlocksAndRows)]
-    [DataRow(CacheFileShuffle.BlocksAndBatches)]
-    public void AnEpochAllocatesNothing(CacheFileShuffle shuffle)
+    [DataRow(CacheFileShuffle.BlocksAndRows, true)]
+    [DataRow(CacheFileShuffle.BlocksAndBatches, true)]
+    [DataRow(CacheFileShuffle.BlocksAndBatches, false)]
+    public void AnEpochAllocatesNothing(CacheFileShuffle shuffle, bool memoryMap)
     {
         var rows = CacheFileTests.SparseRows(20_000, 100, seed: 7);
         using var reader = Open(rows, blockBytes: 16_384);
-        using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed: 1);
+        using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed: 1, memoryMap: memoryMap);
         Epochs(source, rows, 0); // first epoch: buffers reach their size, blocks are verified
         long before = GC.GetAllocatedBytesForCurrentThread();
         long count = 0;

@@ -97,6 +97,16 @@ public sealed class CacheFileTests
         return copy;
     }
 
+    /// <summary>Reads every block with positioned reads into one buffer instead of the map.</summary>
+    private static CollectedRows ReadAllBuffered(CacheFileReader reader)
+    {
+        var copy = new CollectedRows(reader.Schema);
+        var buffer = new byte[reader.MaxBlockBytes];
+        for (int k = 0; k < reader.BlockCount; k++)
+            copy.Add(reader.ReadBlock(k, buffer));
+        return copy;
+    }
+
     [TestMethod]
     [DataRow(1, 1)]
     [DataRow(1000, 7)]
@@ -110,6 +120,7 @@ public sealed class CacheFileTests
         Assert.AreEqual(n, reader.RowCount);
         Assert.IsTrue(n < 100 || reader.BlockCount > 1, "small blocks: the rows span several");
         AssertBitsEqual(rows.Rows(), ReadAll(reader).Dataset().Rows(), "dense");
+        AssertBitsEqual(rows.Rows(), ReadAllBuffered(reader).Dataset().Rows(), "dense, read into a buffer");
     }
 
     [TestMethod]
@@ -124,6 +135,7 @@ public sealed class CacheFileTests
         using var reader = CacheFileReader.Open(FilePath(), schema);
         Assert.AreEqual(n, reader.RowCount);
         AssertBitsEqual(rows.Rows(), ReadAll(reader).Dataset().Rows(), "CSR");
+        AssertBitsEqual(rows.Rows(), ReadAllBuffered(reader).Dataset().Rows(), "CSR, read into a buffer");
     }
 
     [TestMethod]
@@ -187,8 +199,10 @@ public sealed class CacheFileTests
         StringAssert.Contains(error.Message, FilePath());
         StringAssert.Contains(error.Message, "does not match its checksum");
         StringAssert.Contains(error.Message, "block 1 of");
-        // Every time, not only the first.
+        // Every time, not only the first, and through a buffer too.
         Assert.ThrowsExactly<CacheFileException>(() => reader.ReadBlock(1));
+        Assert.ThrowsExactly<CacheFileException>(() => reader.ReadBlock(1, new byte[reader.MaxBlockBytes]));
+        Assert.ThrowsExactly<ArgumentException>(() => reader.ReadBlock(0, new byte[16]));
     }
 
     [TestMethod]
