@@ -8,6 +8,9 @@ using MlNetGd.Bench.Streaming;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// The cache file against a bare cursor pass and an in-memory epoch: <exe> cachefile [--rows 4000000 --features 64 --epochs 4 --dir <temp dir>]
+if (args.Length > 0 && args[0] == "cachefile")
+    return CacheFileBench.Run(BenchOptions.Parse(args[1..]));
 if (args.Length > 0 && args[0] == "child")
     return ChildRun.Run(args[1], args[2] == "streamed", int.Parse(args[3], CultureInfo.InvariantCulture));
 
