@@ -8,7 +8,7 @@ namespace MlNetGd.Bench.Streaming;
 
 /// <summary>The cache file against the two things it replaces, side by side in one process: its first pass (ML.NET cursor + write)
 /// against a bare cursor pass, and an epoch read from it (in the page cache) against an epoch over the same rows in memory.</summary>
-/// <remarks>Both epochs do the same work per batch of <see cref="BatchSize"/> rows: <see cref="BatchGradient.Compute(ReadOnlySpan{float}, RowBlock, Span{float})"/>
+/// <remarks>Both epochs do the same work per batch of <see cref="BatchSize"/> rows: <see cref="BatchGradient.Compute(ReadOnlySpan{float}, in RowBlock, Span{float})"/>
 /// on one thread and a plain SGD step. The in-memory epoch visits its batches in <see cref="BatchOrder"/>'s order over rows
 /// shuffled once, as the cached loop does; the cache epoch takes <see cref="CacheFileBatchSource"/>'s batches.</remarks>
 internal static class CacheFileBench

@@ -307,7 +307,7 @@ public sealed class CacheFileWriter : IDisposable
         int rows = _rows;
         int d = _schema.FeatureCount;
         var block = _schema.IsSparse
-            ? RowBlock.Sparse(_starts.AsSpan(0, rows + 1), _indices.AsSpan(0, _stored), _values.AsSpan(0, _stored), _labels.AsSpan(0, rows), d)
+            ? RowBlock.Trusted(_starts.AsSpan(0, rows + 1), _indices.AsSpan(0, _stored), _values.AsSpan(0, _stored), _labels.AsSpan(0, rows), d)
             : RowBlock.Dense(_dense.AsSpan(0, rows * d), _labels.AsSpan(0, rows), d);
         if (_rowShuffleSeed is int seed)
         {

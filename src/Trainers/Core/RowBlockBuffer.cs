@@ -104,12 +104,12 @@ internal sealed class RowBlockBuffer
 
     /// <summary>The rows held in this buffer's own storage.</summary>
     public RowBlock View() => _sparse
-        ? RowBlock.Sparse(_starts.AsSpan(0, _rows), _ends.AsSpan(0, _rows), _indices.AsSpan(0, _stored), _values.AsSpan(0, _stored), _labels.AsSpan(0, _rows), _featureCount)
+        ? RowBlock.Trusted(_starts.AsSpan(0, _rows), _ends.AsSpan(0, _rows), _indices.AsSpan(0, _stored), _values.AsSpan(0, _stored), _labels.AsSpan(0, _rows), _featureCount)
         : RowBlock.Dense(_dense.AsSpan(0, _stored), _labels.AsSpan(0, _rows), _featureCount);
 
     /// <summary>The rows kept by <see cref="PermuteOffsets"/>, over the nonzeros of <paramref name="source"/> (the same block).</summary>
     public RowBlock ViewOver(RowBlock source) =>
-        RowBlock.Sparse(_starts.AsSpan(0, _rows), _ends.AsSpan(0, _rows), source.Indices, source.Values, _labels.AsSpan(0, _rows), _featureCount);
+        RowBlock.Trusted(_starts.AsSpan(0, _rows), _ends.AsSpan(0, _rows), source.Indices, source.Values, _labels.AsSpan(0, _rows), _featureCount);
 
     private void Reserve(int rows, int stored)
     {
