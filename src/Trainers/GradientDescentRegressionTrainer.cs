@@ -47,10 +47,21 @@ public sealed class GradientDescentRegressionTrainer
         /// <value>Default: none.</value>
         public CancellationToken CancellationToken { get; set; }
 
-        /// <summary>Gets or sets whether the data is read once into memory (fast epochs), or streamed from the source in minibatches
-        /// every epoch so that memory does not grow with the row count (see <see cref="StreamingGradientDescent"/>).</summary>
-        /// <value>Default <see langword="true"/>: cached.</value>
+        /// <summary>Gets or sets whether the data is read once into memory (fast epochs), or read once into a cache file on disk that
+        /// every epoch reads in minibatches, so that memory does not grow with the row count (see <see cref="StreamingGradientDescent"/>).</summary>
+        /// <value>Default <see langword="true"/>: cached in memory.</value>
         public bool CacheData { get; set; } = true;
+
+        /// <summary>Gets or sets where a fit with <see cref="CacheData"/> off keeps the cache file of its rows (written atomically), or
+        /// <see langword="null"/> for a temporary file deleted when the fit ends, however it ends.</summary>
+        /// <value>Default <see langword="null"/>: a temporary file.</value>
+        public string? CacheFile { get; set; }
+
+        /// <summary>Gets or sets whether an existing <see cref="CacheFile"/> whose header matches the data (feature count, dense or
+        /// sparse, slot names) is trained on without reading the source; a file that does not match, or is truncated or corrupted,
+        /// is rebuilt. The check cannot see rows that changed with the same schema: rebuild the file (turn this off) when they do.</summary>
+        /// <value>Default <see langword="false"/>: the file is written anew.</value>
+        public bool ReuseCacheFile { get; set; }
 
         /// <inheritdoc/>
         /// <exception cref="ArgumentException">A column name is null or empty, or both name the same column; <c>ParamName</c> names the option.</exception>
@@ -64,9 +75,17 @@ public sealed class GradientDescentRegressionTrainer
                 throw new ArgumentException(
                     $"LabelColumnName and FeatureColumnName are both '{LabelColumnName}'; the label (Single) and the features (vector of Single) must be different columns.",
                     nameof(FeatureColumnName));
+            if ((CacheFile is not null || ReuseCacheFile) && CacheData)
+                throw new ArgumentException(
+                    $"{(CacheFile is not null ? "CacheFile" : "ReuseCacheFile")} needs CacheData = false: with CacheData = true the rows are held in memory, not in a file.",
+                    CacheFile is not null ? nameof(CacheFile) : nameof(ReuseCacheFile));
+            if (ReuseCacheFile && CacheFile is null)
+                throw new ArgumentException("ReuseCacheFile needs CacheFile: a temporary cache file is deleted when its fit ends.", nameof(ReuseCacheFile));
+            if (CacheFile is not null && (CacheFile.Length == 0 || Directory.Exists(CacheFile)))
+                throw new ArgumentException($"CacheFile '{CacheFile}' must name a file, not {(CacheFile.Length == 0 ? "an empty path" : "a directory")}.", nameof(CacheFile));
             if (SkipNonFiniteRows && !CacheData)
                 throw new ArgumentException(
-                    "SkipNonFiniteRows needs CacheData = true: the streamed path reads the source again every epoch and stops at a non-finite value. " +
+                    "SkipNonFiniteRows needs CacheData = true: the streamed path stops at a non-finite value as it writes its cache file. " +
                     "Filter the rows in the pipeline instead (ml.Data.FilterRowsByMissingValues) or cache the data.",
                     nameof(SkipNonFiniteRows));
             if (ValidationFraction > 0 && !CacheData)
@@ -124,7 +143,8 @@ public sealed class GradientDescentRegressionTrainer
         {
             var (_, streamedColumn, featureCount) = DataViewReader.FindColumns(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
             var streamed = StartingModel(modelParameters, featureCount);
-            LastHistory = new StreamingGradientDescent(_options).Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
+            var streaming = new StreamingGradientDescent(_options) { CacheFile = _options.CacheFile, ReuseCacheFile = _options.ReuseCacheFile };
+            LastHistory = streaming.Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
             return LinearModelFactory.Create(_mlContext, streamed.Weights, streamed.Bias, _options.LabelColumnName, streamedColumn);
         }
         var data = DataViewReader.ReadRows(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);

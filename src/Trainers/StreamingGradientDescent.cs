@@ -4,50 +4,52 @@ using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Trainers;
 
-/// <summary>Minibatch gradient descent that streams an <see cref="IDataView"/> through a row cursor every epoch, so memory does
-/// not grow with the number of rows. Dense rows are read into dense batches, sparse ones (one-hot, hashed, text) into CSR
-/// batches, never densified.</summary>
+/// <summary>Minibatch gradient descent on data that need not fit in memory: one pass over the <see cref="IDataView"/> writes its rows
+/// to a cache file (<see cref="CacheFileWriter"/>), and every epoch reads that file (<see cref="CacheFileBatchSource"/>), so memory
+/// does not grow with the number of rows and epochs run at page-cache speed instead of the cursor's. Dense rows are stored dense,
+/// sparse ones (one-hot, hashed, text) as CSR, never densified.</summary>
 /// <remarks>
-/// <para>A fit makes one survey pass, then one pass per epoch. The survey pass reads the source in its own order: it checks every
-/// value is finite (the error names the row and column), counts the rows, and keeps a seeded uniform sample of at most
-/// <see cref="CurvatureEstimator.MaxSampleRows"/> rows (<see cref="RowReservoir"/>) from which the automatic learning rate is
-/// estimated; for sparse rows it also sums every column over every row, so that the standardization misses no rare column.
-/// Each epoch is then a <see cref="StreamedBatches"/> source read by the one training loop,
-/// <see cref="GradientDescentLoop.Run(TrainingSession, IBatchSource, CancellationToken)"/>.</para>
-/// <para>Shuffling, when <see cref="GradientDescentSettings.Shuffle"/> is on: if the source can shuffle
-/// (<see cref="IDataView.CanShuffle"/>, e.g. a binary .idv file or ML.NET's cache) the cursor is asked for a random order seeded by
-/// <c>(Seed, epoch)</c>; otherwise the rows pass through ML.NET's own shuffle pool (<c>ml.Data.ShuffleRows</c>) of
-/// <c>shufflePoolRows</c> rows, seeded the same way. Either way the same seed gives the same model bit for bit, for a source that
-/// returns the same rows in the same order.</para>
-/// <para>Memory: one batch buffer (dense: <c>B × (d + 1)</c> floats; CSR: its nonzeros), the shuffle pool, the curvature sample
-/// and, for sparse rows, O(d) column sums, plus whatever the source's cursor holds — independent of the row count.</para>
+/// <para>The pass over the source reads it in its own order: it checks every value is finite (the error names the source's row and
+/// column), decides dense or CSR from the first 1024 rows (the cached reader's rule), and writes the rows in blocks of about 1 MB,
+/// shuffled inside each block with the seed (Vowpal Wabbit's cache file is the model). The file is written under a temporary name
+/// and renamed when whole, with a checksum per block, so a killed fit never leaves a file that reads as a cache. A pass over the file
+/// then keeps a seeded uniform sample of at most <see cref="CurvatureEstimator.MaxSampleRows"/> rows (<see cref="RowReservoir"/>)
+/// for the automatic rate and, for sparse rows, sums every column over every row for the standardization. Every epoch is the file's
+/// blocks in an order drawn from <c>(Seed, epoch)</c>, read ahead on a second thread, through the one training loop
+/// <see cref="GradientDescentLoop.Run(TrainingSession, IBatchSource, CancellationToken)"/>. The same seed gives the same model bit
+/// for bit; with <see cref="GradientDescentSettings.Shuffle"/> off the batches are the cached loop's.</para>
+/// <para>The file is a temporary one, deleted when the fit ends however it ends, unless <see cref="CacheFile"/> names one to keep;
+/// with <see cref="ReuseCacheFile"/> a later fit trains from it without reading the source. Memory: two blocks, the batch
+/// buffer, the curvature sample and, for sparse rows, O(d) column sums — independent of the row count. Disk: the rows once (4 bytes
+/// a dense value, 8 a nonzero).</para>
 /// </remarks>
 public sealed class StreamingGradientDescent
 {
-    /// <summary>The default number of rows in the shuffle pool used for sources that cannot shuffle.</summary>
-    public const int DefaultShuffleBufferRows = 16384;
-
-    /// <summary>The most values (floats) the dense curvature sample or shuffle pool may hold: 64 MB, so very wide rows get fewer rows.</summary>
+    /// <summary>The most values (floats) the dense curvature sample may hold: 64 MB, so very wide rows get fewer rows.</summary>
     private const long MaxBufferValues = 16L << 20;
 
     private readonly GradientDescentSettings _settings;
-    private readonly int _shuffleBufferRows;
 
     /// <summary>Creates the loop; the settings are validated now.</summary>
     /// <param name="settings">The settings.</param>
-    /// <param name="shuffleBufferRows">The shuffle pool's size in rows, for sources that cannot shuffle; at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public StreamingGradientDescent(GradientDescentSettings settings, int shuffleBufferRows = DefaultShuffleBufferRows)
+    public StreamingGradientDescent(GradientDescentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        if (shuffleBufferRows < 1)
-            throw new ArgumentOutOfRangeException(nameof(shuffleBufferRows), shuffleBufferRows, "must be at least 1.");
         _settings = settings;
-        _shuffleBufferRows = shuffleBufferRows;
     }
 
-    /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>, read again from the source every epoch.</summary>
+    /// <summary>Gets or sets where the rows of the first pass are kept for the epochs after it (<see cref="CacheFileWriter"/>), or
+    /// <see langword="null"/> for a temporary file that is deleted when the fit ends, however it ends.</summary>
+    public string? CacheFile { get; init; }
+
+    /// <summary>Gets or sets whether an existing <see cref="CacheFile"/> whose header matches the data's schema (feature count,
+    /// storage, slot names) is trained on without reading the source at all. A file that does not match is rebuilt.</summary>
+    public bool ReuseCacheFile { get; init; }
+
+    /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>: one pass over the source writes its rows to a
+    /// cache file, and every epoch reads that file.</summary>
     /// <param name="data">The training data: a Single label column and a known-size vector of Single features.</param>
     /// <param name="labelColumnName">The label column.</param>
     /// <param name="featureColumnName">The feature column.</param>
@@ -58,7 +60,7 @@ public sealed class StreamingGradientDescent
     /// <exception cref="ArgumentException">A column is missing or mistyped, the data has no rows, a value is not finite, or the
     /// feature count differs from the model's.</exception>
     /// <exception cref="ArgumentOutOfRangeException">One dense batch of <c>BatchSize × d</c> values would not fit in one array.</exception>
-    /// <exception cref="InvalidOperationException">The source returned a different number of rows in an epoch than in the survey pass.</exception>
+    /// <exception cref="IOException">The cache file cannot be written or read (the message names it).</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     public TrainingHistory Run(IDataView data, string labelColumnName, string featureColumnName, LinearModel model,
@@ -70,81 +72,172 @@ public sealed class StreamingGradientDescent
         if (d != model.FeatureCount)
             throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {d}.", nameof(model));
 
-        var (rowCount, sparse, sample, standardization) = Survey(data, label, features, d, cancellationToken);
-        // The same equal-size batches as the cached loop: ceil(n / BatchSize) of them, differing by one row at most.
-        long batchCount = (rowCount + _settings.BatchSize - 1) / _settings.BatchSize;
-        int batchSize = (int)((rowCount + batchCount - 1) / batchCount);
-        int smallestBatch = (int)(rowCount / batchCount);
-        if (!sparse && (long)batchSize * d > Array.MaxLength)
+        var slotNames = SlotNames(features, d);
+        CacheFileReader? reader = null;
+        TrainingRows? sample = null;
+        FeatureStandardization? standardization = null;
+        if (ReuseCacheFile && CacheFile is not null && File.Exists(CacheFile)
+            && (CacheFileReader.TryOpen(CacheFile, CacheFileSchema.Create(d, false, slotNames), out reader, out _)
+                || CacheFileReader.TryOpen(CacheFile, CacheFileSchema.Create(d, true, slotNames), out reader, out _)))
+        {
+            try
+            {
+                (sample, standardization) = Survey(reader, cancellationToken); // reads every block: a corrupted one fails its checksum here
+            }
+            catch (CacheFileException)
+            {
+                reader.Dispose();
+                reader = null; // rebuilt below from the source
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
+        }
+        if (reader is null)
+        {
+            reader = WriteCacheFile(data, label, features, d, slotNames, cancellationToken);
+            try
+            {
+                (sample, standardization) = Survey(reader, cancellationToken);
+            }
+            catch
+            {
+                reader.Dispose(); // a temporary file goes with it
+                throw;
+            }
+        }
+        using var owned = reader;
+        using var batches = new CacheFileBatchSource(reader, _settings.BatchSize,
+            _settings.Shuffle ? CacheFileShuffle.BlocksAndBatches : CacheFileShuffle.None, _settings.Seed, memoryMap: false);
+        long rowCount = reader.RowCount;
+        if (!reader.Schema.IsSparse && (long)(rowCount / batches.BatchCount + 1) * d > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(GradientDescentSettings.BatchSize), _settings.BatchSize,
                 $"must be at most {Array.MaxLength / d} for {d} features: one batch of BatchSize x features values must fit in one array.");
         // The learning rate comes from the sample, the batch-noise term from the real batch size, the standardization of sparse
         // rows from every row.
-        var session = TrainingSession.Start(_settings, sample, sample.RowCount, smallestBatch, model, optimizer, standardization);
-        int pool = (int)Math.Min(sparse ? _shuffleBufferRows : BoundedRows(_shuffleBufferRows, d), rowCount);
-        using var batches = new StreamedBatches(data, label, features, d, rowCount, batchCount, batchSize, sparse, _settings, pool);
+        var session = TrainingSession.Start(_settings, sample!, sample!.RowCount, (int)batches.SmallestBatch, model, optimizer, standardization);
         return GradientDescentLoop.Run(session, batches, cancellationToken);
     }
 
-    // One pass in the source's order. Its first rows decide the storage (dense or CSR, by their density, as the cached reader
-    // decides); they are held until then, so the survey stays a single pass even over a one-pass enumerable.
-    private (long RowCount, bool Sparse, TrainingRows Sample, FeatureStandardization? Standardization) Survey(IDataView data,
-        DataViewSchema.Column label, DataViewSchema.Column features, int d, CancellationToken cancellationToken)
+    private static string[]? SlotNames(DataViewSchema.Column features, int d)
     {
+        if (!features.HasSlotNames())
+            return null;
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        features.GetSlotNames(ref names);
+        var result = new string[d];
+        for (int j = 0; j < d; j++)
+            result[j] = names.GetItemOrDefault(j).ToString();
+        return result;
+    }
+
+    // The one pass over the source, in its own order: every value checked (the error names the source's row), the storage decided
+    // from the first 1024 rows (held until then, so a one-pass enumerable is read once), and every row written to the cache file.
+    private CacheFileReader WriteCacheFile(IDataView data, DataViewSchema.Column label, DataViewSchema.Column features, int d,
+        string[]? slotNames, CancellationToken cancellationToken)
+    {
+        string path = CacheFile ?? CacheFileWriter.TemporaryPath();
         var held = new List<(float Label, VBuffer<float> Features)>();
         long nonzeros = 0;
-        RowReservoir? reservoir = null;
-        FeatureStandardization.SparseAccumulator? sums = null;
         bool sparse = false;
+        CacheFileWriter? writer = null;
+        CacheFileSchema schema = default;
         var row = new float[d];
-        var indices = new List<int>();
-        void Take(in VBuffer<float> x, float y)
+        var columns = new List<int>();
+        void Write(in VBuffer<float> x, float y)
         {
-            if (!sparse)
+            if (sparse)
             {
-                x.CopyTo(row);
-                reservoir!.Add(row, y);
+                writer!.AppendSparse(Columns(x, columns), x.GetValues(), y);
                 return;
             }
-            ReadOnlySpan<int> columns = StreamedBatches.Columns(x, indices);
-            reservoir!.Add(columns, x.GetValues(), y);
-            sums?.Add(columns, x.GetValues());
+            x.CopyTo(row);
+            writer!.AppendDense(row, y);
         }
         void Decide()
         {
             sparse = (double)nonzeros / ((long)held.Count * d) < DataViewReader.SparseDensityThreshold;
-            reservoir = new RowReservoir(sparse ? CurvatureEstimator.MaxSampleRows : BoundedRows(CurvatureEstimator.MaxSampleRows, d), d,
-                _settings.Seed, sparse);
-            sums = sparse && _settings.StandardizeFeatures ? new FeatureStandardization.SparseAccumulator(d) : null;
+            schema = CacheFileSchema.Create(d, sparse, slotNames);
+            writer = CacheFileWriter.Create(path, schema, rowShuffleSeed: _settings.Shuffle ? _settings.Seed : null);
             foreach (var (y, x) in held)
-                Take(x, y);
-            held = null!;
+                Write(x, y);
+            held.Clear();
         }
-        using var reader = new RowCursorReader(data, label, features, random: null);
-        while (reader.TryRead(out float y))
+        try
         {
-            if ((reader.RowsRead & 4095) == 1)
-                cancellationToken.ThrowIfCancellationRequested();
-            if (!reader.IsFinite(y))
-                throw reader.NotFinite(y, $"Row {reader.RowsRead - 1}");
-            ref readonly VBuffer<float> x = ref reader.Features;
-            if (reservoir is not null)
+            using var cursor = new RowCursorReader(data, label, features, random: null);
+            while (cursor.TryRead(out float y))
             {
-                Take(x, y);
-                continue;
+                if ((cursor.RowsRead & 4095) == 1)
+                    cancellationToken.ThrowIfCancellationRequested();
+                if (!cursor.IsFinite(y))
+                    throw cursor.NotFinite(y, $"Row {cursor.RowsRead - 1}");
+                ref readonly VBuffer<float> x = ref cursor.Features;
+                if (writer is not null)
+                {
+                    Write(x, y);
+                    continue;
+                }
+                VBuffer<float> copy = default;
+                x.CopyTo(ref copy);
+                held.Add((y, copy));
+                nonzeros += x.GetValues().Length - x.GetValues().Count(0f);
+                if (held.Count == DataViewReader.DensityProbeRows)
+                    Decide();
             }
-            VBuffer<float> copy = default;
-            x.CopyTo(ref copy);
-            held.Add((y, copy));
-            nonzeros += x.GetValues().Length - x.GetValues().Count(0f);
-            if (held.Count == DataViewReader.DensityProbeRows)
+            if (cursor.RowsRead == 0)
+                throw new ArgumentException("The training data has no rows.", nameof(data));
+            if (writer is null)
                 Decide();
+            writer!.Commit();
         }
-        if (reader.RowsRead == 0)
-            throw new ArgumentException("The training data has no rows.", nameof(data));
-        if (reservoir is null)
-            Decide();
-        return (reader.RowsRead, sparse, reservoir!.ToRows(), sums?.ToStandardization());
+        finally
+        {
+            writer?.Dispose(); // before Commit it deletes the temporary file; after, nothing
+        }
+        return CacheFileReader.Open(path, schema, deleteOnDispose: CacheFile is null);
+    }
+
+    // A pass over the cache file (page cache speed): a seeded uniform sample of at most 16384 rows for the automatic rate, and for
+    // sparse rows the sums of every column over every row for the standardization.
+    private (TrainingRows Sample, FeatureStandardization? Standardization) Survey(CacheFileReader reader, CancellationToken cancellationToken)
+    {
+        int d = reader.Schema.FeatureCount;
+        bool sparse = reader.Schema.IsSparse;
+        var reservoir = new RowReservoir(sparse ? CurvatureEstimator.MaxSampleRows : BoundedRows(CurvatureEstimator.MaxSampleRows, d), d,
+            _settings.Seed, sparse);
+        var sums = sparse && _settings.StandardizeFeatures ? new FeatureStandardization.SparseAccumulator(d) : null;
+        var buffer = new byte[reader.MaxBlockBytes];
+        for (int k = 0; k < reader.BlockCount; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RowBlock block = reader.ReadBlock(k, buffer);
+            for (int i = 0; i < block.RowCount; i++)
+            {
+                if (!sparse)
+                {
+                    reservoir.Add(block.DenseFeatures.Slice(i * d, d), block.Labels[i]);
+                    continue;
+                }
+                int start = block.RowStarts[i], end = block.RowEnds[i];
+                reservoir.Add(block.Indices[start..end], block.Values[start..end], block.Labels[i]);
+                sums?.Add(block.Indices[start..end], block.Values[start..end]);
+            }
+        }
+        return (reservoir.ToRows(), sums?.ToStandardization());
+    }
+
+    /// <summary>The column of each stored value of <paramref name="x"/>: its indices when sparse, 0..n−1 (kept in
+    /// <paramref name="scratch"/>) when dense.</summary>
+    private static ReadOnlySpan<int> Columns(in VBuffer<float> x, List<int> scratch)
+    {
+        if (!x.IsDense)
+            return x.GetIndices();
+        while (scratch.Count < x.Length)
+            scratch.Add(scratch.Count);
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(scratch)[..x.Length];
     }
 
     /// <summary>At most <paramref name="rows"/> rows, and at most <see cref="MaxBufferValues"/> values (64 MB) in all.</summary>

@@ -63,6 +63,8 @@ public sealed class GradientDescentOptionsTests
             var values = Enum.GetValues(inner);
             return values.GetValue((Array.IndexOf(values, current ?? values.GetValue(0)!) + 1) % values.Length);
         }
+        if (inner == typeof(string))
+            return (current as string ?? "") + "-other";
         if (inner == typeof(Action<EpochRecord>))
             return new Action<EpochRecord>(_ => { });
         throw new AssertFailedException($"No different value for a setting of type {type}; teach the test this type.");

@@ -163,8 +163,10 @@ public sealed class StreamingTrainerTests
     }
 
     [TestMethod]
-    public void ASourceThatChangesBetweenPassesIsAnErrorAndTheModelIsRestored()
+    public void TheSourceIsReadOnceWhateverTheNumberOfEpochs()
     {
+        // Every epoch reads the cache file written by the one pass over the source: a source that would return other rows on a
+        // second pass (here one row fewer) cannot change the fit.
         var ml = new MLContext(1);
         var rows = Rows(Generate(300));
         int passes = 0;
@@ -176,11 +178,12 @@ public sealed class StreamingTrainerTests
         }
         var model = new LinearModel(FeatureCount);
 
-        var error = Assert.ThrowsExactly<InvalidOperationException>(() =>
-            new StreamingGradientDescent(new GradientDescentSettings()).Run(ml.Data.LoadFromEnumerable(Shrinking()), "Label", "Features", model));
+        var history = new StreamingGradientDescent(new GradientDescentSettings { NumberOfEpochs = 5, Tolerance = 0 })
+            .Run(ml.Data.LoadFromEnumerable(Shrinking()), "Label", "Features", model);
 
-        StringAssert.Contains(error.Message, "299 rows in epoch 1 but 300");
-        Assert.IsTrue(model.Parameters.All(p => p == 0), "the model is put back");
+        Assert.AreEqual(1, passes, "one pass over the source");
+        Assert.AreEqual(5, history.Epochs.Count);
+        Assert.IsTrue(model.IsFinite);
     }
 
     [TestMethod]
