@@ -8,7 +8,10 @@ using MlNetGd.Bench.Streaming;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// A streamed fit from a large CSV (written once if missing): <exe> csv [rows=1500000] [path]
 // The cache file against a bare cursor pass and an in-memory epoch: <exe> cachefile [--rows 4000000 --features 64 --epochs 4 --dir <temp dir>]
+if (args.Length > 0 && args[0] == "csv")
+    return CsvBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "cachefile")
     return CacheFileBench.Run(BenchOptions.Parse(args[1..]));
 if (args.Length > 0 && args[0] == "child")
