@@ -51,7 +51,7 @@ internal static class CacheFileBench
         var durable = new List<(double Append, double Commit)>();
         for (int round = 0; round < 5; round++)
         {
-            bare.Add(CursorPass(data, null));
+            bare.Add(CursorPass.Time(data));
             written.Add(WritePass(data, cache, schema, durable: false));
             durable.Add(WritePass(data, cache, schema, durable: true));
         }
@@ -168,35 +168,12 @@ internal static class CacheFileBench
 
     private static string Format(IEnumerable<double> seconds) => string.Join(" / ", seconds.Select(s => s.ToString("F3")));
 
-    private static double CursorPass(IDataView data, CacheFileWriter? writer)
-    {
-        var clock = Stopwatch.StartNew();
-        var columns = new[] { data.Schema["Label"], data.Schema["Features"] };
-        using var cursor = data.GetRowCursor(columns);
-        var getLabel = cursor.GetGetter<float>(columns[0]);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[1]);
-        float label = 0;
-        VBuffer<float> features = default;
-        while (cursor.MoveNext())
-        {
-            getLabel(ref label);
-            getFeatures(ref features);
-            if (writer is null)
-                continue;
-            if (features.IsDense)
-                writer.AppendDense(features.GetValues(), label);
-            else
-                writer.AppendSparse(features.GetIndices(), features.GetValues(), label);
-        }
-        return clock.Elapsed.TotalSeconds;
-    }
-
     /// <summary>A first pass into a fresh file (the previous one is deleted untimed: replacing a 1 GB file frees its pages, ~0.4 s here).</summary>
     private static (double Append, double Commit) WritePass(IDataView data, string path, CacheFileSchema schema, bool durable)
     {
         File.Delete(path);
         using var writer = CacheFileWriter.Create(path, schema, rowShuffleSeed: Seed, durable: durable);
-        double append = CursorPass(data, writer);
+        double append = CursorPass.Time(data, writer: writer);
         var clock = Stopwatch.StartNew();
         writer.Commit();
         return (append, clock.Elapsed.TotalSeconds);

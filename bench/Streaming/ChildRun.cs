@@ -62,7 +62,7 @@ internal static class ChildRun
         InterlockedMax(ref peakHeap, GC.GetTotalMemory(false));
 
         double epochSeconds = (epochEnds[^1] - epochEnds[0]) / (epochEnds.Count - 1);
-        double cursorSeconds = streamed ? CursorPass(data, options) : double.NaN;
+        double cursorSeconds = streamed ? CursorPass.Time(data, options.LabelColumnName, options.FeatureColumnName, new Random(1)) : double.NaN;
         var result = new ChildResult(
             Rows: data.GetRowCount() ?? -1,
             Mode: streamed ? "streamed" : "cached",
@@ -77,24 +77,6 @@ internal static class ChildRun
             CursorPassSeconds: cursorSeconds);
         Console.WriteLine(Marker + JsonSerializer.Serialize(result, Json));
         return 0;
-    }
-
-    /// <summary>The floor of a streamed epoch: one shuffled cursor pass reading both columns, no training.</summary>
-    private static double CursorPass(IDataView data, GradientDescentRegressionTrainer.Options options)
-    {
-        var clock = Stopwatch.StartNew();
-        var columns = new[] { data.Schema[options.LabelColumnName], data.Schema[options.FeatureColumnName] };
-        using var cursor = data.GetRowCursor(columns, new Random(1));
-        var getLabel = cursor.GetGetter<float>(columns[0]);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[1]);
-        float label = 0;
-        VBuffer<float> features = default;
-        while (cursor.MoveNext())
-        {
-            getLabel(ref label);
-            getFeatures(ref features);
-        }
-        return clock.Elapsed.TotalSeconds;
     }
 
     private static void InterlockedMax(ref long target, long value)
