@@ -9,8 +9,8 @@ namespace MlNetGd.Trainers;
 /// <remarks>
 /// <para>The data is read once into memory (<see cref="DataViewReader.ReadRows"/>: dense rows, or CSR for sparse one-hot, hashed
 /// and text features, never densified), its rows shuffled once with the seed, and
-/// trained by <see cref="GradientDescentLoop"/>; with <see cref="Options.CacheData"/> off it is streamed from the source every
-/// epoch instead (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
+/// trained by <see cref="GradientDescentLoop"/>; with <see cref="Options.CacheData"/> off it is read once into a cache file on
+/// disk that every epoch reads instead, so memory stays flat (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
 /// <para>Unlike ML.NET's other linear trainers it needs no normalizer: by default it standardizes internally

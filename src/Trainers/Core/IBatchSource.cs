@@ -1,6 +1,6 @@
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>Where a fit's minibatches come from: cached rows in memory, or a stream read again every epoch. The one training
+/// <summary>Where a fit's minibatches come from: cached rows in memory, or a cache file on disk read every epoch. The one training
 /// loop (<see cref="GradientDescentLoop.Run(TrainingSession, IBatchSource, CancellationToken)"/>) reads every source the same way.</summary>
 /// <remarks>Per epoch: <see cref="BeginEpoch"/>, then <see cref="TryGetBatch"/> until it returns <see langword="false"/>, then
 /// <see cref="EndEpoch"/>. A batch is valid until the next call; the source owns its buffers and allocates nothing per batch.</remarks>
