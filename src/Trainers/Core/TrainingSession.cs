@@ -155,13 +155,13 @@ public sealed partial class TrainingSession
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double TrainBatch(in RowBlock batch)
     {
-        if (_modelStale)
-            SyncModel(_theta);
-        ReadOnlySpan<float> labels = batch.Labels;
         if (batch.IsSparse && _lazyEligible)
             return TrainSparseBatch(in batch);
         if (_lazyLoaded)
             UnloadLazy();
+        if (_modelStale)
+            SyncModel(_theta);
+        ReadOnlySpan<float> labels = batch.Labels;
         double cost = _batchGradient.Compute(_model.Parameters, in batch, _gradient);
         if (double.IsNaN(_reference))
             _reference = Math.Max(cost, labels.IsEmpty ? 0 : Square(TensorPrimitives.MaxMagnitude(labels)));

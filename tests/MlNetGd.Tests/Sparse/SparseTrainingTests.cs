@@ -125,4 +125,29 @@ public sealed class SparseTrainingTests
         long bound = 200L * rows * nonzeros + 1200L * width;
         Assert.IsTrue(allocated < bound, $"{allocated:N0} bytes allocated; bound {bound:N0}");
     }
+
+    [TestMethod]
+    public void DenseAndCsrBatchesMixedInOneEpochTrainTheSameAsAllDense()
+    {
+        // The session switches between the O(nonzeros) step and the dense step within an epoch; the model must not go stale.
+        var dense = SparseData.OneHot(1024, [9, 4], 1.1, seed: 12);
+        var csr = CsrDataset.FromDense(dense);
+        var settings = new GradientDescentSettings { LearningRate = 0.01f, Averaged = false, StandardizeFeatures = false };
+        var mixed = new LinearModel(dense.FeatureCount);
+        var reference = new LinearModel(dense.FeatureCount);
+        var a = new TrainingSession(settings, mixed, 0.01f, false, () => 0.01f);
+        var b = new TrainingSession(settings, reference, 0.01f, false, () => 0.01f);
+        for (int k = 0; k < 16; k++)
+        {
+            if (k % 2 == 0)
+                a.TrainBatch(csr.Rows(k * 64, 64));
+            else
+                a.TrainBatch(dense.Rows(k * 64, 64));
+            b.TrainBatch(dense.Rows(k * 64, 64));
+        }
+        a.EndEpoch();
+        b.EndEpoch();
+        for (int j = 0; j < mixed.Parameters.Length; j++)
+            Assert.AreEqual(reference.Parameters[j], mixed.Parameters[j], 1e-4f, $"parameter {j}");
+    }
 }
