@@ -150,4 +150,16 @@ public sealed class SparseTrainingTests
         for (int j = 0; j < mixed.Parameters.Length; j++)
             Assert.AreEqual(reference.Parameters[j], mixed.Parameters[j], 1e-4f, $"parameter {j}");
     }
+
+    [TestMethod]
+    public void ACsrBlockWithOffsetsOrColumnsOutOfRangeIsRejectedWhenItIsBuilt()
+    {
+        float[] labels = [1f, 2f];
+        var badColumn = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            RowBlock.Sparse([0, 1, 2], [0, 5], [1f, 1f], labels, featureCount: 3));
+        StringAssert.Contains(badColumn.Message, "column 5");
+        var badOffsets = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            RowBlock.Sparse([0, 2], [2, 9], [0, 1], [1f, 1f], labels, featureCount: 3));
+        StringAssert.Contains(badOffsets.Message, "Row 1");
+    }
 }
