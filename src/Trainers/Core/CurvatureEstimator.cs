@@ -227,17 +227,19 @@ public static class CurvatureEstimator
     public static float SuggestLearningRate(double largestEigenvalue, double trace, int batchSize) =>
         SuggestLearningRate(largestEigenvalue, trace, 0, batchSize);
 
-    /// <summary>Returns the automatic learning rate <c>1 / (λmax + max(tr(H), ‖x̃‖²max)/B)</c> for a batch size: the noise term of
+    /// <summary>Returns the automatic learning rate <c>1 / (λmax + max(tr(H), 2‖x̃‖²max)/B)</c> for a batch size: the noise term of
     /// the average batch, or the curvature of the batch that holds the largest row, whichever is larger.</summary>
-    /// <remarks>With <c>η ≤ 1/(λmax + ‖x̃‖²max/B)</c> a batch dominated by its largest row still contracts along that row
-    /// (<c>η · 2‖x̃‖²/B &lt; 2</c>). On data whose rows are alike the trace term is the larger and the rate is unchanged;
-    /// a rare one-hot level or an outlier row lowers it only as far as that row needs.</remarks>
+    /// <remarks>One row brings <c>(2/B)‖x̃‖²</c> of curvature into its batch, so <c>η ≤ 1/(λmax + 2‖x̃‖²max/B)</c> keeps
+    /// <c>η</c> times that below 1: a batch in which two rows of the largest kind line up (a rare one-hot level drawn twice) still
+    /// contracts (<c>&lt; 2</c>). With half that term FsCheck found a table (217 rows, a 106-level column and a numeric one,
+    /// batch 32) on which three rows of one level in a batch diverged. On Gaussian data the rate is about 14% lower than with the
+    /// trace term alone.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     public static float SuggestLearningRate(double largestEigenvalue, double trace, double largestRowNorm, int batchSize)
     {
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be at least 1.");
-        double curvature = largestEigenvalue + Math.Max(trace, largestRowNorm) / batchSize;
+        double curvature = largestEigenvalue + Math.Max(trace, 2 * largestRowNorm) / batchSize;
         if (!double.IsFinite(curvature))
             throw new ArgumentException(
                 "The features are too large: the curvature of the cost overflows single precision. Scale or normalize the features (e.g. NormalizeMeanVariance).",

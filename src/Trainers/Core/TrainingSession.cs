@@ -38,10 +38,10 @@ public sealed partial class TrainingSession
     /// improving, before it counts as converged.</summary>
     /// <remarks>With a constant rate, minibatch iterates hover above the optimum by about <c>η·tr(HΣ)/B</c>: per-epoch averaging
     /// removes part of it, not all. On one-hot data with rare levels (bench/Sparse) that floor was 0.6–0.9% above the optimum's
-    /// training MSE; three halvings at the plateau brought it to about 0.1%, at the cost of a few more epochs. A halving after the
-    /// first is made only if the previous one improved the returned model's MSE on a fixed sample of the rows (the curvature
-    /// sample: at most 16384 evenly spaced training rows, read in place) by the tolerance, so a fit whose average already sat at the
-    /// optimum tries one and stops.</remarks>
+    /// training MSE; three halvings at the plateau brought it to about 0.1%, at the cost of a few more epochs. A halving is made only
+    /// while the returned model's MSE on a fixed sample of the rows (the curvature sample: at most 16384 evenly spaced training rows,
+    /// read in place) still improves by the tolerance — since the epoch cost last improved for the first, since the previous
+    /// halving for the others — so a fit whose average already sits at the optimum makes none.</remarks>
     public const int MaxAnnealings = 3;
 
     /// <summary>The factor the rate is multiplied by at each annealing.</summary>
@@ -69,7 +69,7 @@ public sealed partial class TrainingSession
     private long _stepsSinceImprovement;
     private long _rowsThisEpoch;
     private int _annealings, _batchesThisEpoch;
-    private double _annealedCost;
+    private double _annealedCost, _sampleCostAtBest = double.NaN;
     private TrainingRows? _evaluation;
     private int _evaluationRows;
     private readonly bool _lazyEligible;
@@ -292,9 +292,16 @@ public sealed partial class TrainingSession
         _epochs.Add(record);
         _settings.EpochCompleted?.Invoke(record);
 
+        // The returned model's MSE on the annealing sample, every epoch while the rate may still be annealed (O(16384 rows)).
+        bool annealable = _settings.Schedule == LearningRateSchedule.Constant && batches > 1 && _evaluation is not null && !rolledBack
+            && _settings.Tolerance > 0;
+        double sampleCost = annealable ? SquaredResiduals(_evaluation!, _evaluationRows, _model).Mean : double.NaN;
         bool improved = !rolledBack && epochCost < _bestCost * (1 - _settings.Tolerance);
         if (!rolledBack && epochCost < _bestCost)
+        {
             _bestCost = epochCost;
+            _sampleCostAtBest = sampleCost;
+        }
         if (improved)
             _stepsSinceImprovement = 0;
         if (validating && _epochsSinceBest >= _settings.EarlyStoppingPatience)
@@ -305,12 +312,16 @@ public sealed partial class TrainingSession
             // improving there, lower the rate and go on, a few times, before calling the fit converged.
             // Only minibatch fits have that floor; one batch per epoch is plain gradient descent. After an annealing, one more
             // epoch without improvement is enough for the next.
-            // Each further halving must have made the model the fit returns better (its MSE on a fixed sample of the rows, by the
-            // tolerance): where the averaged model already sat at the optimum, one halving is tried and the fit stops.
-            double sampleCost = _annealings < MaxAnnealings && _settings.Schedule == LearningRateSchedule.Constant && batches > 1 && _evaluation is not null
-                ? SquaredResiduals(_evaluation, _evaluationRows, _model).Mean
-                : double.NaN;
-            if (!double.IsNaN(sampleCost) && (_annealings == 0 || sampleCost < _annealedCost * (1 - _settings.Tolerance)))
+            // A halving is made only while the model the fit returns (its MSE on a fixed sample of the rows) still moves by the
+            // tolerance: since the epoch cost last improved for the first halving, since the previous halving for the others.
+            // Where the averaged model already sits at the optimum (dense, well-conditioned data) none is made.
+            bool anneal = false;
+            if (annealable)
+            {
+                double reference = _annealings == 0 ? _sampleCostAtBest : _annealedCost;
+                anneal = _annealings < MaxAnnealings && sampleCost < reference * (1 - _settings.Tolerance);
+            }
+            if (anneal)
             {
                 _annealedCost = sampleCost;
                 _annealings++;

@@ -47,6 +47,6 @@ public sealed class SparsePropertyTests
                 return false.Label(e.Message);
             }
         });
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(150).WithQuietOnSuccess(true), property);
+        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(300).WithQuietOnSuccess(true), property);
     }
 }
