@@ -298,10 +298,9 @@ public sealed partial class TrainingSession
         double sampleCost = annealable ? SquaredResiduals(_evaluation!, _evaluationRows, _model).Mean : double.NaN;
         bool improved = !rolledBack && epochCost < _bestCost * (1 - _settings.Tolerance);
         if (!rolledBack && epochCost < _bestCost)
-        {
             _bestCost = epochCost;
-            _sampleCostAtBest = sampleCost;
-        }
+        if (improved)
+            _sampleCostAtBest = sampleCost; // where the epoch cost last improved by the tolerance: the plateau starts after it
         if (improved)
             _stepsSinceImprovement = 0;
         if (validating && _epochsSinceBest >= _settings.EarlyStoppingPatience)
