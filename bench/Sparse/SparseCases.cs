@@ -82,9 +82,6 @@ internal static class SparseCases
             rmse = ml.Regression.Evaluate(model.Transform(test), label).RootMeanSquaredError;
             if (estimator is GradientDescentRegressionTrainer gd && gd.LastHistory is { } h)
                 extra = string.Create(CultureInfo.InvariantCulture, $"{h.Epochs.Count} epochs, rate {h.LearningRate:G3}, {h.StopReason}");
-            if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") == "1" && estimator is GradientDescentRegressionTrainer g2 && g2.LastHistory is { } h2)
-                foreach (var e in h2.Epochs)
-                    Console.Error.WriteLine($"epoch {e.Epoch}: cost {e.TrainingCost:G6} rate {e.LearningRate:G3}");
         }
         using var self = Process.GetCurrentProcess();
         self.Refresh();

@@ -110,7 +110,7 @@ public static class DataViewReader
     }
 
     /// <summary>The fraction of nonzero values in the leading rows of the feature column.</summary>
-    internal static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
+    private static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
     {
         using var cursor = data.GetRowCursor(new[] { features });
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);

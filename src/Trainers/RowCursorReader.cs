@@ -44,15 +44,6 @@ internal sealed class RowCursorReader : IDisposable
         return true;
     }
 
-    /// <summary>Reads the next row, densified into <paramref name="features"/>; <see langword="false"/> at the end.</summary>
-    public bool TryRead(Span<float> features, out float label)
-    {
-        if (!TryRead(out label))
-            return false;
-        _buffer.CopyTo(features);
-        return true;
-    }
-
     /// <summary>Returns whether the label and every stored value of the last row are finite.</summary>
     public bool IsFinite(float label) => float.IsFinite(label) && TensorPrimitives.IsFiniteAll(_buffer.GetValues());
 

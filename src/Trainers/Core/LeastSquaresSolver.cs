@@ -122,7 +122,24 @@ public static class LeastSquaresSolver
         var scale = new double[d];
         var squares = new double[d];
         for (int i = 0; i < n; i++)
-            ForEach(rows, i, (j, v) => { mean[j] += v; squares[j] += v * v; });
+        {
+            if (rows.IsSparse)
+            {
+                for (int k = rows.RowStarts[i]; k < rows.RowEnds[i]; k++)
+                {
+                    double v = rows.Values[k];
+                    mean[rows.Indices[k]] += v;
+                    squares[rows.Indices[k]] += v * v;
+                }
+                continue;
+            }
+            ReadOnlySpan<float> x = rows.DenseFeatures.Slice(i * d, d);
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] += x[j];
+                squares[j] += (double)x[j] * x[j];
+            }
+        }
         for (int j = 0; j < d; j++)
         {
             mean[j] /= n;
@@ -186,19 +203,6 @@ public static class LeastSquaresSolver
         }
         string method = $"conjugate gradients, {iteration} iterations, relative residual {residual:G2}";
         return new(weights, bias, null, residual <= ConjugateGradientTolerance ? method : method + " (stopped at the iteration limit)");
-    }
-
-    private static void ForEach(RowBlock rows, int i, Action<int, double> action)
-    {
-        if (rows.IsSparse)
-        {
-            for (int k = rows.RowStarts[i]; k < rows.RowEnds[i]; k++)
-                action(rows.Indices[k], rows.Values[k]);
-            return;
-        }
-        ReadOnlySpan<float> x = rows.DenseFeatures.Slice(i * rows.FeatureCount, rows.FeatureCount);
-        for (int j = 0; j < x.Length; j++)
-            action(j, x[j]);
     }
 
     // q = (X − 1μᵀ) w.
