@@ -63,6 +63,13 @@ public sealed class GradientDescentRegressionTrainer
         /// <value>Default <see langword="false"/>: the file is written anew.</value>
         public bool ReuseCacheFile { get; set; }
 
+        /// <summary>Gets or sets whether a cached fit trains on the <see cref="IDataView"/> in place — one sequential cursor pass per
+        /// epoch, rows shuffled inside blocks of about 2 MB, no copy of the rows — instead of on a shuffled copy of them.</summary>
+        /// <value>Default <see langword="null"/>: chosen from the data (in place when the source is held in memory, large, and its
+        /// rows are in no particular order; see the remarks of <see cref="GradientDescentRegressionTrainer"/>). <see langword="true"/>
+        /// needs an in-memory source that knows its row count; <see langword="false"/> always copies.</value>
+        public bool? TrainInPlace { get; set; }
+
         /// <inheritdoc/>
         /// <exception cref="ArgumentException">A column name is null or empty, or both name the same column; <c>ParamName</c> names the option.</exception>
         public override void Validate()

@@ -40,6 +40,9 @@ public sealed class TrainingHistory
     /// (only when the trainer's <c>SkipNonFiniteRows</c> option is on; otherwise such a row is an error).</summary>
     public long SkippedRowCount { get; internal set; }
 
+    /// <summary>Gets where the epochs read their rows from: a copy in memory, the caller's in-memory data in place, or a cache file.</summary>
+    public RowSource RowSource { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{EpochCount} epochs, final cost {FinalCost:G6}, learning rate {LearningRate:G4}{(LearningRateWasAutomatic ? " (automatic)" : "")}, stopped: {StopReason}" +
