@@ -110,7 +110,7 @@ public static class DataViewReader
     }
 
     /// <summary>The fraction of nonzero values in the leading rows of the feature column.</summary>
-    private static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
+    internal static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
     {
         using var cursor = data.GetRowCursor(new[] { features });
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -246,7 +246,7 @@ public static class DataViewReader
         throw new ArgumentException($"The {role} column '{name}' was not found. The data has: {available}.", option);
     }
 
-    private static long CountRows(IDataView data, CancellationToken cancellationToken)
+    internal static long CountRows(IDataView data, CancellationToken cancellationToken)
     {
         long count = 0;
         using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
@@ -260,7 +260,7 @@ public static class DataViewReader
 
     // Gradient descent in single precision cannot train on a row whose squared norm overflows: the stable learning rate would be
     // below 1/|x|², under the smallest normal float. Named here, where the row index is still the user's. Dense rows pass no indices.
-    private static ArgumentException TooLargeFeatures(DataViewSchema.Column features, ReadOnlySpan<float> row, ReadOnlySpan<int> indices, long rowIndex)
+    internal static ArgumentException TooLargeFeatures(DataViewSchema.Column features, ReadOnlySpan<float> row, ReadOnlySpan<int> indices, long rowIndex)
     {
         int k = TensorPrimitives.IndexOfMaxMagnitude(row);
         int slot = indices.IsEmpty ? k : indices[k];
@@ -291,11 +291,11 @@ public static class DataViewReader
         return slot;
     }
 
-    private static ArgumentException NonFiniteFeature(DataViewSchema.Column features, int slot, float value, long rowIndex) =>
+    internal static ArgumentException NonFiniteFeature(DataViewSchema.Column features, int slot, float value, long rowIndex) =>
         new($"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {value}; features must be finite numbers. " +
             "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipNonFiniteRows.", "data");
 
-    private static ArgumentException NonFiniteLabel(string labelColumnName, float value, long rowIndex) =>
+    internal static ArgumentException NonFiniteLabel(string labelColumnName, float value, long rowIndex) =>
         new($"Row {rowIndex}: the label column '{labelColumnName}' is {value}; labels must be finite numbers. " +
             "Filter such rows out first, or set SkipNonFiniteRows.", "data");
 

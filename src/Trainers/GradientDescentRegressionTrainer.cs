@@ -90,6 +90,11 @@ public sealed class GradientDescentRegressionTrainer
                 throw new ArgumentException("ReuseCacheFile needs CacheFile: a temporary cache file is deleted when its fit ends.", nameof(ReuseCacheFile));
             if (CacheFile is not null && (CacheFile.Length == 0 || Directory.Exists(CacheFile)))
                 throw new ArgumentException($"CacheFile '{CacheFile}' must name a file, not {(CacheFile.Length == 0 ? "an empty path" : "a directory")}.", nameof(CacheFile));
+            if (TrainInPlace == true && (!CacheData || ValidationFraction > 0 || SkipNonFiniteRows))
+                throw new ArgumentException(
+                    $"TrainInPlace = true reads every row of the data in place each epoch; it cannot be combined with {(!CacheData ? "CacheData = false (a cache file on disk)" : ValidationFraction > 0 ? "ValidationFraction > 0 (held-out rows need a shuffled copy)" : "SkipNonFiniteRows (skipped rows need a copy)")}. " +
+                    "Leave TrainInPlace unset to let the trainer choose.",
+                    nameof(TrainInPlace));
             if (SkipNonFiniteRows && !CacheData)
                 throw new ArgumentException(
                     "SkipNonFiniteRows needs CacheData = true: the streamed path stops at a non-finite value as it writes its cache file. " +
@@ -154,9 +159,14 @@ public sealed class GradientDescentRegressionTrainer
             LastHistory = streaming.Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
             return LinearModelFactory.Create(_mlContext, streamed.Weights, streamed.Bias, _options.LabelColumnName, streamedColumn);
         }
+        var (_, featureColumn, features) = DataViewReader.FindColumns(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
+        var model = StartingModel(modelParameters, features);
+        if (InPlaceGradientDescent.TryRun(input, _options, model, token) is { } inPlace)
+        {
+            LastHistory = inPlace;
+            return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, featureColumn);
+        }
         var data = DataViewReader.ReadRows(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
-        var featureColumn = input.Schema[_options.FeatureColumnName];
-        var model = StartingModel(modelParameters, data.FeatureCount);
         if (_options.Shuffle || _options.ValidationFraction > 0)
             data.ShuffleRows(_options.Seed); // the validation rows are the last ones after this seeded shuffle
 

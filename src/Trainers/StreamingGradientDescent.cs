@@ -118,7 +118,9 @@ public sealed class StreamingGradientDescent
         // The learning rate comes from the sample, the batch-noise term from the real batch size, the standardization of sparse
         // rows from every row.
         var session = TrainingSession.Start(_settings, sample!, sample!.RowCount, (int)batches.SmallestBatch, model, optimizer, standardization);
-        return GradientDescentLoop.Run(session, batches, cancellationToken);
+        var history = GradientDescentLoop.Run(session, batches, cancellationToken);
+        history.RowSource = RowSource.CacheFile;
+        return history;
     }
 
     private static string[]? SlotNames(DataViewSchema.Column features, int d)
@@ -241,5 +243,5 @@ public sealed class StreamingGradientDescent
     }
 
     /// <summary>At most <paramref name="rows"/> rows, and at most <see cref="MaxBufferValues"/> values (64 MB) in all.</summary>
-    private static int BoundedRows(int rows, int featureCount) => (int)Math.Clamp(MaxBufferValues / (featureCount + 1L), 1, rows);
+    internal static int BoundedRows(int rows, int featureCount) => (int)Math.Clamp(MaxBufferValues / (featureCount + 1L), 1, rows);
 }

@@ -167,6 +167,15 @@ public static class CurvatureEstimator
         return largest;
     }
 
+    /// <summary>Returns the largest <c>‖x̃ᵢ‖²</c> over every row of <paramref name="rows"/> (a block of a pass over rows read in place).</summary>
+    internal static double LargestRowNorm(RowBlock rows, FeatureStandardization? standardization)
+    {
+        double largest = 0;
+        for (int i = 0; i < rows.RowCount; i++)
+            largest = Math.Max(largest, SquaredNorm(rows, i, standardization));
+        return largest;
+    }
+
     // The largest eigenvalue of the symmetric tridiagonal matrix with diagonal a[0..size) and off-diagonal b[0..size-1), by
     // bisection on the Sturm sequence count inside the Gershgorin bounds.
     private static double LargestTridiagonalEigenvalue(double[] a, double[] b, int size)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>Growable storage for a block of dense or CSR rows filled from other blocks: the rows left over at blocks' ends, or a
@@ -86,6 +87,50 @@ internal sealed class RowBlockBuffer
         _stored = order.Length * d;
     }
 
+    /// <summary>Starts filling <paramref name="rows"/> rows in any order with <see cref="Put"/>: every slot must be put once.</summary>
+    public void Begin(int rows)
+    {
+        Reserve(rows, _sparse ? 0 : rows * _featureCount);
+        _rows = rows;
+        _stored = _sparse ? 0 : rows * _featureCount;
+    }
+
+    /// <summary>Puts one row at <paramref name="slot"/> (after <see cref="Begin"/>): dense when <paramref name="indices"/> is
+    /// empty (<paramref name="values"/> then holds all d values), else its stored values. A dense buffer scatters a sparse row; a CSR
+    /// buffer appends the row's nonzeros after the rows put before it and records where they are, so slots may come in any order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Put(int slot, float label, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        _labels[slot] = label;
+        int d = _featureCount;
+        if (!_sparse)
+        {
+            var row = _dense.AsSpan(slot * d, d);
+            if (indices.IsEmpty && values.Length == d)
+            {
+                values.CopyTo(row);
+                return;
+            }
+            row.Clear();
+            for (int k = 0; k < indices.Length; k++)
+                row[indices[k]] = values[k];
+            return;
+        }
+        Reserve(0, _stored + values.Length);
+        int start = _stored;
+        bool dense = indices.IsEmpty;
+        for (int k = 0; k < values.Length; k++)
+        {
+            float v = values[k];
+            if (v == 0)
+                continue;
+            _indices[_stored] = dense ? k : indices[k];
+            _values[_stored++] = v;
+        }
+        _starts[slot] = start;
+        _ends[slot] = _stored;
+    }
+
     /// <summary>CSR only: keeps the rows of <paramref name="source"/> in the order <paramref name="order"/> as offsets into the
     /// source's nonzeros, which do not move; read them with <see cref="ViewOver"/>.</summary>
     public void PermuteOffsets(RowBlock source, ReadOnlySpan<int> order)
@@ -100,6 +145,24 @@ internal sealed class RowBlockBuffer
             _labels[k] = source.Labels[row];
         }
         _rows = order.Length;
+    }
+
+    /// <summary>Copies the rows held into a dataset of their own (exact-size arrays).</summary>
+    public TrainingRows ToRows()
+    {
+        if (!_sparse)
+            return new DenseDataset(_dense.AsSpan(0, _rows * _featureCount).ToArray(), _labels.AsSpan(0, _rows).ToArray(), _featureCount, alreadyValidated: true);
+        var starts = new int[_rows + 1];
+        var indices = new int[_stored];
+        var values = new float[_stored];
+        for (int i = 0; i < _rows; i++)
+        {
+            int length = _ends[i] - _starts[i];
+            _indices.AsSpan(_starts[i], length).CopyTo(indices.AsSpan(starts[i]));
+            _values.AsSpan(_starts[i], length).CopyTo(values.AsSpan(starts[i]));
+            starts[i + 1] = starts[i] + length;
+        }
+        return new CsrDataset(starts, indices, values, _labels.AsSpan(0, _rows).ToArray(), _featureCount, alreadyValidated: true);
     }
 
     /// <summary>The rows held in this buffer's own storage.</summary>

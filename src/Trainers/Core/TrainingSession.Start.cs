@@ -13,6 +13,9 @@ public sealed partial class TrainingSession
     /// streamed fit's survey pass collects one over every sparse row, and <paramref name="data"/> is then the sample the rate is
     /// estimated on), or <see langword="null"/> to compute it from <paramref name="data"/>. Used only with
     /// <see cref="GradientDescentSettings.StandardizeFeatures"/> on.</param>
+    /// <param name="largestRowNorm">The largest <c>‖x̃ᵢ‖²</c> over all rows in the optimizer's space, when the caller measured it over
+    /// more rows than <paramref name="data"/> holds (in-place CSR fits read every row), or <see langword="null"/> to take it from
+    /// <paramref name="data"/> (<see cref="CurvatureEstimator.LargestRowNorm(TrainingRows, int, FeatureStandardization?)"/>).</param>
     /// <remarks>
     /// With <see cref="GradientDescentSettings.StandardizeFeatures"/> on, the per-feature mean and deviation of the rows are computed
     /// in one pass and the optimizer works in that space (<see cref="FeatureStandardization"/>). The automatic learning rate is the
@@ -23,7 +26,7 @@ public sealed partial class TrainingSession
     /// bias at the mean label, its optimum there.
     /// </remarks>
     public static TrainingSession Start(GradientDescentSettings settings, TrainingRows data, int rowCount, int smallestBatch,
-        LinearModel model, IOptimizer? optimizer = null, FeatureStandardization? standardization = null)
+        LinearModel model, IOptimizer? optimizer = null, FeatureStandardization? standardization = null, double? largestRowNorm = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
@@ -34,7 +37,7 @@ public sealed partial class TrainingSession
         float CurvatureRate()
         {
             var (lambda, trace) = CurvatureEstimator.Estimate(data, rowCount, standardization);
-            double largestRow = CurvatureEstimator.LargestRowNorm(data, rowCount, standardization);
+            double largestRow = largestRowNorm ?? CurvatureEstimator.LargestRowNorm(data, rowCount, standardization);
             return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, largestRow * noiseScale, smallestBatch);
         }
 

@@ -1,0 +1,168 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetGd.Data;
+using MlNetGd.Tests.Sparse;
+using MlNetGd.Tests.Streaming;
+using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Tests.InPlace;
+
+/// <summary>Training on an in-memory IDataView in place (one cursor pass per epoch, no copy): the same model as the copy where the
+/// batches are the same, accurate where they are not, deterministic, chosen by the data and never by the clock, and its errors.</summary>
+[TestClass]
+public sealed class InPlaceTrainingTests
+{
+    private const int D = StreamingData.FeatureCount;
+
+    private static (float[] Weights, float Bias, TrainingHistory History) Fit(IDataView data, Action<GradientDescentRegressionTrainer.Options> set)
+    {
+        var options = new GradientDescentRegressionTrainer.Options { Seed = 7 };
+        set(options);
+        var trainer = new GradientDescentRegressionTrainer(options);
+        var model = trainer.Fit(data).Model;
+        return (model.Weights.ToArray(), model.Bias, trainer.LastHistory!);
+    }
+
+    private static IDataView Cached(MLContext ml, SyntheticRegression data) => StreamingData.Shuffleable(ml, StreamingData.Rows(data));
+
+    [TestMethod]
+    public void WithoutShufflingInPlaceGivesTheCopysModelBitForBit()
+    {
+        // Up to 16384 rows both paths standardize and estimate the rate on the same rows, and unshuffled their batches are the same.
+        var ml = new MLContext(1);
+        var data = Cached(ml, StreamingData.Generate(rows: 9000, seed: 3));
+        foreach (int batch in new[] { 1, 32, 256, 10000 })
+        {
+            var copy = Fit(data, o => (o.Shuffle, o.BatchSize, o.TrainInPlace) = (false, batch, false));
+            var inPlace = Fit(data, o => (o.Shuffle, o.BatchSize, o.TrainInPlace) = (false, batch, true));
+            Assert.AreEqual(RowSource.Copy, copy.History.RowSource);
+            Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
+            CollectionAssert.AreEqual(copy.Weights, inPlace.Weights, $"batch {batch}");
+            Assert.AreEqual(copy.Bias, inPlace.Bias, $"batch {batch}");
+            Assert.AreEqual(copy.History.EpochCount, inPlace.History.EpochCount);
+        }
+    }
+
+    [TestMethod]
+    public void WithoutShufflingInPlaceGivesTheCopysModelOnOneHotRows()
+    {
+        var ml = new MLContext(1);
+        var table = SparseData.View(ml, SparseData.Table(6000, seed: 2));
+        var features = ml.Transforms.Categorical.OneHotEncoding([new("Shop"), new("City")])
+            .Append(ml.Transforms.Concatenate("Features", "Shop", "City", "Amount"))
+            .AppendCacheCheckpoint(ml);
+        var data = features.Fit(table).Transform(table);
+        var copy = Fit(data, o => (o.Shuffle, o.TrainInPlace) = (false, false));
+        var inPlace = Fit(data, o => (o.Shuffle, o.TrainInPlace) = (false, true));
+        Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
+        CollectionAssert.AreEqual(copy.Weights, inPlace.Weights);
+        Assert.AreEqual(copy.Bias, inPlace.Bias);
+    }
+
+    [TestMethod]
+    public void ShuffledInPlaceFitReachesTheOptimumAndIsDeterministic()
+    {
+        var ml = new MLContext(1);
+        var generated = StreamingData.Generate(rows: 60000, seed: 4);
+        var data = Cached(ml, generated);
+        var first = Fit(data, o => o.TrainInPlace = true);
+        var second = Fit(data, o => (o.TrainInPlace, o.NumberOfThreads) = (true, 1));
+        Assert.AreEqual(RowSource.InPlace, first.History.RowSource);
+        CollectionAssert.AreEqual(first.Weights, second.Weights, "the same seed gives the same model on any thread count");
+        Assert.AreEqual(first.Bias, second.Bias);
+
+        var rows = new DenseDataset(generated.Features, generated.Labels, D);
+        var optimum = LeastSquaresSolver.Solve(rows);
+        double best = LeastSquaresSolver.MeanSquaredError(rows, optimum.Weights!, optimum.Bias);
+        double ours = LeastSquaresSolver.MeanSquaredError(rows, Array.ConvertAll(first.Weights, w => (double)w), first.Bias);
+        Assert.IsTrue(ours <= best * 1.001, $"in place: training MSE {ours:G6} against the optimum's {best:G6}");
+
+        var otherSeed = Fit(data, o => (o.TrainInPlace, o.Seed) = (true, 8));
+        CollectionAssert.AreNotEqual(first.Weights, otherSeed.Weights, "the seed shuffles the blocks");
+    }
+
+    [TestMethod]
+    public void TheTrainerChoosesInPlaceOnlyForLargeInMemoryRowsInNoParticularOrder()
+    {
+        var ml = new MLContext(1);
+        // 270,000 rows x 64 features: a copy of 70 MB, above the 64 MB the choice starts at.
+        var generated = SyntheticRegression.Generate(270_000, 64, seed: 5, noise: 0.5f);
+        var shuffled = BigView(ml, generated, sortByLabel: false);
+        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, _ => { }).History.RowSource, "a large cached view in random order");
+        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o.ValidationFraction = 0.1).History.RowSource, "held-out rows need the copy");
+        Assert.AreEqual(RowSource.Copy, Fit(BigView(ml, generated, sortByLabel: true), _ => { }).History.RowSource, "rows sorted by the label");
+
+        var small = Cached(ml, StreamingData.Generate(rows: 9000, seed: 3));
+        Assert.AreEqual(RowSource.Copy, Fit(small, _ => { }).History.RowSource, "small data: the copy costs less than it saves");
+        var notInMemory = StreamingData.NotShuffleable(ml, StreamingData.Rows(StreamingData.Generate(rows: 9000, seed: 3)));
+        Assert.AreEqual(RowSource.Copy, Fit(notInMemory, o => o.TrainInPlace = null).History.RowSource, "a source that cannot shuffle");
+    }
+
+    [TestMethod]
+    public void ANonFiniteValueNamesTheSourcesRowAndTheModelIsRestored()
+    {
+        var ml = new MLContext(1);
+        var rows = StreamingData.Rows(StreamingData.Generate(rows: 30000, seed: 6));
+        rows[23456].Features[2] = float.NaN;
+        var data = StreamingData.Shuffleable(ml, rows);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Fit(data, o => o.TrainInPlace = true));
+        StringAssert.Contains(error.Message, "Row 23456");
+        StringAssert.Contains(error.Message, "slot 2");
+        StringAssert.Contains(error.Message, "'Features'");
+
+        rows[23456].Features[2] = 1;
+        rows[29999].Label = float.PositiveInfinity;
+        var label = Assert.ThrowsExactly<ArgumentException>(() => Fit(StreamingData.Shuffleable(ml, rows), o => o.TrainInPlace = true));
+        StringAssert.Contains(label.Message, "Row 29999");
+        StringAssert.Contains(label.Message, "'Label'");
+    }
+
+    [TestMethod]
+    public void TrainInPlaceRefusesOptionsThatNeedACopy()
+    {
+        foreach (var set in new Action<GradientDescentRegressionTrainer.Options>[]
+        {
+            o => o.ValidationFraction = 0.2, o => o.SkipNonFiniteRows = true, o => o.CacheData = false,
+        })
+        {
+            var options = new GradientDescentRegressionTrainer.Options { TrainInPlace = true };
+            set(options);
+            var error = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+            Assert.AreEqual(nameof(options.TrainInPlace), error.ParamName);
+        }
+    }
+
+    [TestMethod]
+    public void CancellationStopsAnInPlaceFitAndRestoresTheModel()
+    {
+        var ml = new MLContext(1);
+        var data = Cached(ml, StreamingData.Generate(rows: 30000, seed: 6));
+        using var cancel = new CancellationTokenSource();
+        var options = new GradientDescentRegressionTrainer.Options
+        {
+            TrainInPlace = true, NumberOfEpochs = 50, Tolerance = 0, CancellationToken = cancel.Token,
+            EpochCompleted = record => { if (record.Epoch == 2) cancel.Cancel(); },
+        };
+        Assert.Throws<OperationCanceledException>(() => new GradientDescentRegressionTrainer(options).Fit(data));
+    }
+
+    private static IDataView BigView(MLContext ml, SyntheticRegression data, bool sortByLabel)
+    {
+        int d = data.FeatureCount;
+        var order = Enumerable.Range(0, data.RowCount).ToArray();
+        if (sortByLabel)
+            Array.Sort(data.Labels.ToArray(), order);
+        var definition = SchemaDefinition.Create(typeof(WideRow));
+        definition[nameof(WideRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var rows = order.Select(i => new WideRow { Label = data.Labels[i], Features = data.Features.AsSpan(i * d, d).ToArray() });
+        return ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, definition));
+    }
+
+    private sealed class WideRow
+    {
+        public float Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+}
