@@ -10,10 +10,17 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 // A streamed fit from a large CSV (written once if missing): <exe> csv [rows=1500000] [path]
 // The cache file against a bare cursor pass and an in-memory epoch: <exe> cachefile [--rows 4000000 --features 64 --epochs 4 --dir <temp dir>]
+// Issue 13's default-fit target (gd vs OnlineGradientDescent and SDCA on an ML.NET-cached IDataView, each fit in a fresh process,
+// held-out MSE against the least-squares optimum): <exe> inplace [--rows 1000000 --features 64 --rounds 3 --ordered]
+// (a child run: <exe> inplace-child ogd|sdca|gd|gd-copy|gd-inplace <rows> <features> ordered|shuffled)
 if (args.Length > 0 && args[0] == "csv")
     return CsvBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "cachefile")
     return CacheFileBench.Run(BenchOptions.Parse(args[1..]));
+if (args.Length > 0 && args[0] == "inplace")
+    return InPlaceBench.Run(args[1..]);
+if (args.Length > 0 && args[0] == "inplace-child")
+    return InPlaceBench.RunChild(args[1..]);
 if (args.Length > 0 && args[0] == "child")
     return ChildRun.Run(args[1], args[2] == "streamed", int.Parse(args[3], CultureInfo.InvariantCulture));
 
