@@ -10,7 +10,7 @@ namespace MlNetGd.Bench.Sparse;
 
 internal static class SparseCases
 {
-    public static string[] TrainersFor(string c) => c == "hashed" ? ["gd", "sdca"] : ["optimum", "gd", "sdca", "ogd"];
+    public static string[] TrainersFor(string c) => c == "hashed" ? ["gd", "gd-copy", "sdca"] : ["optimum", "gd", "gd-copy", "sdca", "ogd"];
 
     public static void Run(string c, string trainer, string? dataPath)
     {
@@ -64,6 +64,7 @@ internal static class SparseCases
             IEstimator<ITransformer> estimator = trainer switch
             {
                 "gd" => ml.Regression.Trainers.GradientDescent(labelColumnName: label),
+                "gd-copy" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, TrainInPlace = false }),
                 "sdca" => ml.Regression.Trainers.Sdca(labelColumnName: label),
                 "ogd" => ml.Regression.Trainers.OnlineGradientDescent(labelColumnName: label),
                 _ => throw new ArgumentException($"Unknown trainer '{trainer}'."),
@@ -81,7 +82,7 @@ internal static class SparseCases
             clock.Stop();
             rmse = ml.Regression.Evaluate(model.Transform(test), label).RootMeanSquaredError;
             if (estimator is GradientDescentRegressionTrainer gd && gd.LastHistory is { } h)
-                extra = string.Create(CultureInfo.InvariantCulture, $"{h.Epochs.Count} epochs, rate {h.LearningRate:G3}, {h.StopReason}");
+                extra = string.Create(CultureInfo.InvariantCulture, $"{h.Epochs.Count} epochs, rate {h.LearningRate:G3}, {h.StopReason}, rows: {h.RowSource}");
         }
         using var self = Process.GetCurrentProcess();
         self.Refresh();

@@ -69,7 +69,8 @@ public sealed partial class TrainingSession
     private long _stepsSinceImprovement;
     private long _rowsThisEpoch;
     private int _annealings, _batchesThisEpoch;
-    private double _annealedCost, _sampleCostAtBest = double.NaN;
+    private double _annealedCost, _sampleCostAtBest = double.NaN, _lastSampleCost = double.NaN;
+    private bool _rateChangedLastEpoch;
     private TrainingRows? _evaluation;
     private int _evaluationRows;
     private readonly bool _lazyEligible;
@@ -303,8 +304,18 @@ public sealed partial class TrainingSession
             _sampleCostAtBest = sampleCost; // where the epoch cost last improved by the tolerance: the plateau starts after it
         if (improved)
             _stepsSinceImprovement = 0;
+        // The model the fit returns stopped moving: over a whole epoch of at least MinStepsWithoutImprovement steps at an unchanged
+        // rate, its MSE on the fixed sample did not improve by the tolerance. The iterates' own epoch cost may still creep down
+        // (their noise floor), but more epochs would not change what is returned: on dense data the average sits at the optimum
+        // after an epoch or two while the epoch cost took two to four more epochs to flatten.
+        bool returnedModelStalled = annealable && batches >= MinStepsWithoutImprovement && !_rateChangedLastEpoch
+            && record.Recoveries == 0 && sampleCost >= _lastSampleCost * (1 - _settings.Tolerance);
+        _lastSampleCost = sampleCost;
+        _rateChangedLastEpoch = false;
         if (validating && _epochsSinceBest >= _settings.EarlyStoppingPatience)
             _stopReason = StopReason.EarlyStopping;
+        else if (returnedModelStalled)
+            _stopReason = StopReason.Converged;
         else if (!improved && !rolledBack && _settings.Tolerance > 0 && _stepsSinceImprovement >= MinStepsWithoutImprovement)
         {
             // A constant rate leaves the iterates at a noise floor of about η·tr(HΣ)/B above the optimum; where the cost stops
@@ -324,6 +335,7 @@ public sealed partial class TrainingSession
             {
                 _annealedCost = sampleCost;
                 _annealings++;
+                _rateChangedLastEpoch = true;
                 _stepsSinceImprovement = Math.Max(0, MinStepsWithoutImprovement - batches);
             }
             else
