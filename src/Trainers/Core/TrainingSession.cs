@@ -304,11 +304,11 @@ public sealed partial class TrainingSession
             _sampleCostAtBest = sampleCost; // where the epoch cost last improved by the tolerance: the plateau starts after it
         if (improved)
             _stepsSinceImprovement = 0;
-        // The model the fit returns stopped moving: over a whole epoch of at least MinStepsWithoutImprovement steps at an unchanged
+        // The model the fit returns (the per-epoch average; a last iterate is too noisy to judge this way) stopped moving: over a whole epoch of at least MinStepsWithoutImprovement steps at an unchanged
         // rate, its MSE on the fixed sample did not improve by the tolerance. The iterates' own epoch cost may still creep down
         // (their noise floor), but more epochs would not change what is returned: on dense data the average sits at the optimum
         // after an epoch or two while the epoch cost took two to four more epochs to flatten.
-        bool returnedModelStalled = annealable && batches >= MinStepsWithoutImprovement && !_rateChangedLastEpoch
+        bool returnedModelStalled = annealable && _average is not null && batches >= MinStepsWithoutImprovement && !_rateChangedLastEpoch
             && record.Recoveries == 0 && sampleCost >= _lastSampleCost * (1 - _settings.Tolerance);
         _lastSampleCost = sampleCost;
         _rateChangedLastEpoch = false;
