@@ -93,6 +93,11 @@ public sealed class InPlaceTrainingTests
         Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o.ValidationFraction = 0.1).History.RowSource, "held-out rows need the copy");
         Assert.AreEqual(RowSource.Copy, Fit(BigView(ml, generated, sortByLabel: true), _ => { }).History.RowSource, "rows sorted by the label");
 
+        var normalized = ml.Transforms.NormalizeMinMax("Features").Fit(shuffled).Transform(shuffled);
+        Assert.IsTrue(normalized.CanShuffle);
+        Assert.AreEqual(RowSource.Copy, Fit(normalized, _ => { }).History.RowSource, "a transform recomputes its columns every pass");
+        Assert.AreEqual(RowSource.InPlace, Fit(normalized, o => o.TrainInPlace = true).History.RowSource, "unless asked");
+
         var small = Cached(ml, StreamingData.Generate(rows: 9000, seed: 3));
         Assert.AreEqual(RowSource.Copy, Fit(small, _ => { }).History.RowSource, "small data: the copy costs less than it saves");
         var notInMemory = StreamingData.NotShuffleable(ml, StreamingData.Rows(StreamingData.Generate(rows: 9000, seed: 3)));
