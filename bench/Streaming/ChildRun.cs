@@ -62,11 +62,12 @@ internal static class ChildRun
         InterlockedMax(ref peakHeap, GC.GetTotalMemory(false));
 
         double epochSeconds = (epochEnds[^1] - epochEnds[0]) / (epochEnds.Count - 1);
+        long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64; // the fit's, before the reference cursor pass below
         double cursorSeconds = streamed ? CursorPass.Time(data, options.LabelColumnName, options.FeatureColumnName, new Random(1)) : double.NaN;
         var result = new ChildResult(
             Rows: data.GetRowCount() ?? -1,
             Mode: streamed ? "streamed" : "cached",
-            PeakWorkingSetBytes: Process.GetCurrentProcess().PeakWorkingSet64,
+            PeakWorkingSetBytes: peakWorkingSet,
             PeakGcHeapBytes: Interlocked.Read(ref peakHeap),
             EpochSeconds: epochSeconds,
             BeforeFirstEpochSeconds: epochEnds[0] - epochSeconds,

@@ -21,6 +21,13 @@ if (args.Length > 0 && args[0] == "inplace")
     return InPlaceBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "inplace-child")
     return InPlaceBench.RunChild(args[1..]);
+// Write a generated .idv and keep it, to run a child by hand: <exe> idv <path> <rows> [features=64]; <exe> child <path> streamed|cached <epochs>
+if (args.Length > 0 && args[0] == "idv")
+{
+    long size = IdvGenerator.Write(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 64, seed: 42);
+    Console.WriteLine($"{args[1]}: {size / 1e9:F2} GB");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "child")
     return ChildRun.Run(args[1], args[2] == "streamed", int.Parse(args[3], CultureInfo.InvariantCulture));
 
