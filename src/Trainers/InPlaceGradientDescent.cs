@@ -53,7 +53,8 @@ internal static class InPlaceGradientDescent
         int n = (int)count.Value;
         using var pass = new DataViewRowPass(data, label, features, n);
         var sample = Sample(pass, sparse, d, n, token);
-        if (wanted is null && RowOrder.IsOrdered(sample, sample.RowCount))
+        bool ordered = RowOrder.IsOrdered(sample, sample.RowCount);
+        if (wanted is null && ordered)
             return null;
         FeatureStandardization? standardization = null;
         double? largestRow = null;
@@ -74,7 +75,20 @@ internal static class InPlaceGradientDescent
         }
         using var batches = new PassBatches(pass, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
         var session = TrainingSession.Start(options, sample, sample.RowCount, batches.SmallestBatch, model, optimizer: null, standardization, largestRow);
-        var history = GradientDescentLoop.Run(session, batches, token);
+        TrainingHistory history;
+        try
+        {
+            history = GradientDescentLoop.Run(session, batches, token);
+        }
+        catch (TrainingDivergedException diverged) when (ordered && sample.RowCount >= RowOrder.MinimumRows)
+        {
+            var (statistic, f) = RowOrder.MostOrdered(sample, sample.RowCount);
+            throw diverged.WithCause(
+                $"TrainInPlace = true reads the rows in their own order, and they are ordered: {statistic} changes along the data " +
+                $"(F = {f:G3} over {RowOrder.Groups} stretches of rows; about 1 in random order), so a batch holds rows alike, whose " +
+                "curvature no rate chosen from all the rows bounds. Leave TrainInPlace unset (ordered data is then copied and shuffled), " +
+                "or shuffle the data first (ml.Data.ShuffleRows).");
+        }
         history.RowSource = RowSource.InPlace;
         return history;
     }

@@ -32,6 +32,18 @@ public sealed class TrainingDivergedException : InvalidOperationException
         SuggestedLearningRate = suggestedLearningRate;
     }
 
+    private TrainingDivergedException(string message, TrainingDivergedException inner)
+        : base(message, inner)
+    {
+        LearningRate = inner.LearningRate;
+        Epoch = inner.Epoch;
+        Cost = inner.Cost;
+        SuggestedLearningRate = inner.SuggestedLearningRate;
+    }
+
+    /// <summary>The same divergence with its likely cause first (this exception becomes the inner one).</summary>
+    internal TrainingDivergedException WithCause(string cause) => new(cause + " " + Message, this);
+
     /// <summary>Gets the learning rate that diverged.</summary>
     public float LearningRate { get; }
 

@@ -124,6 +124,20 @@ public sealed class InPlaceTrainingTests
     }
 
     [TestMethod]
+    public void ForcedInPlaceOnRowsSortedByTheLabelNamesTheOrderWhenItDiverges()
+    {
+        // Sorted by the label, a batch holds rows alike along the true weights: its curvature is several times any random batch's.
+        var ml = new MLContext(1);
+        var generated = SyntheticRegression.Generate(270_000, 64, seed: 5, noise: 0.5f);
+        var sorted = BigView(ml, generated, sortByLabel: true);
+        var error = Assert.ThrowsExactly<TrainingDivergedException>(() => Fit(sorted, o => o.TrainInPlace = true));
+        StringAssert.Contains(error.Message, "TrainInPlace = true reads the rows in their own order");
+        StringAssert.Contains(error.Message, "the label");
+        Assert.IsInstanceOfType<TrainingDivergedException>(error.InnerException);
+        Assert.AreEqual(RowSource.Copy, Fit(sorted, _ => { }).History.RowSource, "left to choose, the trainer copies and shuffles");
+    }
+
+    [TestMethod]
     public void TrainInPlaceRefusesOptionsThatNeedACopy()
     {
         foreach (var set in new Action<GradientDescentRegressionTrainer.Options>[]
