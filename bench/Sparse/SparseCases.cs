@@ -10,7 +10,7 @@ namespace MlNetGd.Bench.Sparse;
 
 internal static class SparseCases
 {
-    public static string[] TrainersFor(string c) => c == "hashed" ? ["gd", "gd-copy", "sdca"] : ["optimum", "gd", "gd-copy", "sdca", "ogd"];
+    public static string[] TrainersFor(string c) => c == "hashed" ? ["gd", "gd-inplace", "sdca"] : ["optimum", "gd", "gd-inplace", "sdca", "ogd"];
 
     public static void Run(string c, string trainer, string? dataPath)
     {
@@ -64,7 +64,7 @@ internal static class SparseCases
             IEstimator<ITransformer> estimator = trainer switch
             {
                 "gd" => ml.Regression.Trainers.GradientDescent(labelColumnName: label),
-                "gd-copy" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, TrainInPlace = false }),
+                "gd-inplace" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, TrainInPlace = true }),
                 "sdca" => ml.Regression.Trainers.Sdca(labelColumnName: label),
                 "ogd" => ml.Regression.Trainers.OnlineGradientDescent(labelColumnName: label),
                 _ => throw new ArgumentException($"Unknown trainer '{trainer}'."),

@@ -9,11 +9,13 @@ namespace MlNetGd.Trainers;
 /// <remarks>
 /// <para>Why: on a pipeline that ends in ML.NET's cache (<c>ml.Data.Cache</c>, <c>AppendCacheCheckpoint</c>) the rows are already in
 /// memory, and a cursor pass over them costs a few memory passes, while a copy costs fresh memory — slow to touch the first time —
-/// at every fit. A fit then reads the data about 4 times (dense data at the default options) to 20 times (sparse).</para>
+/// at every fit. A default dense fit reads the data about three times (a sample pass and two epochs).</para>
 /// <para>The rule (<see cref="GradientDescentRegressionTrainer.Options.TrainInPlace"/> = null): in place when the source is ML.NET's
 /// in-memory cache itself (<see cref="IsMlNetCache"/>; not a file loader, whose every pass reads and decodes the file again, nor a
-/// transform that recomputes its columns on every pass; a cache not yet filled is filled by a counting pass), the copy would take at least <see cref="MinimumBytes"/> (a smaller copy costs less than it
-/// saves), no validation rows are held out and no rows are skipped — and the rows are in no particular order
+/// transform that recomputes its columns on every pass; a cache not yet filled is filled by a counting pass), the rows are dense
+/// (sparse fits anneal through 20-odd epochs, where the copy's faster epochs win: Zipf one-hot, 1M rows, 2.1 s in place against
+/// 1.4 s copied, in place holding 140 MiB less), the copy would take at least <see cref="MinimumBytes"/> (a smaller copy costs less
+/// than it saves), no validation rows are held out and no rows are skipped — and the rows are in no particular order
 /// (<see cref="RowOrder"/>): a block-sized shuffle pool cannot mix data sorted by its label, which the copy's full shuffle can. The
 /// rule reads only the data, never the clock, so the same data and seed give the same model every time.</para>
 /// <para>Passes: the first 1024 rows decide dense or CSR (as the copying reader does); one pass reads an evenly spaced sample of at
@@ -47,8 +49,8 @@ internal static class InPlaceGradientDescent
         double density = DataViewReader.ProbeDensity(data, features, d);
         bool sparse = density < DataViewReader.SparseDensityThreshold;
         long bytesPerRow = sparse ? 8 * (long)Math.Ceiling(density * d) + 12 : 4L * d + 4;
-        if (wanted is null && bytesPerRow * count < MinimumBytes)
-            return null;
+        if (wanted is null && (sparse || bytesPerRow * count < MinimumBytes))
+            return null; // sparse fits run many epochs (20-odd on Zipf one-hot data), where the copy's faster epochs win
 
         int n = (int)count.Value;
         using var pass = new DataViewRowPass(data, label, features, n);
