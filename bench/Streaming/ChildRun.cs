@@ -10,27 +10,9 @@ namespace MlNetGd.Bench.Streaming;
 /// <summary>One configuration (file, streamed or cached) measured in its own process, so the peak working set is its own.</summary>
 internal static class ChildRun
 {
-    private const string Marker = "RESULT ";
-
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
-    /// <summary>Parent side: starts this program as a child and reads its result line.</summary>
-    public static ChildResult Start(string file, bool streamed, int epochs, int rows)
-    {
-        string self = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            start.ArgumentList.Add(typeof(ChildRun).Assembly.Location);
-        foreach (string argument in new[] { "child", file, streamed ? "streamed" : "cached", epochs.ToString() })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {self}.");
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-            throw new InvalidOperationException($"The child run ({(streamed ? "streamed" : "cached")}, {rows} rows) failed with exit code {process.ExitCode}:\n{output}");
-        return JsonSerializer.Deserialize<ChildResult>(line[Marker.Length..], Json)!;
-    }
+    /// <summary>Parent side: runs one configuration in a child process and reads its result.</summary>
+    public static ChildResult Start(string file, bool streamed, int epochs, int rows) =>
+        ChildProcess.Run<ChildResult>(["child", file, streamed ? "streamed" : "cached", epochs.ToString()], $"{(streamed ? "streamed" : "cached")}, {rows} rows");
 
     /// <summary>Child side: one fit with a fixed number of epochs, then prints the measurements as one JSON line.</summary>
     public static int Run(string file, bool streamed, int epochs)
@@ -76,7 +58,7 @@ internal static class ChildRun
             FirstCost: costs[0],
             FinalCost: costs[^1],
             CursorPassSeconds: cursorSeconds);
-        Console.WriteLine(Marker + JsonSerializer.Serialize(result, Json));
+        ChildProcess.Report(result);
         return 0;
     }
 

@@ -13,10 +13,8 @@ namespace MlNetGd.Bench.Streaming;
 /// noise falls on all of them alike. The ratios to OnlineGradientDescent are taken inside each round, then their median.</remarks>
 internal static class InPlaceBench
 {
-    private const string Marker = "RESULT ";
     private const double MiB = 1048576.0;
 
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Parent side: <c>inplace [--rows 1000000] [--features 64] [--rounds 3] [--ordered]</c>.</summary>
     public static int Run(string[] args)
@@ -74,27 +72,13 @@ internal static class InPlaceBench
     public static int RunChild(string[] args)
     {
         var result = InPlaceChild.Run(args[0], int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3] == "ordered");
-        Console.WriteLine(Marker + JsonSerializer.Serialize(result, Json));
+        ChildProcess.Report(result);
         return 0;
     }
 
-    private static InPlaceResult Start(string configuration, int rows, int features, bool ordered)
-    {
-        string self = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-            start.ArgumentList.Add(typeof(InPlaceBench).Assembly.Location);
-        foreach (string argument in new[] { "inplace-child", configuration, rows.ToString(CultureInfo.InvariantCulture),
-                     features.ToString(CultureInfo.InvariantCulture), ordered ? "ordered" : "shuffled" })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {self}.");
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-            throw new InvalidOperationException($"The child run ({configuration}, {rows} rows) failed with exit code {process.ExitCode}:\n{output}");
-        return JsonSerializer.Deserialize<InPlaceResult>(line[Marker.Length..], Json)!;
-    }
+    private static InPlaceResult Start(string configuration, int rows, int features, bool ordered) =>
+        ChildProcess.Run<InPlaceResult>(["inplace-child", configuration, rows.ToString(CultureInfo.InvariantCulture),
+            features.ToString(CultureInfo.InvariantCulture), ordered ? "ordered" : "shuffled"], $"{configuration}, {rows} rows");
 
     private static string Table(IReadOnlyList<InPlaceResult> results, int rounds)
     {
