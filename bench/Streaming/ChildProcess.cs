@@ -17,14 +17,16 @@ internal static class ChildProcess
     public static T Run<T>(IEnumerable<string> arguments, string description)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {self}.");
+        var errors = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
+        output += errors.Result;
         string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
         if (process.ExitCode != 0 || line is null)
             throw new InvalidOperationException($"The child run ({description}) failed with exit code {process.ExitCode}:\n{output}");

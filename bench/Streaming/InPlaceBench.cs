@@ -65,7 +65,7 @@ internal static class InPlaceBench
                 catch (InvalidOperationException failed)
                 {
                     // A fit that fails (TrainInPlace = true on sorted rows diverges) is reported, and left out of the table.
-                    string reason = failed.Message.Split('\n').FirstOrDefault(l => l.Contains("Exception", StringComparison.Ordinal)) ?? failed.Message;
+                    string reason = failed.Message.Split('\n').FirstOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal)) ?? failed.Message;
                     Console.WriteLine($"round {round + 1} {configuration,-10}: failed: {reason.Trim()}");
                     continue;
                 }
