@@ -44,6 +44,31 @@ public sealed class InPlaceTrainingTests
         }
     }
 
+    public static IEnumerable<object[]> OptionSets()
+    {
+        yield return ["momentum", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Optimizer = OptimizerKind.Momentum)];
+        yield return ["nesterov", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Optimizer = OptimizerKind.Nesterov)];
+        yield return ["adam", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Optimizer = OptimizerKind.Adam)];
+        yield return ["l1 + l2", (Action<GradientDescentRegressionTrainer.Options>)(o => (o.L1Regularization, o.L2Regularization) = (0.01f, 0.01f))];
+        yield return ["cosine", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Schedule = LearningRateSchedule.Cosine)];
+        yield return ["not averaged, raw", (Action<GradientDescentRegressionTrainer.Options>)(o => (o.Averaged, o.StandardizeFeatures) = (false, false))];
+        yield return ["given rate, 2 threads", (Action<GradientDescentRegressionTrainer.Options>)(o => (o.LearningRate, o.NumberOfThreads) = (0.01f, 2))];
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(OptionSets))]
+    public void WithoutShufflingInPlaceGivesTheCopysModelForEveryOptimizer(string name, Action<GradientDescentRegressionTrainer.Options> set)
+    {
+        var ml = new MLContext(1);
+        var data = Cached(ml, StreamingData.Generate(rows: 5000, seed: 11));
+        var copy = Fit(data, o => { set(o); (o.Shuffle, o.NumberOfEpochs, o.TrainInPlace) = (false, 12, false); });
+        var inPlace = Fit(data, o => { set(o); (o.Shuffle, o.NumberOfEpochs, o.TrainInPlace) = (false, 12, true); });
+        Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
+        CollectionAssert.AreEqual(copy.Weights, inPlace.Weights, name);
+        Assert.AreEqual(copy.Bias, inPlace.Bias, name);
+        Assert.AreEqual(copy.History.EpochCount, inPlace.History.EpochCount, name);
+    }
+
     [TestMethod]
     public void WithoutShufflingInPlaceGivesTheCopysModelOnOneHotRows()
     {
