@@ -9,7 +9,8 @@ namespace MlNetGd.Trainers;
 /// <remarks>
 /// <para>The data is read once into memory (<see cref="DataViewReader.ReadRows"/>: dense rows, or CSR for sparse one-hot, hashed
 /// and text features, never densified), its rows shuffled once with the seed, and
-/// trained by <see cref="GradientDescentLoop"/>; with <see cref="Options.CacheData"/> off it is read once into a cache file on
+/// trained by <see cref="GradientDescentLoop"/> — or, when the input is ML.NET's own in-memory cache of dense rows in no particular
+/// order, trained on in place, one cursor pass per epoch, without a copy (<see cref="Options.TrainInPlace"/>); with <see cref="Options.CacheData"/> off it is read once into a cache file on
 /// disk that every epoch reads instead, so memory stays flat (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
 /// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
 /// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
@@ -67,8 +68,9 @@ public sealed class GradientDescentRegressionTrainer
         /// epoch, rows shuffled inside blocks of about 2 MB, no copy of the rows — instead of on a shuffled copy of them.</summary>
         /// <value>Default <see langword="null"/>: chosen from the data — in place when it is ML.NET's in-memory cache
         /// (<c>ml.Data.Cache</c>, <c>AppendCacheCheckpoint</c>), its rows are dense, a copy would take 64 MB or more, and they are in
-        /// no particular order (a sorted file is copied and fully shuffled). <see langword="true"/> reads any source in place, every epoch (a file
-        /// is then parsed every epoch); <see langword="false"/> always copies. <see cref="TrainingHistory.RowSource"/> says which ran.</value>
+        /// no particular order (a sorted file is copied and fully shuffled). <see langword="true"/> reads any source in place, every
+        /// epoch (a file is then parsed every epoch); <see langword="false"/> always copies. <see cref="TrainingHistory.RowSource"/>
+        /// says which ran.</value>
         public bool? TrainInPlace { get; set; }
 
         /// <inheritdoc/>

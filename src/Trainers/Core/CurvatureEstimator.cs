@@ -160,10 +160,12 @@ public static class CurvatureEstimator
         if (rowCount < 1 || rowCount > data.RowCount)
             throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"must be in range [1, {data.RowCount}].");
         RowBlock rows = data.Rows(0, rowCount);
-        int m = rows.IsSparse ? rowCount : Math.Min(rowCount, MaxSampleRows);
+        if (rows.IsSparse)
+            return LargestRowNorm(rows, standardization);
+        int m = Math.Min(rowCount, MaxSampleRows);
         double largest = 0;
         for (int k = 0; k < m; k++)
-            largest = Math.Max(largest, SquaredNorm(rows, rows.IsSparse ? k : EvenSample.Row(k, m, rowCount), standardization));
+            largest = Math.Max(largest, SquaredNorm(rows, EvenSample.Row(k, m, rowCount), standardization));
         return largest;
     }
 

@@ -8,8 +8,8 @@ namespace MlNetGd.Trainers.Core;
 /// feature (dense rows) or the number of nonzeros (CSR rows), and the squared norm of the row, a one-way analysis of variance
 /// compares the spread of the run means with the spread inside the runs: <c>F = between-run mean square / within-run mean
 /// square</c>, about 1 ± 0.25 when the rows are in random order. Rows count as ordered when some F exceeds
-/// <see cref="Threshold"/> (a false alarm has probability about 5·10⁻⁸ per statistic; it costs only the copy); with 512 sampled
-/// rows a run that detects a drift of the mean by 0.06 standard deviations across the data. A sample of fewer than
+/// <see cref="Threshold"/> (a false alarm has probability about 5·10⁻⁸ per statistic, and costs only the copy). With 512 sampled
+/// rows a run, a mean that drifts by 0.06 standard deviations or more across the data is caught. A sample of fewer than
 /// <see cref="MinimumRows"/> rows cannot tell, and counts as ordered.
 /// </remarks>
 public static class RowOrder
