@@ -163,6 +163,51 @@ public sealed class InPlaceTrainingTests
     }
 
     [TestMethod]
+    [DataRow(1, 1)]
+    [DataRow(2, 1)]
+    [DataRow(3, 300)]
+    [DataRow(700, 1)]
+    public void TinyAndNarrowDataTrainInPlaceLikeTheCopy(int rows, int features)
+    {
+        var ml = new MLContext(1);
+        var generated = SyntheticRegression.Generate(rows, features, seed: 2, noise: 0.1f);
+        var definition = SchemaDefinition.Create(typeof(WideRow));
+        definition[nameof(WideRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features);
+        var view = ml.Data.Cache(ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i =>
+            new WideRow { Label = generated.Labels[i], Features = generated.Features.AsSpan(i * features, features).ToArray() }), definition));
+        var copy = Fit(view, o => (o.Shuffle, o.TrainInPlace) = (false, false));
+        var inPlace = Fit(view, o => (o.Shuffle, o.TrainInPlace) = (false, true));
+        Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
+        CollectionAssert.AreEqual(copy.Weights, inPlace.Weights);
+        Assert.AreEqual(copy.Bias, inPlace.Bias);
+        Assert.IsTrue(float.IsFinite(Fit(view, o => o.TrainInPlace = true).Bias), "shuffled too");
+    }
+
+    [TestMethod]
+    public void SparseRowsWithEmptyRowsTrainInPlaceLikeTheCopy()
+    {
+        // A hashed-like view with rows that have no nonzero at all, read in place (forced) and copied, unshuffled.
+        var ml = new MLContext(1);
+        var random = new Random(6);
+        var rows = Enumerable.Range(0, 3000).Select(i =>
+        {
+            int[] indices = i % 5 == 0 ? [] : [.. Enumerable.Range(0, 3).Select(k => random.Next(k * 1600, (k + 1) * 1600))];
+            return new WideSparse.Row
+            {
+                Features = new VBuffer<float>(5000, indices.Length, Enumerable.Repeat(1f, indices.Length).ToArray(), indices),
+                Label = indices.Sum(j => (j % 7) - 3f) + (float)random.NextDouble(),
+            };
+        }).ToArray();
+        var definition = SchemaDefinition.Create(typeof(WideSparse.Row));
+        definition[nameof(WideSparse.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 5000);
+        var cached = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, definition));
+        var copy = Fit(cached, o => (o.Shuffle, o.TrainInPlace, o.NumberOfEpochs) = (false, false, 5));
+        var inPlace = Fit(cached, o => (o.Shuffle, o.TrainInPlace, o.NumberOfEpochs) = (false, true, 5));
+        CollectionAssert.AreEqual(copy.Weights, inPlace.Weights);
+        Assert.AreEqual(copy.Bias, inPlace.Bias);
+    }
+
+    [TestMethod]
     public void TrainInPlaceRefusesOptionsThatNeedACopy()
     {
         foreach (var set in new Action<GradientDescentRegressionTrainer.Options>[]
