@@ -67,8 +67,9 @@ public sealed class GradientDescentRegressionTrainer
         /// <summary>Gets or sets whether a cached fit trains on the <see cref="IDataView"/> in place — one sequential cursor pass per
         /// epoch, rows shuffled inside blocks of about 2 MB, no copy of the rows — instead of on a shuffled copy of them.</summary>
         /// <value>Default <see langword="null"/>: chosen from the data — in place when it is ML.NET's in-memory cache
-        /// (<c>ml.Data.Cache</c>, <c>AppendCacheCheckpoint</c>), its rows are dense, a copy would take 64 MB or more, and they are in
-        /// no particular order (a sorted file is copied and fully shuffled). <see langword="true"/> reads any source in place, every
+        /// (<c>ml.Data.Cache</c>, <c>AppendCacheCheckpoint</c>), its rows are dense, the fit is likely short (plain SGD stopping at
+        /// convergence), a copy would take 64 MB or more, and the rows are in no particular order (a sorted file is copied and fully
+        /// shuffled). <see langword="true"/> reads any source in place, every
         /// epoch (a file is then parsed every epoch); <see langword="false"/> always copies. <see cref="TrainingHistory.RowSource"/>
         /// says which ran.</value>
         public bool? TrainInPlace { get; set; }

@@ -14,7 +14,7 @@ namespace MlNetGd.Trainers;
 /// in-memory cache itself (<see cref="IsMlNetCache"/>; not a file loader, whose every pass reads and decodes the file again, nor a
 /// transform that recomputes its columns on every pass; a cache not yet filled is filled by a counting pass), the rows are dense
 /// (sparse fits anneal through 20-odd epochs, where the copy's faster epochs win: Zipf one-hot, 1M rows, 2.1 s in place against
-/// 1.4 s copied, in place holding 140 MiB less), the copy would take at least <see cref="MinimumBytes"/> (a smaller copy costs less
+/// 1.4 s copied, in place holding 140 MiB less), the fit is likely short (<see cref="ExpectsFewEpochs"/>), the copy would take at least <see cref="MinimumBytes"/> (a smaller copy costs less
 /// than it saves), no validation rows are held out and no rows are skipped — and the rows are in no particular order
 /// (<see cref="RowOrder"/>): a block-sized shuffle pool cannot mix data sorted by its label, which the copy's full shuffle can. The
 /// rule reads only the data, never the clock, so the same data and seed give the same model every time.</para>
@@ -37,7 +37,7 @@ internal static class InPlaceGradientDescent
             return null;
         var (label, features, d) = DataViewReader.FindColumns(data.Schema, options.LabelColumnName, options.FeatureColumnName);
         long? count = data.GetRowCount();
-        if (wanted is null && (!IsMlNetCache(data) || options.ValidationFraction > 0 || options.SkipNonFiniteRows))
+        if (wanted is null && (!IsMlNetCache(data) || options.ValidationFraction > 0 || options.SkipNonFiniteRows || !ExpectsFewEpochs(options)))
             return null;
         count ??= DataViewReader.CountRows(data, token); // a cache not filled yet is filled by this pass
         if (count == 0)
@@ -102,6 +102,17 @@ internal static class InPlaceGradientDescent
     /// their columns on every pass. The cache's class is internal, so its name is the test; were it renamed, fits would copy, as
     /// before, and <c>InPlaceTrainingTests</c> would fail.</remarks>
     internal static bool IsMlNetCache(IDataView data) => data.GetType().FullName == "Microsoft.ML.Data.CacheDataView";
+
+    /// <summary>The most epochs a fit may be told to run (with <see cref="GradientDescentSettings.Tolerance"/> = 0) and still be
+    /// read in place: each in-place epoch costs a cursor pass more than a copied one, the copy costs about three such passes warm
+    /// and ten or more in a fresh process (first touches).</summary>
+    public const int MaxFixedEpochs = 8;
+
+    /// <summary>Returns whether the options make a short fit likely: plain SGD that stops at convergence (a default dense fit takes
+    /// 2 epochs), or a fixed run of at most <see cref="MaxFixedEpochs"/> epochs. Momentum, Nesterov and Adam fits ran 93–100 epochs
+    /// on the NoGuessing data, where the copy's faster epochs win.</summary>
+    internal static bool ExpectsFewEpochs(GradientDescentSettings options) =>
+        options.Tolerance > 0 ? options.Optimizer == OptimizerKind.Sgd : options.NumberOfEpochs <= MaxFixedEpochs;
 
     /// <summary>One pass that reads only an evenly spaced sample of the rows (at most 16384, and at most 64 MB of dense values), in
     /// the data's order, and moves the cursor over the rest.</summary>

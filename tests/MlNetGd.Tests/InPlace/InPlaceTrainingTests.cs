@@ -116,6 +116,10 @@ public sealed class InPlaceTrainingTests
         var shuffled = BigView(ml, generated, sortByLabel: false);
         Assert.AreEqual(RowSource.InPlace, Fit(shuffled, _ => { }).History.RowSource, "a large cached view in random order");
         Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o.ValidationFraction = 0.1).History.RowSource, "held-out rows need the copy");
+        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => (o.Optimizer, o.NumberOfEpochs) = (OptimizerKind.Adam, 3)).History.RowSource,
+            "Adam runs many epochs, where the copy's faster epochs win");
+        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => (o.Tolerance, o.NumberOfEpochs) = (0, 9)).History.RowSource, "nine fixed epochs");
+        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, o => (o.Tolerance, o.NumberOfEpochs) = (0, 3)).History.RowSource, "three fixed epochs");
         Assert.AreEqual(RowSource.Copy, Fit(BigView(ml, generated, sortByLabel: true), _ => { }).History.RowSource, "rows sorted by the label");
 
         var normalized = ml.Transforms.NormalizeMinMax("Features").Fit(shuffled).Transform(shuffled);
