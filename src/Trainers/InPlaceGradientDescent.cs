@@ -14,8 +14,9 @@ namespace MlNetGd.Trainers;
 /// in-memory cache itself (<see cref="IsMlNetCache"/>; not a file loader, whose every pass reads and decodes the file again, nor a
 /// transform that recomputes its columns on every pass; a cache not yet filled is filled by a counting pass), the rows are dense
 /// (sparse fits anneal through 20-odd epochs, where the copy's faster epochs win: Zipf one-hot, 1M rows, 2.1 s in place against
-/// 1.4 s copied, in place holding 140 MiB less), the fit is likely short (<see cref="ExpectsFewEpochs"/>), the copy would take at least <see cref="MinimumBytes"/> (a smaller copy costs less
-/// than it saves), no validation rows are held out and no rows are skipped — and the rows are in no particular order
+/// 1.4 s copied, in place holding 140 MiB less), the fit is likely short (<see cref="ExpectsFewEpochs"/>), the copy would take at
+/// least <see cref="MinimumBytes"/> (a smaller copy costs less than it saves), no validation rows are held out and no rows are
+/// skipped — and the rows are in no particular order
 /// (<see cref="RowOrder"/>): a block-sized shuffle pool cannot mix data sorted by its label, which the copy's full shuffle can. The
 /// rule reads only the data, never the clock, so the same data and seed give the same model every time.</para>
 /// <para>Passes: the first 1024 rows decide dense or CSR (as the copying reader does); one pass reads an evenly spaced sample of at
