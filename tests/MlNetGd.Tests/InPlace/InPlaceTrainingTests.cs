@@ -240,7 +240,22 @@ public sealed class InPlaceTrainingTests
         Assert.Throws<OperationCanceledException>(() => new GradientDescentRegressionTrainer(options).Fit(data));
     }
 
-    private static IDataView BigView(MLContext ml, SyntheticRegression data, bool sortByLabel)
+    [TestMethod]
+    public void APipelineWithACacheCheckpointHandsTheTrainerTheCacheItTrainsOnInPlace()
+    {
+        var ml = new MLContext(1);
+        var generated = SyntheticRegression.Generate(270_000, 64, seed: 5, noise: 0.5f);
+        var raw = BigView(ml, generated, sortByLabel: false, cache: false);
+        var trainer = new GradientDescentRegressionTrainer(new GradientDescentRegressionTrainer.Options { FeatureColumnName = "F" });
+        var model = ml.Transforms.CopyColumns("F", "Features").AppendCacheCheckpoint(ml).Append(trainer).Fit(raw);
+        Assert.AreEqual(RowSource.InPlace, trainer.LastHistory!.RowSource);
+        var withoutCheckpoint = new GradientDescentRegressionTrainer(new GradientDescentRegressionTrainer.Options { FeatureColumnName = "F" });
+        ml.Transforms.CopyColumns("F", "Features").Append(withoutCheckpoint).Fit(raw);
+        Assert.AreEqual(RowSource.Copy, withoutCheckpoint.LastHistory!.RowSource, "no checkpoint: the rows are not held in memory");
+        Assert.IsTrue(ml.Regression.Evaluate(model.Transform(raw)).RSquared > 0.9);
+    }
+
+    private static IDataView BigView(MLContext ml, SyntheticRegression data, bool sortByLabel, bool cache = true)
     {
         int d = data.FeatureCount;
         var order = Enumerable.Range(0, data.RowCount).ToArray();
@@ -249,7 +264,8 @@ public sealed class InPlaceTrainingTests
         var definition = SchemaDefinition.Create(typeof(WideRow));
         definition[nameof(WideRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
         var rows = order.Select(i => new WideRow { Label = data.Labels[i], Features = data.Features.AsSpan(i * d, d).ToArray() });
-        return ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, definition));
+        var view = ml.Data.LoadFromEnumerable(rows, definition);
+        return cache ? ml.Data.Cache(view) : view;
     }
 
     private sealed class WideRow
