@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Trainers.Core;
@@ -82,11 +81,12 @@ internal sealed class DataViewRowPass : IRowPass, IDisposable
 
     public void Dispose() => _cursor?.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Check(float label, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
         if (!float.IsFinite(label))
             throw DataViewReader.NonFiniteLabel(_label.Name, label, Position);
-        float squares = TensorPrimitives.SumOfSquares(values);
+        float squares = RowKernels.Dot(values, values); // every row read: see RowKernels for why not TensorPrimitives
         if (float.IsFinite(squares))
             return;
         int k = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
@@ -34,6 +35,7 @@ public static class CurvatureEstimator
     /// space of <paramref name="standardization"/> when it is given (the Hessian <c>JᵀHJ</c> of the standardized model).</summary>
     /// <exception cref="ArgumentException">The dataset has no rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is not in [1, data.RowCount].</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double LargestEigenvalue, double Trace) Estimate(TrainingRows data, int rowCount, FeatureStandardization? standardization)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -141,7 +143,7 @@ public static class CurvatureEstimator
         if (!rows.IsSparse)
         {
             ReadOnlySpan<float> x = rows.DenseFeatures.Slice(row * rows.FeatureCount, rows.FeatureCount);
-            return TensorPrimitives.Dot(x, x) + 1.0;
+            return RowKernels.Dot(x, x) + 1.0;
         }
         double norm = 1;
         for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
@@ -281,6 +283,7 @@ public static class CurvatureEstimator
     }
 
     // hv = (2/m) X̃ᵀ X̃ v over the sample: the MSE gradient at parameters v with zero labels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyByHessian(DenseDataset data, int m, int n, ReadOnlySpan<float> v, Span<float> hv)
     {
         int d = data.FeatureCount;
@@ -292,9 +295,9 @@ public static class CurvatureEstimator
         for (int k = 0; k < m; k++)
         {
             ReadOnlySpan<float> x = data.Row(EvenSample.Row(k, m, n));
-            float u = TensorPrimitives.Dot(x, w) + b;
+            float u = RowKernels.Dot(x, w) + b;
             sum += u;
-            TensorPrimitives.MultiplyAdd(x, u, hw, hw);
+            RowKernels.AddScaled(x, u, hw);
         }
         float scale = 2f / m;
         TensorPrimitives.Multiply(hw, scale, hw);

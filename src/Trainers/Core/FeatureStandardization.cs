@@ -69,14 +69,14 @@ public sealed class FeatureStandardization
         return data is DenseDataset dense ? ComputeDense(dense, rowCount) : ComputeSparse(data.Rows(0, rowCount));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static FeatureStandardization ComputeDense(DenseDataset data, int rowCount)
     {
         int d = data.FeatureCount;
         int m = Math.Min(rowCount, MaxSampleRows);
-        // One pass of vector operations. Values are shifted by the first sampled row (so E[(x−K)²] − E[x−K]² does not cancel
+        // One pass of vector operations (one fused kernel a row). Values are shifted by the first sampled row (so E[(x−K)²] − E[x−K]² does not cancel
         // badly when a mean is large against its deviation), summed in float over blocks of BlockRows rows, and the blocks in double.
         float[] shift = data.Row(EvenSample.Row(0, m, rowCount)).ToArray();
-        var centered = new float[d];
         var blockSum = new float[d];
         var blockSquares = new float[d];
         var highest = new float[d];
@@ -85,11 +85,7 @@ public sealed class FeatureStandardization
         var squares = new double[d];
         for (int k = 0; k < m; k++)
         {
-            TensorPrimitives.Subtract(data.Row(EvenSample.Row(k, m, rowCount)), shift, centered);
-            TensorPrimitives.Add(blockSum, centered, blockSum);
-            TensorPrimitives.MultiplyAdd(centered, centered, blockSquares, blockSquares);
-            TensorPrimitives.Max(highest, centered, highest);
-            TensorPrimitives.Min(lowest, centered, lowest);
+            RowKernels.AddMoments(data.Row(EvenSample.Row(k, m, rowCount)), shift, blockSum, blockSquares, highest, lowest);
             if ((k + 1) % BlockRows == 0 || k == m - 1)
             {
                 for (int j = 0; j < d; j++)
@@ -187,6 +183,7 @@ public sealed class FeatureStandardization
 
     /// <summary>Returns <c>‖z̃ᵢ‖² = 1 + Σⱼ ((xᵢⱼ − μⱼ)/sⱼ)²</c>, the squared norm of row <paramref name="row"/> in the standardized space
     /// with the bias input; O(nonzeros) for a CSR row (the centering is implicit: <c>Σⱼ (μⱼ/sⱼ)²</c> is computed once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double SquaredNorm(RowBlock rows, int row)
     {
         double norm = 1;

@@ -140,7 +140,7 @@ public readonly ref struct RowBlock
     public float Dot(int row, ReadOnlySpan<float> weights)
     {
         if (!IsSparse)
-            return TensorPrimitives.Dot(DenseFeatures.Slice(row * FeatureCount, FeatureCount), weights);
+            return RowKernels.Dot(DenseFeatures.Slice(row * FeatureCount, FeatureCount), weights);
         int start = RowStarts[row], end = RowEnds[row];
         return SparseDot(Indices[start..end], Values[start..end], weights);
     }
@@ -151,7 +151,7 @@ public readonly ref struct RowBlock
     {
         if (!IsSparse)
         {
-            TensorPrimitives.MultiplyAdd(DenseFeatures.Slice(row * FeatureCount, FeatureCount), scale, destination, destination);
+            RowKernels.AddScaled(DenseFeatures.Slice(row * FeatureCount, FeatureCount), scale, destination);
             return;
         }
         int start = RowStarts[row], end = RowEnds[row];
