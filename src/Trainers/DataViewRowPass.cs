@@ -12,11 +12,7 @@ internal sealed class DataViewRowPass : IRowPass, IDisposable
     private readonly IDataView _data;
     private readonly DataViewSchema.Column _label;
     private readonly DataViewSchema.Column _features;
-    private DataViewRowCursor? _cursor;
-    private ValueGetter<float>? _getLabel;
-    private ValueGetter<VBuffer<float>>? _getFeatures;
-    private VBuffer<float> _buffer;
-    private long _row;
+    private RowCursorReader? _reader;
 
     public DataViewRowPass(IDataView data, DataViewSchema.Column label, DataViewSchema.Column features, long rowCount)
     {
@@ -30,37 +26,26 @@ internal sealed class DataViewRowPass : IRowPass, IDisposable
     public long RowCount { get; }
 
     /// <summary>Gets the source's index of the row read last (−1 before the first).</summary>
-    public long Position => _row - 1;
+    public long Position => _reader!.RowsRead - 1;
 
     /// <inheritdoc/>
     public void Restart()
     {
-        _cursor?.Dispose();
-        _cursor = _data.GetRowCursor(new[] { _label, _features });
-        _getLabel = _cursor.GetGetter<float>(_label);
-        _getFeatures = _cursor.GetGetter<VBuffer<float>>(_features);
-        _row = 0;
+        _reader?.Dispose();
+        _reader = new RowCursorReader(_data, _label, _features, random: null);
     }
 
     /// <summary>Moves to the next row without reading it; <see langword="false"/> at the end of the pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Skip()
-    {
-        if (!_cursor!.MoveNext())
-            return false;
-        _row++;
-        return true;
-    }
+    public bool Skip() => _reader!.Skip();
 
     /// <summary>Reads the row moved to by <see cref="Skip"/>, checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(out float label, out ReadOnlySpan<int> indices, out ReadOnlySpan<float> values)
     {
-        label = 0;
-        _getLabel!(ref label);
-        _getFeatures!(ref _buffer);
-        values = _buffer.GetValues();
-        indices = _buffer.IsDense ? default : _buffer.GetIndices();
+        _reader!.Read(out label);
+        ref readonly VBuffer<float> x = ref _reader.Features;
+        values = x.GetValues();
+        indices = x.IsDense ? default : x.GetIndices();
         Check(label, indices, values);
     }
 
@@ -79,7 +64,7 @@ internal sealed class DataViewRowPass : IRowPass, IDisposable
         return true;
     }
 
-    public void Dispose() => _cursor?.Dispose();
+    public void Dispose() => _reader?.Dispose();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Check(float label, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -36,12 +37,29 @@ internal sealed class RowCursorReader : IDisposable
     public bool TryRead(out float label)
     {
         label = 0;
+        if (!Skip())
+            return false;
+        Read(out label);
+        return true;
+    }
+
+    /// <summary>Moves to the next row without reading it (no getter runs); <see langword="false"/> at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Skip()
+    {
         if (!_cursor.MoveNext())
             return false;
-        _getLabel(ref label);
-        _getFeatures(ref _buffer);
         RowsRead++;
         return true;
+    }
+
+    /// <summary>Reads the row moved to by <see cref="Skip"/> into <see cref="Features"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Read(out float label)
+    {
+        label = 0;
+        _getLabel(ref label);
+        _getFeatures(ref _buffer);
     }
 
     /// <summary>Returns whether the label and every stored value of the last row are finite.</summary>

@@ -52,7 +52,8 @@ public static class CurvatureEstimator
         // The sample is copied once into contiguous rows (CSR always: it is proportional to its nonzeros; dense when that is at
         // most 16 MB), so each step is one pass of the gradient kernel: the MSE gradient at parameters v with zero labels is H v.
         // Wider dense data is read in place, row by row.
-        TrainingRows? sample = data.IsSparse || (long)m * d <= MaxCopiedValues ? data.Sample(m, n) : null;
+        TrainingRows? sample = m == data.RowCount ? data // the rows are the sample already (a streamed or in-place fit's)
+            : data.IsSparse || (long)m * d <= MaxCopiedValues ? data.Sample(m, n) : null;
         double trace = 0;
         if (sample is not null)
         {

@@ -147,11 +147,14 @@ internal sealed class RowBlockBuffer
         _rows = order.Length;
     }
 
-    /// <summary>Copies the rows held into a dataset of their own (exact-size arrays).</summary>
+    /// <summary>Turns the rows held into a dataset of their own (exact-size arrays). Dense rows that fill the buffer exactly are handed
+    /// over without a copy: the buffer must not be used afterwards.</summary>
     public TrainingRows ToRows()
     {
         if (!_sparse)
-            return new DenseDataset(_dense.AsSpan(0, _rows * _featureCount).ToArray(), _labels.AsSpan(0, _rows).ToArray(), _featureCount, alreadyValidated: true);
+            return _dense.Length == _rows * _featureCount && _labels.Length == _rows
+                ? new DenseDataset(_dense, _labels, _featureCount, alreadyValidated: true)
+                : new DenseDataset(_dense.AsSpan(0, _rows * _featureCount).ToArray(), _labels.AsSpan(0, _rows).ToArray(), _featureCount, alreadyValidated: true);
         var starts = new int[_rows + 1];
         var indices = new int[_stored];
         var values = new float[_stored];
