@@ -49,19 +49,12 @@ public static class DataViewReader
 
         var x = GC.AllocateUninitializedArray<float>((int)(count * d));
         var y = GC.AllocateUninitializedArray<float>((int)count);
-        using var cursor = data.GetRowCursor(new[] { label, features });
-        var getLabel = cursor.GetGetter<float>(label);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        VBuffer<float> buffer = default;
+        using var cursor = new RowCursorReader(data, label, features, random: null);
         long row = 0, kept = 0;
-        while (cursor.MoveNext())
+        while (NextRow(cursor, row, count, cancellationToken))
         {
-            if ((row & 4095) == 0)
-                cancellationToken.ThrowIfCancellationRequested();
-            if (row >= count)
-                throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
-            getLabel(ref y[kept]);
-            getFeatures(ref buffer);
+            cursor.Read(out y[kept]);
+            ref readonly VBuffer<float> buffer = ref cursor.Features;
             var destination = x.AsSpan((int)(kept * d), d);
             buffer.CopyTo(destination);
             bool labelFinite = float.IsFinite(y[kept]);
@@ -139,21 +132,13 @@ public static class DataViewReader
         long capacity = Math.Clamp((long)(density * 1.1 * d * count) + 16, 16, Array.MaxLength);
         var indices = GC.AllocateUninitializedArray<int>((int)capacity);
         var values = GC.AllocateUninitializedArray<float>((int)capacity);
-        using var cursor = data.GetRowCursor(new[] { label, features });
-        var getLabel = cursor.GetGetter<float>(label);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        VBuffer<float> buffer = default;
+        using var cursor = new RowCursorReader(data, label, features, random: null);
         long row = 0;
         int kept = 0, stored = 0;
-        while (cursor.MoveNext())
+        while (NextRow(cursor, row, count, cancellationToken))
         {
-            if ((row & 4095) == 0)
-                cancellationToken.ThrowIfCancellationRequested();
-            if (row >= count)
-                throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
-            float y = 0;
-            getLabel(ref y);
-            getFeatures(ref buffer);
+            cursor.Read(out float y);
+            ref readonly VBuffer<float> buffer = ref cursor.Features;
             ReadOnlySpan<float> rowValues = buffer.GetValues();
             ReadOnlySpan<int> rowIndices = buffer.IsDense ? default : buffer.GetIndices();
             if ((long)stored + rowValues.Length > indices.Length)
@@ -244,6 +229,19 @@ public static class DataViewReader
             return found;
         string available = string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}' ({c.Type})"));
         throw new ArgumentException($"The {role} column '{name}' was not found. The data has: {available}.", option);
+    }
+
+    // Moves to the next row of a copying read (row from 0): checks the token every 4096 rows and that the source does not return
+    // more rows than it reported.
+    private static bool NextRow(RowCursorReader cursor, long row, long count, CancellationToken cancellationToken)
+    {
+        if ((row & 4095) == 0)
+            cancellationToken.ThrowIfCancellationRequested();
+        if (!cursor.Skip())
+            return false;
+        if (row >= count)
+            throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
+        return true;
     }
 
     internal static long CountRows(IDataView data, CancellationToken cancellationToken)
