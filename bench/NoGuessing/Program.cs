@@ -4,6 +4,7 @@
 // (A uses 80% of rows to train, 20% to test; C trains on bigTrainRows and tests on bigTrainRows/5 more rows.)
 using System.Diagnostics;
 using Microsoft.ML;
+using MlNetGd.Comparison;
 using MlNetGd;
 using MlNetGd.Data;
 using MlNetGd.Trainers.Core;

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using MlNetGd.Comparison;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
 

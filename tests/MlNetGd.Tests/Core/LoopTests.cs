@@ -1,3 +1,4 @@
+using MlNetGd.Comparison;
 using MlNetGd.Data;
 using MlNetGd.Trainers.Core;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetGd.Trainers;
+using MlNetGd.Comparison;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Tests.Sparse;

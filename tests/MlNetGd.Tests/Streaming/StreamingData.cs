@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Data;
 using MlNetGd.Trainers;
+using MlNetGd.Comparison;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Tests.Streaming;

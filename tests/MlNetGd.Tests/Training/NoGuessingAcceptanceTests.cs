@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetGd.Comparison;
 using MlNetGd.Data;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
+using MlNetGd.Trainers.Core;
 
-namespace MlNetGd.Trainers.Core;
+namespace MlNetGd.Comparison;
 
 /// <summary>The exact least-squares optimum of a linear model with intercept, from the normal equations in double precision.</summary>
 /// <remarks>
