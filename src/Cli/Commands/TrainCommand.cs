@@ -32,8 +32,11 @@ internal static class TrainCommand
             CheckOutputFile(modelPath, "--model");
             using var sink = common.Progress(parse, stderr, "train");
             var progress = sink.Status;
-            options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
+            options = options with
+            {
+                EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}")),
+            };
 
             var overrides = common.Overrides(parse);
             var file = DelimitedFile.Read(common.DataPath(parse), separator, parse.GetValue(common.HasHeader));

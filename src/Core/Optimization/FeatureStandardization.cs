@@ -197,11 +197,19 @@ public sealed class FeatureStandardization
             }
             return norm;
         }
-        norm += _centeredNorm ??= CenteredNorm();
-        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
+        int start = rows.RowStarts[row], end = rows.RowEnds[row];
+        return SquaredNorm(rows.Indices[start..end], rows.Values[start..end]);
+    }
+
+    /// <summary>Returns <c>‖z̃‖²</c> of a sparse row given by its stored values and their columns, in O(nonzeros).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal double SquaredNorm(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        double norm = 1 + (_centeredNorm ??= CenteredNorm());
+        for (int k = 0; k < indices.Length; k++)
         {
-            int j = rows.Indices[k];
-            double z = (rows.Values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];
+            int j = indices[k];
+            double z = (values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];
             norm += z * z - zero * zero;
         }
         return Math.Max(norm, 1);
