@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetGd.Data;
+using MlNetGd.IO;
 using MlNetGd.Trainers;
 
 namespace MlNetGd.Cli.Commands;
@@ -23,6 +24,7 @@ internal static class TrainCommand
         command.Add(model);
         command.Add(common.Quiet);
         command.Add(common.Verbose);
+        command.AddSamenessRule(common.DataInput(), new(model.Name, result => result.GetValue(model), PathRules.Role.OutputFile));
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             string label = parse.GetValue(common.Label)!;
@@ -36,7 +38,8 @@ internal static class TrainCommand
                 $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
 
             var overrides = common.Overrides(parse);
-            var file = DelimitedFile.Read(common.DataPath(parse), separator, parse.GetValue(common.HasHeader));
+            using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
+            var file = DelimitedFile.Read(input.Path, separator, parse.GetValue(common.HasHeader));
             var plan = ColumnInference.Infer(file, label, overrides, options.FeatureColumnName);
             if (parse.GetValue(explain))
                 stdout.WriteLine(plan);

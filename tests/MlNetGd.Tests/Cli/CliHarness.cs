@@ -13,6 +13,34 @@ internal static class CliHarness
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs <paramref name="script"/> with /bin/sh, where "$1" is the built mlnetgd tool and "$2"… are
+    /// <paramref name="args"/>, in <paramref name="directory"/> with TMPDIR set to it (so temporary copies can be looked for there).</summary>
+    public static (int ExitCode, string Output, string Error) RunShell(string directory, string script, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["TMPDIR"] = directory },
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("sh");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlnetgd"));
+        foreach (string arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(180_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{script}' did not end within 180 s.");
+        }
+        return (process.ExitCode, output, error.Result);
+    }
+
     /// <summary>The repository root (the directory holding MlNetGd.sln), found upward from the test binaries.</summary>
     public static string RepositoryRoot()
     {
