@@ -61,7 +61,8 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Checks that a file can be written at <paramref name="path"/>: its directory exists and the path is not a directory.</summary>
+    /// <summary>Checks, before any work, that a file can be written at <paramref name="path"/>: its directory exists and is writable,
+    /// the path is not a directory and its name is not too long (<see cref="AtomicFile.Check"/>).</summary>
     internal static void CheckOutputFile(string path, string option)
     {
         string full = Path.GetFullPath(path);
@@ -70,5 +71,6 @@ internal static class TrainCommand
         string? directory = Path.GetDirectoryName(full);
         if (directory is not null && !Directory.Exists(directory))
             throw new DirectoryNotFoundException($"{option} '{path}': the directory '{directory}' does not exist; create it first.");
+        AtomicFile.Check(path);
     }
 }

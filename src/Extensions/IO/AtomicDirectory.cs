@@ -34,14 +34,16 @@ public sealed class AtomicDirectory : IDisposable
     /// <summary>Gets the temporary directory to write the new content into.</summary>
     public string Staging { get; }
 
-    /// <summary>Checks, without changing anything, that <paramref name="directory"/> can be replaced, and returns its canonical path
-    /// (links followed): <see cref="Begin"/> checks the same, so a run can fail before its work rather than after it.</summary>
+    /// <summary>Checks, leaving nothing behind, that <paramref name="directory"/> can be replaced (making and deleting a temporary
+    /// directory beside it), and returns its canonical path (links followed): <see cref="Begin"/> checks the same, so a run can fail
+    /// before its work rather than after it.</summary>
     /// <param name="directory">The directory to replace; it need not exist, but its parent must.</param>
     /// <param name="canReplace">Called with the name of every entry of an existing <paramref name="directory"/>; if it returns
     /// <see langword="false"/> for one, the directory holds something that is not ours to delete.</param>
     /// <exception cref="DirectoryNotFoundException">The parent directory does not exist.</exception>
     /// <exception cref="IOException">The path is a root directory or a file, or the directory holds an entry <paramref name="canReplace"/>
     /// refuses (the message names it).</exception>
+    /// <exception cref="UnauthorizedAccessException">The parent directory is not writable.</exception>
     public static string Check(string directory, Func<string, bool> canReplace)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -55,6 +57,16 @@ public sealed class AtomicDirectory : IDisposable
         if (!Directory.Exists(parent))
             throw new DirectoryNotFoundException($"The output directory's parent '{parent}' does not exist; create it first.");
         CheckEntries(directory, target, canReplace);
+        string probe = TemporaryNames.For(target);   // a parent that is not writable fails now, with a message that says so
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Cannot write the output directory '{directory}': its parent '{parent}' is not writable ({e.Message})", e);
+        }
         return target;
     }
 
@@ -70,7 +82,7 @@ public sealed class AtomicDirectory : IDisposable
     {
         string target = Check(directory, canReplace);   // before the lock file is made: a refused run leaves nothing behind
         string parent = Path.GetDirectoryName(target)!;
-        string lockPath = Path.Combine(parent, $".{Path.GetFileName(target)}.lock");
+        string lockPath = Path.Combine(parent, $".{TemporaryNames.Stem(Path.GetFileName(target))}.lock");
         FileStream held;
         try
         {

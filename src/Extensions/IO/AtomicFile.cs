@@ -12,6 +12,31 @@ namespace MlNetGd.IO;
 /// </remarks>
 public static class AtomicFile
 {
+    /// <summary>The longest file name, in UTF-8 bytes, that common file systems (ext4, XFS, Btrfs, APFS, NTFS in UTF-16 units) hold.</summary>
+    public const int MaxFileNameBytes = 255;
+
+    /// <summary>Checks, before any work, that <paramref name="path"/> can be written, by making and deleting a temporary file beside it:
+    /// its directory exists and is writable, and its name is not too long. A pipe or a device passes as it is.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a directory.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory is missing (the message names it).</exception>
+    /// <exception cref="PathTooLongException">The file name is longer than <see cref="MaxFileNameBytes"/> bytes.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable (the message names it).</exception>
+    /// <exception cref="IOException">The file cannot be made for another reason (a full disk, a read-only file system).</exception>
+    public static void Check(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Resolve(path) is not { } full)
+            return;
+        try
+        {
+            using var probe = new FileStream(TemporaryNames.For(full), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Cannot write '{path}': the directory '{Path.GetDirectoryName(full)}' is not writable ({e.Message})", e);
+        }
+    }
+
     /// <summary>Writes the bytes <paramref name="write"/> puts in the stream to <paramref name="path"/> atomically.</summary>
     /// <param name="path">The file to write or replace.</param>
     /// <param name="write">Writes the content; the stream is flushed to disk and closed afterwards.</param>
@@ -23,20 +48,11 @@ public static class AtomicFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
-        switch (FileIdentity.KindOf(path))   // the path as given: /dev/stdout leads to a pipe no canonical path names
+        if (Resolve(path) is not { } full)
         {
-            case FileIdentity.FileKind.Directory:
-                throw new ArgumentException($"'{path}' is a directory; give a file name.", nameof(path));
-            case FileIdentity.FileKind.Pipe or FileIdentity.FileKind.CharacterDevice:
-                WriteInto(path, write);
-                return;
-            case FileIdentity.FileKind.Other:
-                throw new IOException($"Cannot write '{path}': it is neither a regular file, a pipe nor a character device.");
+            WriteInto(path, write);
+            return;
         }
-        string full = FileIdentity.Canonical(path);
-        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Cannot write '{path}': the directory '{directory}' does not exist.");
         TemporaryNames.RemoveDead(full, directories: false, NobodyHolds, ownerlessAreDead: true);
 
         string temporary = TemporaryNames.For(full);
@@ -77,6 +93,29 @@ public static class AtomicFile
 
     /// <summary>Whether <paramref name="fileName"/> is a temporary name this class (or <see cref="AtomicDirectory"/>) makes.</summary>
     public static bool IsTemporaryName(string fileName) => TemporaryNames.IsTemporary(fileName);
+
+    /// <summary>The canonical path of the regular file to replace, or <see langword="null"/> for a pipe or a character device, which
+    /// is written into as it is.</summary>
+    private static string? Resolve(string path)
+    {
+        switch (FileIdentity.KindOf(path))   // the path as given: /dev/stdout leads to a pipe no canonical path names
+        {
+            case FileIdentity.FileKind.Directory:
+                throw new ArgumentException($"'{path}' is a directory; give a file name.", nameof(path));
+            case FileIdentity.FileKind.Pipe or FileIdentity.FileKind.CharacterDevice:
+                return null;
+            case FileIdentity.FileKind.Other:
+                throw new IOException($"Cannot write '{path}': it is neither a regular file, a pipe nor a character device.");
+        }
+        string full = FileIdentity.Canonical(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': the directory '{directory}' does not exist.");
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
+        if (bytes > MaxFileNameBytes)
+            throw new PathTooLongException($"Cannot write '{path}': its file name is {bytes} bytes long; a file name holds at most {MaxFileNameBytes} bytes.");
+        return full;
+    }
 
     /// <summary>Writes into a pipe or a device as it is: there is no file to replace, and no temporary could be renamed over it.</summary>
     private static void WriteInto(string path, Action<Stream> write)

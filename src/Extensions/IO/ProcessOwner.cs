@@ -33,7 +33,7 @@ internal readonly record struct ProcessOwner(int ProcessId, long StartTime)
     /// <summary>The owner as a temporary's name records it: <c>PID-START</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ProcessId}-{StartTime}");
 
-    /// <summary>Returns the process with this id as it is now, or <see langword="null"/> when no process has this id.</summary>
+    /// <summary>Returns the process with this id as it is now, or <see langword="null"/> when no running process has this id.</summary>
     /// <exception cref="IOException">The process exists but its start time cannot be read.</exception>
     private static ProcessOwner? Read(int processId)
     {
@@ -50,6 +50,8 @@ internal readonly record struct ProcessOwner(int ProcessId, long StartTime)
             }
             // "pid (comm) state ppid …": comm may hold spaces and parentheses, so count the fields after its closing one.
             string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields[0] is "Z" or "X")
+                return null;   // a zombie has exited; only its exit status waits for its parent to read it
             return new ProcessOwner(processId, long.Parse(fields[StartTimeField - 3], CultureInfo.InvariantCulture));
         }
         try

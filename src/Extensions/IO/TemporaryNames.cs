@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.IO.Enumeration;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace MlNetGd.IO;
@@ -19,7 +21,32 @@ internal static partial class TemporaryNames
 {
     /// <summary>Returns a new temporary name for <paramref name="fullPath"/>, beside it, owned by this process.</summary>
     public static string For(string fullPath, string extension = "tmp") =>
-        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{ProcessOwner.Current}.{Guid.NewGuid():N}.{extension}");
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Stem(Path.GetFileName(fullPath))}.{ProcessOwner.Current}.{Guid.NewGuid():N}.{extension}");
+
+    /// <summary>The part of a temporary's (or a lock file's) name that stands for the target named <paramref name="fileName"/>: the name
+    /// itself, or, when it is too long to take the owner and the hex digits beside it within a file name's 255 bytes, its first
+    /// characters, '~' and 16 hex digits of its SHA-256, so that every valid output name can be written.</summary>
+    public static string Stem(string fileName)
+    {
+        if (Encoding.UTF8.GetByteCount(fileName) <= MaxStemBytes)
+            return fileName;
+        var kept = new StringBuilder();
+        int bytes = 0;
+        foreach (var rune in fileName.EnumerateRunes())
+        {
+            if ((bytes += rune.Utf8SequenceLength) > ShortenedBytes)
+                break;
+            kept.Append(rune.ToString());
+        }
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fileName)))[..16];
+        return $"{kept}~{hash}";
+    }
+
+    /// <summary>The longest target name used as it is: 255 bytes less the dots, the owner (up to 30 characters), 32 hex digits and
+    /// the extension.</summary>
+    private const int MaxStemBytes = 180;
+
+    private const int ShortenedBytes = 100;
 
     /// <summary>Whether <paramref name="fileName"/> has the form of a temporary name (of any target).</summary>
     public static bool IsTemporary(string fileName) => AnyTemporary().IsMatch(fileName);
@@ -29,7 +56,7 @@ internal static partial class TemporaryNames
     public static IEnumerable<(string Path, ProcessOwner? Owner)> Of(string fullPath, bool directories)
     {
         string directory = Path.GetDirectoryName(fullPath)!;
-        string prefix = $".{Path.GetFileName(fullPath)}.";
+        string prefix = $".{Stem(Path.GetFileName(fullPath))}.";
         var entries = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry e) => e.ToFullPath(), AllEntries)
         {
             ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory == directories && e.FileName.StartsWith(prefix, StringComparison.Ordinal),

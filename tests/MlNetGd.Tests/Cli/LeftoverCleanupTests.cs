@@ -104,6 +104,53 @@ public sealed class LeftoverCleanupTests
     }
 
     [TestMethod]
+    [OSCondition(OperatingSystems.Linux)]
+    public void AZombieOwnerIsDead()
+    {
+        // The shell starts a child that exits soon, then becomes sleep, which never reaps it: the child stays a zombie.
+        using var parent = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 0.3 & echo $!; exec sleep 20"]) { RedirectStandardOutput = true })!;
+        try
+        {
+            int zombie = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+            string stat = "";
+            for (int i = 0; i < 200 && !stat.Contains(") Z ", StringComparison.Ordinal); i++, Thread.Sleep(10))
+                stat = File.ReadAllText($"/proc/{zombie}/stat");
+            StringAssert.Contains(stat, ") Z ", "the child is a zombie");
+            long start = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.IsFalse(new ProcessOwner(zombie, start).IsAlive, "a zombie has exited: its temporaries are leftovers (a container's init may reap it late)");
+        }
+        finally
+        {
+            parent.Kill();
+        }
+    }
+
+    [TestMethod]
+    public void AnOutputNameTooLongForATemporaryBesideItIsStillWritten()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(100));
+        string model = new('m', 240), report = new('r', 250), other = new string('m', 239) + "n";
+        var (code, _, error) = Run("train", "--data", dir.File("data.csv"), "--label", "y", "-q", "--model", dir.File(model));
+        Assert.AreEqual(0, code, error);
+        (code, _, error) = Run(Compare(dir, dir.File(report)));
+        Assert.AreEqual(0, code, error);
+        Assert.IsTrue(File.Exists(Path.Combine(dir.File(report), "report.md")));
+
+        // Names too long to take the owner and the hex digits are shortened with a hash: still one target's own, never another's.
+        string stem = TemporaryNames.Stem(model);
+        Assert.IsTrue(System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(TemporaryNames.For(dir.File(model)))) <= AtomicFile.MaxFileNameBytes);
+        Assert.AreNotEqual(stem, TemporaryNames.Stem(other));
+        Assert.AreEqual("short.csv", TemporaryNames.Stem("short.csv"));
+        File.WriteAllText(TemporaryNames.For(dir.File(other)), "");
+        Assert.AreEqual(0, TemporaryNames.Of(dir.File(model), directories: false).Count());
+
+        (code, _, error) = Run("train", "--data", dir.File("data.csv"), "--label", "y", "-q", "--model", dir.File(new string('m', 252) + ".zip"));
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "its file name is 256 bytes long; a file name holds at most 255 bytes");
+    }
+
+    [TestMethod]
     public void TemporaryNamesRecordTheOwnerAndBelongToExactlyOneTarget()
     {
         using var dir = new TempDirectory();

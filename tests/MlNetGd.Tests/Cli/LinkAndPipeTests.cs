@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MlNetGd.IO;
 using MlNetGd.Tests.Comparison;
 using static MlNetGd.Tests.Cli.CliHarness;
@@ -53,6 +54,36 @@ public sealed class LinkAndPipeTests
 
     [TestMethod]
     [OSCondition(OperatingSystems.Linux)]
+    public void AnOutputThatIsADeviceOrAPipeIsWrittenIntoNotReplaced()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(100));
+        Assert.AreEqual(0, Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q").ExitCode);
+
+        // A named pipe: the reader gets every row (a temporary renamed over it would have replaced the pipe with a file).
+        var mkfifo = Process.Start("mkfifo", [dir.File("scores.fifo")])!;
+        mkfifo.WaitForExit();
+        var reader = Task.Run(() => File.ReadAllText(dir.File("scores.fifo")));
+        var (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", dir.File("scores.fifo"));
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(101, reader.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.AreEqual(FileIdentity.FileKind.Pipe, FileIdentity.KindOf(dir.File("scores.fifo")), "still a pipe");
+
+        // A character device such as /dev/null: main renamed a temporary file over it (as root, over /dev/null itself). The node is made
+        // here, which needs root; elsewhere /dev/null is used, which only a root run could have damaged.
+        var mknod = Process.Start(new ProcessStartInfo("mknod", [dir.File("null"), "c", "1", "3"]) { RedirectStandardError = true })!;
+        mknod.WaitForExit();
+        string device = mknod.ExitCode == 0 ? dir.File("null") : "/dev/null";
+        (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", device);
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(FileIdentity.FileKind.CharacterDevice, FileIdentity.KindOf(device), "still a device");
+        (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", "/dev/full");
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "No space left on device");
+    }
+
+    [TestMethod]
+    [OSCondition(OperatingSystems.Linux)]
     public void DataFromAPipeIsReadOnceIntoACopyThatIsRemoved()
     {
         using var dir = new TempDirectory();
@@ -79,7 +110,7 @@ public sealed class LinkAndPipeTests
     {
         using var dir = new TempDirectory();
         string csv = ComparisonData.Csv(50);
-        var mkfifo = System.Diagnostics.Process.Start("mkfifo", [dir.File("fifo")])!;
+        var mkfifo = Process.Start("mkfifo", [dir.File("fifo")])!;
         mkfifo.WaitForExit();
         var writer = Task.Run(() => File.WriteAllText(dir.File("fifo"), csv));
         using (var spool = InputSpool.Open(dir.File("fifo")))
