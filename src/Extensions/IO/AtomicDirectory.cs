@@ -83,6 +83,8 @@ public sealed class AtomicDirectory : IDisposable
         string target = Check(directory, canReplace);   // before the lock file is made: a refused run leaves nothing behind
         string parent = Path.GetDirectoryName(target)!;
         string lockPath = Path.Combine(parent, $".{TemporaryNames.Stem(Path.GetFileName(target))}.lock");
+        if (Directory.Exists(lockPath))
+            throw new IOException($"The lock file of '{directory}', '{lockPath}', is a directory; remove it (no run of this tool makes one).");
         FileStream held;
         try
         {
