@@ -11,10 +11,7 @@ namespace MlNetGd.Tests.Cli;
 [TestClass]
 public sealed class LeftoverCleanupTests
 {
-    private const string Hex = "0123456789abcdef0123456789abcdef";
-
-    private static string[] Compare(TempDirectory dir, string output) =>
-        ["compare", "--data", dir.File("data.csv"), "--label", "y", "--cv", "2", "--trainers", "gd", "--repeats", "1", "--epochs", "5", "-q", "--out", output];
+    private static string[] Compare(TempDirectory dir, string output) => QuickCompare(dir.File("data.csv"), output);
 
     /// <summary>An owner that is provably dead: a process that has exited.</summary>
     private static ProcessOwner DeadOwner()

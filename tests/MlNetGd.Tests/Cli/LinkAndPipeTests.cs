@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MlNetGd.IO;
 using MlNetGd.Tests.Comparison;
 using static MlNetGd.Tests.Cli.CliHarness;
@@ -10,8 +9,6 @@ namespace MlNetGd.Tests.Cli;
 [TestClass]
 public sealed class LinkAndPipeTests
 {
-    private static string[] Compare(TempDirectory dir, string output) =>
-        ["compare", "--data", dir.File("data.csv"), "--label", "y", "--cv", "2", "--trainers", "gd", "--repeats", "1", "--epochs", "5", "-q", "--out", output];
 
     [TestMethod]
     public void ASymlinkedOutIsFollowedAndTheLinkKept()
@@ -22,7 +19,7 @@ public sealed class LinkAndPipeTests
         File.WriteAllText(Path.Combine(dir.File("real"), "report.md"), "the previous report");
         Directory.CreateSymbolicLink(dir.File("link"), dir.File("real"));
 
-        var (code, _, error) = Run(Compare(dir, dir.File("link")));
+        var (code, _, error) = Run(QuickCompare(dir.File("data.csv"), dir.File("link")));
 
         Assert.AreEqual(0, code, error);
         Assert.AreEqual(dir.File("real"), new DirectoryInfo(dir.File("link")).LinkTarget, "the link is kept");
@@ -35,8 +32,7 @@ public sealed class LinkAndPipeTests
     public void ASymlinkedOutFileIsFollowedAndADanglingOneCreatesItsTarget()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(100));
-        Assert.AreEqual(0, Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q").ExitCode);
+        TrainedModel(dir);
         Directory.CreateDirectory(dir.File("out"));
         File.WriteAllText(Path.Combine(dir.File("out"), "scores.csv"), "old");
         File.CreateSymbolicLink(dir.File("scores.csv"), Path.Combine(dir.File("out"), "scores.csv"));
@@ -57,12 +53,10 @@ public sealed class LinkAndPipeTests
     public void AnOutputThatIsADeviceOrAPipeIsWrittenIntoNotReplaced()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(100));
-        Assert.AreEqual(0, Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q").ExitCode);
+        TrainedModel(dir);
 
         // A named pipe: the reader gets every row (a temporary renamed over it would have replaced the pipe with a file).
-        var mkfifo = Process.Start("mkfifo", [dir.File("scores.fifo")])!;
-        mkfifo.WaitForExit();
+        Assert.AreEqual(0, Exec("mkfifo", dir.File("scores.fifo")));
         var reader = Task.Run(() => File.ReadAllText(dir.File("scores.fifo")));
         var (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", dir.File("scores.fifo"));
         Assert.AreEqual(0, code, error);
@@ -71,9 +65,7 @@ public sealed class LinkAndPipeTests
 
         // A character device such as /dev/null: main renamed a temporary file over it (as root, over /dev/null itself). The node is made
         // here, which needs root; elsewhere /dev/null is used, which only a root run could have damaged.
-        var mknod = Process.Start(new ProcessStartInfo("mknod", [dir.File("null"), "c", "1", "3"]) { RedirectStandardError = true })!;
-        mknod.WaitForExit();
-        string device = mknod.ExitCode == 0 ? dir.File("null") : "/dev/null";
+        string device = Exec("mknod", dir.File("null"), "c", "1", "3") == 0 ? dir.File("null") : "/dev/null";
         (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", device);
         Assert.AreEqual(0, code, error);
         Assert.AreEqual(FileIdentity.FileKind.CharacterDevice, FileIdentity.KindOf(device), "still a device");
@@ -110,8 +102,7 @@ public sealed class LinkAndPipeTests
     {
         using var dir = new TempDirectory();
         string csv = ComparisonData.Csv(50);
-        var mkfifo = Process.Start("mkfifo", [dir.File("fifo")])!;
-        mkfifo.WaitForExit();
+        Assert.AreEqual(0, Exec("mkfifo", dir.File("fifo")));
         var writer = Task.Run(() => File.WriteAllText(dir.File("fifo"), csv));
         using (var spool = InputSpool.Open(dir.File("fifo")))
         {

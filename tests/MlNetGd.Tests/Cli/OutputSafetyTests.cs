@@ -11,11 +11,8 @@ namespace MlNetGd.Tests.Cli;
 [TestClass]
 public sealed class OutputSafetyTests
 {
-    private const string Hex = "0123456789abcdef0123456789abcdef";
-
-    private static (int ExitCode, string Output, string Error) Compare(TempDirectory dir, string trainers, string output = "r") =>
-        Run("compare", "--data", dir.File("data.csv"), "--label", "y", "--cv", "2", "--trainers", trainers, "--repeats", "1", "--epochs", "5",
-            "-q", "--out", dir.File(output));
+    private static (int ExitCode, string Output, string Error) Compare(TempDirectory dir, string trainers) =>
+        Run(QuickCompare(dir.File("data.csv"), dir.File("r"), trainers));
 
     [TestMethod]
     public void ARerunWithFewerTrainersLeavesNoChartOfThePreviousRun()
@@ -158,8 +155,7 @@ public sealed class OutputSafetyTests
     public void PredictRefusesToWriteIntoItsInputFile()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(100));
-        Assert.AreEqual(0, Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q").ExitCode);
+        TrainedModel(dir);
         string before = File.ReadAllText(dir.File("data.csv"));
         File.CreateSymbolicLink(dir.File("link.csv"), dir.File("data.csv"));
 

@@ -14,8 +14,7 @@ public sealed class SmallDefectTests
     public void PredictOnAFileThatHasAScoreColumnAppendsScore_2AndSaysSo()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("data.csv"), ComparisonData.Csv(100));
-        Assert.AreEqual(0, Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q").ExitCode);
+        TrainedModel(dir);
         Assert.AreEqual(0, Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", dir.File("once.csv")).ExitCode);
 
         var (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("once.csv"), "--out", dir.File("twice.csv"));
