@@ -77,7 +77,7 @@ public sealed class CacheFileWriter : IDisposable, IRowSink
     /// <param name="durable">Whether <see cref="Commit"/> forces the file to disk (fsync) before renaming it. Without it the rename
     /// still happens only after every byte has been handed to the operating system, so a killed process never leaves a partial file
     /// under the target name; only a machine crash can, and then the checksums reject it. A cache can always be rebuilt, so the
-    /// default skips the fsync (0.3–0.5 s per GB here, bench/Streaming/RESULTS.md).</param>
+    /// default skips the fsync (its cost per GB is in bench/Streaming/RESULTS.md).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockBytes"/> is below 4096, or the feature count is below 1.</exception>
     /// <exception cref="IOException">The directory is missing or not writable.</exception>
     public static CacheFileWriter Create(string path, CacheFileSchema schema, int blockBytes = DefaultBlockBytes, int? rowShuffleSeed = null,

@@ -7,8 +7,8 @@ namespace MlNetGd.Trainers.Core;
 /// What one-hot, hashed and text features (ML.NET's sparse <c>VBuffer</c>s) look like to the trainer. Indices within a row
 /// need not be sorted but must be distinct and in <c>[0, d)</c>; explicit zeros are allowed. The arrays are owned by the
 /// dataset; training reads them and never writes them. <see cref="ShuffleRows"/> gathers the rows into new arrays in the shuffled
-/// order (a permutation of offsets alone would leave every epoch reading the nonzeros at random: 3.7× slower on 1M one-hot rows,
-/// bench/Sparse), so for the duration of that copy the CSR arrays are held twice.
+/// order (a permutation of offsets alone would leave every epoch reading the nonzeros at random, several times slower: bench/Sparse),
+/// so for the duration of that copy the CSR arrays are held twice.
 /// </remarks>
 public sealed class CsrDataset : TrainingRows
 {

@@ -127,7 +127,7 @@ public sealed class DenseDataset : TrainingRows
         var rng = new SplitMix64(seed, stream: ulong.MaxValue);
         var tmp = d <= 256 ? stackalloc float[d] : new float[d];
         // The random partner rows are drawn PrefetchDistance swaps ahead (the same draws in the same order) and prefetched, so the
-        // cache misses of the next swaps overlap instead of queueing (1.2-2.5x faster than plain Fisher-Yates on 1M x 64, bench/RESULTS.md).
+        // cache misses of the next swaps overlap instead of queueing (bench/RESULTS.md measures it against plain Fisher-Yates).
         Span<int> ahead = stackalloc int[PrefetchDistance];
         for (int k = 0; k < PrefetchDistance && n - 1 - k > 0; k++)
             ahead[k] = Draw(ref rng, n - 1 - k);

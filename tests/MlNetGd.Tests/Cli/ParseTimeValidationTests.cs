@@ -52,7 +52,9 @@ public sealed class ParseTimeValidationTests
     {
         var (code, output, _) = Run("compare", "--help");
         Assert.AreEqual(0, code);
-        StringAssert.Contains(output, "not below (1 - T) x the best epoch cost so far");
+        StringAssert.Contains(output, "below (1 - T) x the best so far");
         StringAssert.Contains(output, $"for {MlNetGd.Trainers.Core.TrainingSession.MinStepsWithoutImprovement} optimizer steps");
+        StringAssert.Contains(output, $"halving a constant rate up to {MlNetGd.Trainers.Core.TrainingSession.MaxAnnealings} times", "the annealing rule");
+        StringAssert.Contains(output, "an averaged fit also stops when an epoch leaves that model unimproved by T", "the stall rule");
     }
 }

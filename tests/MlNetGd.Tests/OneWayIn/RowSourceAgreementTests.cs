@@ -54,6 +54,24 @@ public sealed class RowSourceAgreementTests
         Assert.IsTrue(outcomes.All(o => o.History!.Epochs.Count > 0));
     }
 
+    [TestMethod]
+    public void SkippedRowsAreLeftOutTheSameWayByACopyAndACacheFile()
+    {
+        var fits = new[] { RowSource.Copy, RowSource.CacheFile }.Select(source =>
+        {
+            var rows = DenseRows();
+            rows[Bad].Values[1] = float.NaN;
+            rows[Bad + 1].Label = float.PositiveInfinity;
+            return Fit(rows, 3, source, skipNonFinite: true);
+        }).ToArray();
+        foreach (var fit in fits)
+        {
+            Assert.IsNull(fit.Error, fit.Error?.Message);
+            Assert.AreEqual(2, fit.History!.SkippedRowCount);
+        }
+        CollectionAssert.AreEqual(fits[0].Parameters, fits[1].Parameters, "the same rows left, the same model");
+    }
+
     private static void AssertAgree(string name, string? error, Outcome[] outcomes)
     {
         for (int k = 0; k < outcomes.Length; k++)
@@ -77,7 +95,7 @@ public sealed class RowSourceAgreementTests
 
     private sealed record Outcome(float[]? Parameters, TrainingHistory? History, Exception? Error);
 
-    private static Outcome Fit(Row[] rows, int width, RowSource source)
+    private static Outcome Fit(Row[] rows, int width, RowSource source, bool skipNonFinite = false)
     {
         var ml = new MLContext(1);
         var definition = SchemaDefinition.Create(typeof(Row));
@@ -85,7 +103,7 @@ public sealed class RowSourceAgreementTests
         var data = ml.Data.LoadFromEnumerable(rows, definition);
         var trainer = new GradientDescentRegressionTrainer(new GradientDescentRegressionTrainer.Options
         {
-            RowSource = source, Shuffle = false, NumberOfEpochs = 4, Tolerance = 0, BatchSize = 64,
+            RowSource = source, Shuffle = false, NumberOfEpochs = 4, Tolerance = 0, BatchSize = 64, SkipNonFiniteRows = skipNonFinite,
         });
         try
         {
