@@ -154,6 +154,24 @@ public sealed class FeatureStandardization
             _rows++;
         }
 
+        /// <summary>Adds the sums of <paramref name="other"/> (rows seen elsewhere, a shard of the same columns); merged in the same
+        /// order, the same parts give the same bits.</summary>
+        /// <exception cref="ArgumentException">The other sums have another feature count.</exception>
+        public void Add(SparseAccumulator other)
+        {
+            ArgumentNullException.ThrowIfNull(other);
+            if (other._sum.Length != _sum.Length)
+                throw new ArgumentException($"The other sums have {other._sum.Length} features; these have {_sum.Length}.", nameof(other));
+            for (int j = 0; j < _sum.Length; j++)
+            {
+                _sum[j] += other._sum[j];
+                _squares[j] += other._squares[j];
+                _highest[j] = Math.Max(_highest[j], other._highest[j]);
+                _lowest[j] = Math.Min(_lowest[j], other._lowest[j]);
+            }
+            _rows += other._rows;
+        }
+
         /// <summary>Returns the standardization of the rows added so far.</summary>
         /// <exception cref="InvalidOperationException">No row was added.</exception>
         public FeatureStandardization ToStandardization()

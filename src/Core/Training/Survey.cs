@@ -62,6 +62,41 @@ public sealed class Survey
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static Survey Take(IRowPass rows, bool sparse, bool standardize, CancellationToken cancellationToken = default)
     {
+        var part = TakePart(rows, sparse, standardize, cancellationToken);
+        var standardization = Standardize(part, standardize);
+        double largest = !sparse ? CurvatureEstimator.LargestRowNorm(part.Sample, part.Sample.RowCount, standardization)
+            : standardization is null ? part.LargestRawRowNorm
+            : LargestStandardizedRowNorm(rows, standardization, cancellationToken);
+        return new Survey(part.Sample, part.RowCount, standardization, largest);
+    }
+
+    /// <summary>Builds a survey from parts measured elsewhere — the shards of a distributed fit, merged in shard order.</summary>
+    /// <exception cref="ArgumentException">The sample has no rows, or the standardization another feature count.</exception>
+    public static Survey Create(TrainingRows sample, long rowCount, FeatureStandardization? standardization, double largestRowNorm)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.RowCount == 0)
+            throw new ArgumentException("The sample has no rows.", nameof(sample));
+        if (standardization is not null && standardization.FeatureCount != sample.FeatureCount)
+            throw new ArgumentException($"The standardization has {standardization.FeatureCount} features; the sample has {sample.FeatureCount}.", nameof(standardization));
+        return new Survey(sample, Math.Max(rowCount, sample.RowCount), standardization, largestRowNorm);
+    }
+
+    /// <summary>The standardization of a part: of its sample for dense rows, of its column sums (every row) for CSR rows; none when
+    /// the fit does not standardize.</summary>
+    public static FeatureStandardization? Standardize(SurveyPart part, bool standardize)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        return !standardize ? null : part.Sums?.ToStandardization() ?? FeatureStandardization.Compute(part.Sample, part.Sample.RowCount);
+    }
+
+    /// <summary>The survey's first pass over <paramref name="rows"/>: the evenly spaced sample and, for CSR rows, the column sums (or,
+    /// without standardization, the largest raw row). A distributed fit takes one per shard and merges them.</summary>
+    /// <exception cref="ArgumentException">There are no rows.</exception>
+    /// <exception cref="InvalidOperationException">The pass returned another number of rows than it reported.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (checked every 4096 rows).</exception>
+    public static SurveyPart TakePart(IRowPass rows, bool sparse, bool standardize, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(rows);
         long n = rows.RowCount;
         int d = rows.FeatureCount;
@@ -106,19 +141,20 @@ public sealed class Survey
         }
         if (rows.Skip())
             throw new InvalidOperationException($"The data reported {n} rows but a pass returned more.");
-        TrainingRows sample = buffer.ToRows();
-        FeatureStandardization? standardization = !standardize ? null : sums?.ToStandardization() ?? FeatureStandardization.Compute(sample, m);
-        double largest = !sparse ? CurvatureEstimator.LargestRowNorm(sample, m, standardization)
-            : sums is null ? largestRaw
-            : LargestStandardizedRow(rows, columns!, standardization!, cancellationToken);
-        return new Survey(sample, n, standardization, largest);
+        return new SurveyPart(buffer.ToRows(), n, sums, largestRaw);
     }
 
     // Position of sample row k: ⌊k·n/m⌋ (EvenSample, in long for sources of more than 2^31 rows).
     private static long Position(int k, int m, long n) => (long)((Int128)k * n / m);
 
-    private static double LargestStandardizedRow(IRowPass rows, SparseForm columns, FeatureStandardization standardization, CancellationToken token)
+    /// <summary>The largest <c>‖x̃ᵢ‖²</c> over every row of <paramref name="rows"/> in the space of <paramref name="standardization"/>:
+    /// the survey's second pass over CSR rows, once the standardization is known.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled (checked every 4096 rows).</exception>
+    public static double LargestStandardizedRowNorm(IRowPass rows, FeatureStandardization standardization, CancellationToken token = default)
     {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(standardization);
+        var columns = new SparseForm(rows.FeatureCount);
         double largest = 0;
         rows.Restart();
         for (long row = 0; rows.Next(out _, out var indices, out var values); row++)

@@ -168,6 +168,17 @@ public sealed class TrainingSession
     /// <summary>Gets whether training should stop: the epoch limit, the tolerance or early stopping was reached.</summary>
     public bool IsFinished => _stopReason is not null;
 
+    /// <summary>Gets the learning rate the next step uses (the start rate after recoveries, the schedule and annealing).</summary>
+    public float LearningRate => CurrentRate;
+
+    /// <summary>Gets the parameters, in the optimizer's space (standardized when the fit standardizes), that the next epoch starts
+    /// from: what a fit whose epochs run elsewhere hands its workers (<see cref="EndEpoch(in EpochOutcome, RowBlock)"/>).</summary>
+    public ReadOnlySpan<float> NextEpochParameters => _theta;
+
+    /// <summary>Gets the largest cost a batch may have before it counts as divergence (<see cref="DivergenceFactor"/> × the starting
+    /// scale; infinite until the scale is known).</summary>
+    public double BatchCostLimit => _guard.BatchCostLimit;
+
     private float CurrentRate => (float)Math.Max(_learningRate * _guard.RateScale * _scheduleFactor * _policy.RateFactor, float.Epsilon);
 
     /// <summary>Computes the cost and gradient of one dense batch and steps the optimizer.</summary>
@@ -230,9 +241,56 @@ public sealed class TrainingSession
             throw new InvalidOperationException("Training has already finished.");
         if (_tally.Rows == 0 && _guard.RecoveriesThisEpoch == 0)
             throw new InvalidOperationException("An epoch must train at least one batch.");
+        _engine.Store(_theta, _average);
+        return Conclude(validation, _engine.Steps);
+    }
+
+    /// <summary>Closes an epoch whose batches were stepped elsewhere — the row-weighted reduction of shards' local epochs, each
+    /// started from <see cref="NextEpochParameters"/> at <see cref="LearningRate"/> — with the same divergence checks, history,
+    /// validation, schedule and stopping rules as a local epoch.</summary>
+    /// <param name="outcome">The epoch's parameters, averaged iterate, cost, rows and steps.</param>
+    /// <param name="validation">Held-out rows, or no rows for none.</param>
+    /// <returns><see langword="true"/> when training should stop.</returns>
+    /// <exception cref="ArgumentException">The outcome's parameters are not d + 1 long, or it has no rows.</exception>
+    /// <inheritdoc cref="EndEpoch(RowBlock)" path="/exception"/>
+    public bool EndEpoch(in EpochOutcome outcome, RowBlock validation)
+    {
+        if (_stopReason is not null)
+            throw new InvalidOperationException("Training has already finished.");
+        if (outcome.Parameters.Length != _theta.Length || outcome.Average.Length != _theta.Length)
+            throw new ArgumentException($"The outcome has {outcome.Parameters.Length} parameters; the model has {_theta.Length}.", nameof(outcome));
+        if (outcome.Rows < 1 || outcome.Steps < 1)
+            throw new ArgumentException("An epoch must train at least one batch.", nameof(outcome));
+        _tally = EpochTally.Of(outcome.Cost, outcome.Rows, outcome.Steps);
+        outcome.Parameters.CopyTo(_theta);
+        outcome.Average.CopyTo(_average);
+        return Conclude(validation, outcome.Steps);
+    }
+
+    /// <summary>Reports that a batch stepped elsewhere had a cost that was not finite or above <see cref="BatchCostLimit"/>: under
+    /// <see cref="DivergenceAction.Recover"/> the rate is halved and <see cref="NextEpochParameters"/> go back to the last good epoch's
+    /// (the epoch is then run again); otherwise it throws.</summary>
+    /// <exception cref="TrainingDivergedException">Under <see cref="DivergenceAction.Throw"/>, or when recoveries ran out; the model is
+    /// restored to its starting parameters.</exception>
+    public void ReportDivergedBatch(double cost)
+    {
         try
         {
-            return Conclude(validation);
+            _guard.OnDiverged(cost, CurrentRate, Epoch, beforeAnyStep: _history.Count == 0);
+        }
+        catch (TrainingDivergedException)
+        {
+            Restore();
+            throw;
+        }
+        RollBack();
+    }
+
+    private bool Conclude(RowBlock validation, int stepsSinceLoad)
+    {
+        try
+        {
+            return ConcludeChecked(validation, stepsSinceLoad);
         }
         catch (TrainingDivergedException)
         {
@@ -241,14 +299,13 @@ public sealed class TrainingSession
         }
     }
 
-    private bool Conclude(RowBlock validation)
+    private bool ConcludeChecked(RowBlock validation, int stepsSinceLoad)
     {
         int epoch = Epoch;
         float rate = CurrentRate;
         double epochCost = _tally.Cost;
         int steps = _tally.Batches;
         _tally = default;
-        _engine.Store(_theta, _average);
         bool finite = TensorPrimitives.IsFiniteAll<float>(_theta);
         bool rolledBack = _guard.RolledBack(epochCost, finite, rate, epoch);
         if (rolledBack)
@@ -257,7 +314,7 @@ public sealed class TrainingSession
             _engine.ResetOptimizer();
             epochCost = finite ? epochCost : double.NaN;
         }
-        ToModel(_settings.Averaged && _engine.Steps > 0 && !rolledBack ? _average : _theta);
+        ToModel(_settings.Averaged && stepsSinceLoad > 0 && !rolledBack ? _average : _theta);
         double validationCost = validation.RowCount > 0 ? MseLoss.Cost(_model.Parameters, validation) : double.NaN;
         if (validation.RowCount > 0)
             _validation.Observe(epoch, validationCost, _model.Parameters);
@@ -289,6 +346,7 @@ public sealed class TrainingSession
     // After a recovery: back to the last good parameters, the optimizer's state forgotten, the epoch's tally started again.
     private void RollBack()
     {
+        _guard.LastGood.CopyTo(_theta);
         _engine.Load(_guard.LastGood);
         _engine.ResetOptimizer();
         _tally.Restart();
@@ -345,6 +403,9 @@ public sealed class TrainingSession
             Rows += rows;
             Batches++;
         }
+
+        public static EpochTally Of(double cost, long rows, int batches) =>
+            new() { _weightedCost = cost * rows, Rows = rows, Batches = batches };
 
         public void Restart()
         {
