@@ -11,13 +11,13 @@ namespace MlNetGd.Reports;
 /// trainers therefore leaves no chart of the previous run behind.</remarks>
 public static class ReportWriter
 {
-    /// <summary>The JSON settings of results.json (camelCase, enums as names, NaN as "NaN").</summary>
+    /// <summary>The JSON settings of results.json: camelCase, enums as names, and a number that is NaN or infinite as <c>null</c> (read back
+    /// as NaN), with the reason in a note beside it, so that a strict JSON reader in any language gets numbers or null, never text.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new FiniteOrNullConverter<double>(), new FiniteOrNullConverter<float>() },
     };
 
     /// <summary>Locks <paramref name="directory"/> for one report and prepares its temporary directory; pass the result to
