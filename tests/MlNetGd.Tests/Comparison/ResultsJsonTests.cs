@@ -11,16 +11,18 @@ namespace MlNetGd.Tests.Comparison;
 [TestClass]
 public sealed class ResultsJsonTests
 {
+    private static ComparisonResult Compare(IDataView data, params ComparisonTrainer[] trainers) => TrainerComparison.Run(data, new ComparisonOptions
+    {
+        Plan = EvaluationPlan.CrossValidation(2),
+        Seed = 1,
+        TimingRepeats = 1,
+        Trainers = trainers,
+    });
+
     [TestMethod]
     public void AConstantLabelWritesNullGapsAndRSquaredWithTheReasonBesideThem()
     {
-        var result = TrainerComparison.Run(ComparisonData.ConstantLabel(new MLContext(1), 5f), new ComparisonOptions
-        {
-            Plan = EvaluationPlan.CrossValidation(2),
-            Seed = 1,
-            TimingRepeats = 1,
-            Trainers = [ComparisonTrainer.GradientDescent, ComparisonTrainer.Sdca],
-        });
+        var result = Compare(ComparisonData.ConstantLabel(new MLContext(1), 5f), ComparisonTrainer.GradientDescent, ComparisonTrainer.Sdca);
         using var dir = new TempDirectory();
         ReportWriter.Write(result, dir.File("r"));
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.File("r"), "results.json")));
@@ -45,13 +47,7 @@ public sealed class ResultsJsonTests
     [TestMethod]
     public void ADefinedGapHasNoNote()
     {
-        var result = TrainerComparison.Run(ComparisonData.Linear(new MLContext(1), 400), new ComparisonOptions
-        {
-            Plan = EvaluationPlan.CrossValidation(2),
-            Seed = 1,
-            TimingRepeats = 1,
-            Trainers = [ComparisonTrainer.GradientDescent],
-        });
+        var result = Compare(ComparisonData.Linear(new MLContext(1), 400), ComparisonTrainer.GradientDescent);
         var gd = result.Trainers.Single();
 
         Assert.IsTrue(double.IsFinite(gd.GapToOptimum));
