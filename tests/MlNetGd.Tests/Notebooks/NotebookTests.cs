@@ -24,7 +24,6 @@ public sealed partial class NotebookTests
     }
 
     [TestMethod]
-    [Timeout(20 * 60 * 1000, CooperativeCancellation = true)]
     public void TutorialNotebookPredictsEightChartsTheLossAndTabulatesTheComparison()
     {
         var cells = RunNotebook("linear-regression-tutorial.ipynb");

@@ -10,7 +10,6 @@ namespace MlNetGd.Tests.Scripting;
 public sealed class DotnetScriptTests
 {
     [TestMethod]
-    [Timeout(30 * 60 * 1000, CooperativeCancellation = true)]
     public void EveryScriptRunsUnderDotnetScriptFromTheLocalFeed()
     {
         string? dotnetScript = FindOnPath("dotnet-script");
