@@ -21,7 +21,8 @@ internal sealed class CommonOptions
 
     public Option<string[]> IgnoredColumns { get; } = ColumnList("--ignore", "Columns to leave out.");
 
-    public Option<string> Label { get; } = new("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName };
+    public Option<string> Label { get; } = new Option<string>("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName }
+        .Check(label => string.IsNullOrWhiteSpace(label) ? "--label is empty: give the name of the label column." : null);
 
     public Option<string?> Separator { get; } = CheckSeparator(new("--separator")
     { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" });
@@ -113,9 +114,14 @@ internal sealed class CommonOptions
     }
 
     /// <summary>The data path: --data, or the bundled file (from the current directory, else next to the tool).</summary>
-    public string DataPath(ParseResult parse)
+    public string DataPath(ParseResult parse) => DataPath(parse.GetValue(Data));
+
+    /// <summary>The --data path option for the sameness rule (<see cref="PathRules"/>), its default included.</summary>
+    public PathRules.PathOption DataInput() => new(Data.Name, result => DataPath(result.GetValue(Data)), PathRules.Role.Input);
+
+    private static string DataPath(string? given)
     {
-        if (parse.GetValue(Data) is { } given)
+        if (given is not null)
             return given;
         if (File.Exists(BundledData))
             return BundledData;
