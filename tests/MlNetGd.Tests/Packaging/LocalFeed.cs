@@ -26,6 +26,9 @@ internal sealed class LocalFeed
         {
             ["HOME"] = Home,
             ["DOTNET_CLI_HOME"] = Home,
+            // Where NuGet keeps its configuration and HTTP cache on Windows (on Linux and macOS it uses HOME).
+            ["APPDATA"] = Path.Combine(Home, "AppData", "Roaming"),
+            ["LOCALAPPDATA"] = Path.Combine(Home, "AppData", "Local"),
             ["NUGET_PACKAGES"] = Path.Combine(Home, ".nuget", "packages"),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
