@@ -65,17 +65,17 @@ internal static class CompareCommand
                 Progress = progress.Record,
                 Status = progress.Status,
             };
-            char? separator = common.SeparatorChar(parse);
             string directory = parse.GetValue(output)!;
-            string data = common.DataPath(parse);
             using var report = ReportWriter.Begin(directory);   // locks the directory for the whole run; removed unless committed
 
-            var file = DelimitedFile.Read(data, separator, parse.GetValue(common.HasHeader));
+            var file = common.ReadData(parse, progress.Mode == ProgressMode.Verbose ? progress.Status : null);
             bool large = file.RowCount > LargeDataRows;
             options.Plan = plan ?? (large ? EvaluationPlan.TestSplit(0.2) : EvaluationPlan.CrossValidation(DefaultFolds));
             options.TimingRepeats = timingRepeats ?? (large ? 1 : ComparisonOptions.DefaultTimingRepeats);
-            stdout.WriteLine(ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName));
-            var result = TrainerComparison.RunOnFile(file, options);
+            var featurization = ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName);
+            stdout.WriteLine(featurization);
+            CommonOptions.Warn(stderr, featurization);
+            var result = TrainerComparison.RunOnFile(file, featurization, options);
             var files = ReportWriter.Write(result, report);
             progress.Dispose();   // clears the status line before the summary
             PrintSummary(stdout, result);

@@ -1,0 +1,103 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetGd.Data;
+
+/// <summary>The reads of a data file: a bounded sample that decides how each column is held, a count of its lines, and the one pass
+/// that holds and profiles the columns. Every read splits fields with ML.NET's <c>TextLoader</c>.</summary>
+internal static class FileScan
+{
+    /// <summary>The leading rows that decide whether a column is held as numbers or as strings, and whether its numbers have a decimal
+    /// comma. The pass then profiles every row; a column the sample misjudged is read again.</summary>
+    public const int SampleRows = 10_000;
+
+    /// <summary>How one column is read in the pass.</summary>
+    public readonly record struct ColumnMode(bool Skip, bool AsNumbers, bool DecimalComma);
+
+    /// <summary>Decides each column's mode from the first <see cref="SampleRows"/> rows and the kinds the caller gives.</summary>
+    public static ColumnMode[] Sample(MLContext ml, DelimitedFile file, char? decimalSeparator, ColumnOverrides? kinds)
+    {
+        int k = file.ColumnNames.Count;
+        var present = new int[k];
+        var invariant = new int[k];
+        var comma = new int[k];
+        var commaPattern = new int[k];
+        Read(ml, file, Enumerable.Range(0, k).ToArray(), (row, get) =>
+        {
+            for (int j = 0; j < k; j++)
+            {
+                var cell = get(j);
+                if (NumberText.IsMissing(cell))
+                    continue;
+                present[j]++;
+                invariant[j] += NumberText.TryParse(cell, false, out _) ? 1 : 0;
+                comma[j] += NumberText.TryParse(cell, true, out _) ? 1 : 0;
+                commaPattern[j] += NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
+            }
+            return row + 1 < SampleRows;
+        });
+        var modes = new ColumnMode[k];
+        for (int j = 0; j < k; j++)
+        {
+            // The rule: most cells match ^-?\d+,\d+$ in a file whose separator is not a comma.
+            bool decimalComma = decimalSeparator == ',' || (decimalSeparator is null && file.Separator != ',' && commaPattern[j] * 2 > present[j]);
+            var given = kinds?.KindOf(file.ColumnNames[j]);
+            bool numbers = given switch
+            {
+                ColumnKind.Numeric => true,
+                ColumnKind.Categorical or ColumnKind.Text => false,
+                _ => present[j] > 0 && (decimalComma ? comma[j] : invariant[j]) == present[j],
+            };
+            modes[j] = new ColumnMode(given == ColumnKind.Ignored, numbers, decimalComma);
+        }
+        return modes;
+    }
+
+    /// <summary>Counts the line breaks of a file (a lone CR, a LF or a CRLF each end a line, as the loader reads them): an upper bound
+    /// on its rows, so each held column is allocated once. A byte count, not a parse: the loader still reads every field.</summary>
+    public static int CountLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 20];
+        long lines = 1;
+        bool crAtEnd = false;
+        int n;
+        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var span = buffer.AsSpan(0, n);
+            lines += span.Count((byte)'\n') + span.Count((byte)'\r') - span.Count("\r\n"u8) - (crAtEnd && span[0] == '\n' ? 1 : 0);
+            crAtEnd = span[^1] == '\r';
+        }
+        return (int)Math.Min(lines, Array.MaxLength);
+    }
+
+    /// <summary>Reads every row of the given columns (as text) and hands each row to <paramref name="row"/>, until it returns false.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="file">The file.</param>
+    /// <param name="columns">The 0-based fields to read; <c>get(j)</c> returns the cell of <c>columns[j]</c>. The field after the
+    /// header's last may be asked for, to find rows with too many fields.</param>
+    /// <param name="row">Called with the 0-based data row and the cell getter; returns whether to go on.</param>
+    /// <returns>The rows read.</returns>
+    public static int Read(MLContext ml, DelimitedFile file, int[] columns, Func<int, Func<int, ReadOnlySpan<char>>, bool> row)
+    {
+        var loaderColumns = columns.Select((field, j) => new TextLoader.Column($"c{j}", DataKind.String, field)).ToArray();
+        var view = ml.Data.CreateTextLoader(DelimitedFile.LoaderOptions(file.Separator, file.HasHeader, loaderColumns)).Load(file.FilePath);
+        using var cursor = view.GetRowCursor(view.Schema);
+        var getters = Enumerable.Range(0, columns.Length).Select(j => cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[j])).ToArray();
+        var cell = new ReadOnlyMemory<char>[columns.Length];
+        ReadOnlySpan<char> Get(int j)
+        {
+            getters[j](ref cell[j]);
+            return cell[j].Span;
+        }
+        int rows = 0;
+        while (cursor.MoveNext())
+        {
+            bool more = row(rows, Get);
+            rows = checked(rows + 1);
+            if (!more)
+                break;
+        }
+        return rows;
+    }
+}
