@@ -45,17 +45,15 @@ internal static class TrainCommand
                 stdout.WriteLine(plan);
             CommonOptions.Warn(stderr, plan);
             var ml = new MLContext(options.Seed);
-            var data = plan.Load(ml, file);
-            var featurizer = plan.CreatePipeline(ml).Fit(data);
-            var featurized = featurizer.Transform(data);
+            var featurizer = plan.Fit(ml, file, out var featurized);
             verbose?.Invoke(Seconds("featurize (fit the featurization)", clock));
             var trainer = new GradientDescentRegressionTrainer(options);
-            var fitted = featurizer.Append(trainer.Fit(featurized));
+            var predictor = trainer.Fit(new SingleCursorView(featurized));
             verbose?.Invoke(Seconds("fit", clock));
-            double rmse = ml.Regression.Evaluate(fitted.Transform(data), label).RootMeanSquaredError;
+            double rmse = ml.Regression.Evaluate(new SingleCursorView(predictor.Transform(featurized)), label).RootMeanSquaredError;
             verbose?.Invoke(Seconds("training RMSE", clock));
 
-            ModelFiles.Save(ml, fitted, plan.InputSchema(ml, file), modelPath);
+            ModelFiles.Save(ml, featurizer.Append(predictor), plan.InputSchema(ml, file), modelPath);
             verbose?.Invoke(Seconds("save", clock));
             sink.Dispose();   // clears the status line before the summary
             var used = plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToArray();

@@ -147,8 +147,16 @@ public sealed class DelimitedFile
         if (missing.Length > 0)
             Reread(missing, j => asked.All(c => c.Index != j || c.Kind == DataKind.Single) && _profiles[j].IsNumeric);
         int[]? rows = required is int index ? RowsWithValue(_stored[index]!) : null;
-        return new StoredColumnsView(asked.Select(c => (c.Name, _stored[c.Index]!, c.Kind)).ToList(), RowCount, rows);
+        return new StoredColumnsView(asked.Select(c => new StoredColumnsView.Column(c.Name, _stored[c.Index]!,
+            c.Kind == DataKind.Single ? NumberDataViewType.Single : TextDataViewType.Instance)).ToList(), RowCount, rows);
     }
+
+    /// <summary>Returns what a column holds (after <see cref="Load"/> has asked for it), or <see langword="null"/>.</summary>
+    internal StoredColumn? Stored(string columnName) => _stored[IndexOf(columnName, "data")];
+
+    /// <summary>Returns the rows whose <paramref name="requiredColumn"/> has a value, as <see cref="Load"/> shows them, or
+    /// <see langword="null"/> when every row does.</summary>
+    internal int[]? RowsWithValue(string requiredColumn) => RowsWithValue(_stored[IndexOf(requiredColumn, "data")]!);
 
     /// <summary>Returns the line of the file (1-based, as an editor numbers it) that holds a data row.</summary>
     /// <param name="row">The 0-based data row, in the order the loader reads them.</param>
@@ -263,12 +271,12 @@ public sealed class DelimitedFile
             : new TextColumnScanner(new ColumnProfile(ColumnNames[j], j), _modes[j].DecimalComma, _capacity, mayStopHolding: firstPass && !_given.Contains(j))).ToArray();
         int[] fields = firstPass ? [.. columns, k] : columns;
         int n = columns.Length;
-        int rows = FileScan.Read(_ml, this, fields, (row, cell) =>
+        int rows = FileScan.Read(_ml, this, fields, (row, cells) =>
         {
             for (int i = 0; i < n; i++)
-                scanners[i].Observe(cell(i), row);
-            if (firstPass && !cell(n).IsEmpty)
-                throw ExtraField(row, cell(n).ToString());
+                scanners[i].Observe(cells.Cell(i), row);
+            if (firstPass && cells.Cell(n) is { IsEmpty: false } extra)
+                throw ExtraField(row, extra.ToString());
             return true;
         });
         for (int i = 0; i < n; i++)

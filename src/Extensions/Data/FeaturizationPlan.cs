@@ -82,30 +82,75 @@ public sealed class FeaturizationPlan
     public IEstimator<ITransformer> CreatePipeline(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
+        return Steps(mlContext, oneHotAsKeys: false).Aggregate((IEstimator<ITransformer>)new EstimatorChain<ITransformer>(), (chain, step) => chain.Append(step));
+    }
+
+    /// <summary>Fits the featurization (<see cref="CreatePipeline"/>'s steps) on <paramref name="data"/>, each step's pass on the calling
+    /// thread; the result transforms as the fitted pipeline does.</summary>
+    /// <remarks>ML.NET's own chain would let each pass split its rows among threads (see <see cref="SingleCursorView"/>).</remarks>
+    public ITransformer Fit(MLContext mlContext, IDataView data) => Fit(mlContext, data, oneHotAsKeys: false);
+
+    /// <summary>Fits the featurization on every labelled row of a file held in memory, and returns it with the featurized rows.</summary>
+    /// <param name="mlContext">The context.</param>
+    /// <param name="file">The file this plan was inferred from.</param>
+    /// <param name="featurized">Receives the featurized rows (the label and <see cref="FeatureColumnName"/>), for a trainer.</param>
+    /// <returns>The fitted featurization of the raw columns: a model that starts with it scores a raw file.</returns>
+    /// <remarks>The features are those of <see cref="CreatePipeline"/> fitted on <see cref="Load"/>'s rows, but the one-hot dictionaries
+    /// are built from the values the file holds, with no pass over the rows, and <paramref name="featurized"/> reads those columns
+    /// as keys (a string lookup a cell less on every pass).</remarks>
+    public ITransformer Fit(MLContext mlContext, DelimitedFile file, out IDataView featurized)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(file);
+        (var featurizer, featurized) = FileFeaturizer.Fit(mlContext, this, file);
+        return featurizer;
+    }
+
+    /// <summary>Whether a column is one-hot encoded through a dictionary (not hashed).</summary>
+    internal static bool IsOneHot(ColumnPlan c) => c.IsUsed && c.Kind is not (ColumnKind.Numeric or ColumnKind.Text) && !c.IsHashed;
+
+    internal ITransformer Fit(MLContext mlContext, IDataView data, bool oneHotAsKeys)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(data);
+        var fitted = new List<ITransformer>();
+        foreach (var step in Steps(mlContext, oneHotAsKeys))
+        {
+            var transformer = step.Fit(new SingleCursorView(data));
+            fitted.Add(transformer);
+            data = transformer.Transform(data);
+        }
+        return new TransformerChain<ITransformer>([.. fitted]);
+    }
+
+    /// <param name="mlContext">The context.</param>
+    /// <param name="oneHotAsKeys">Whether the one-hot columns arrive as keys (<see cref="FileFeaturizer"/>): then only their key-to-vector half.</param>
+    private List<IEstimator<ITransformer>> Steps(MLContext mlContext, bool oneHotAsKeys)
+    {
         var t = mlContext.Transforms;
         var used = Columns.Where(c => c.IsUsed).ToList();
         InputOutputColumnPair[] Pairs(Func<ColumnPlan, bool> which, Func<string, string>? output = null) =>
             used.Where(which).Select(c => new InputOutputColumnPair(output?.Invoke(c.Name) ?? c.Name, c.Name)).ToArray();
         var indicators = Pairs(c => c.Kind == ColumnKind.Numeric && c.MissingCount > 0, MissingIndicatorName);
         var numbers = Pairs(c => c.Kind == ColumnKind.Numeric);
-        var oneHot = Pairs(c => c.Kind is not (ColumnKind.Numeric or ColumnKind.Text) && !c.IsHashed);
+        var oneHot = Pairs(IsOneHot);
         var hashed = Pairs(c => c.Kind is not (ColumnKind.Numeric or ColumnKind.Text) && c.IsHashed);
 
-        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
+        var steps = new List<IEstimator<ITransformer>>();
         if (indicators.Length > 0)
         {
-            chain = chain.Append(t.IndicateMissingValues(indicators))
-                .Append(t.Conversion.ConvertType(indicators.Select(p => new InputOutputColumnPair(p.OutputColumnName)).ToArray(), DataKind.Single));
+            steps.Add(t.IndicateMissingValues(indicators));
+            steps.Add(t.Conversion.ConvertType(indicators.Select(p => new InputOutputColumnPair(p.OutputColumnName)).ToArray(), DataKind.Single));
         }
         if (numbers.Length > 0)
-            chain = chain.Append(t.ReplaceMissingValues(numbers, MissingValueReplacingEstimator.ReplacementMode.Mean));
+            steps.Add(t.ReplaceMissingValues(numbers, MissingValueReplacingEstimator.ReplacementMode.Mean));
         if (oneHot.Length > 0)
-            chain = chain.Append(t.Categorical.OneHotEncoding(oneHot));
+            steps.Add(oneHotAsKeys ? t.Conversion.MapKeyToVector(oneHot, outputCountVector: false) : t.Categorical.OneHotEncoding(oneHot));
         if (hashed.Length > 0)
-            chain = chain.Append(t.Categorical.OneHotHashEncoding(hashed, numberOfBits: HashBits));
+            steps.Add(t.Categorical.OneHotHashEncoding(hashed, numberOfBits: HashBits));
         foreach (var c in used.Where(c => c.Kind == ColumnKind.Text))
         {
-            chain = chain.Append(t.Text.FeaturizeText(c.Name, new TextFeaturizingEstimator.Options
+            steps.Add(t.Text.FeaturizeText(c.Name, new TextFeaturizingEstimator.Options
             {
                 WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 1, UseAllLengths = false },
                 CharFeatureExtractor = null,
@@ -113,8 +158,9 @@ public sealed class FeaturizationPlan
             }, c.Name));
         }
         var outputs = used.SelectMany(c => c.Kind == ColumnKind.Numeric && c.MissingCount > 0 ? [MissingIndicatorName(c.Name), c.Name] : new[] { c.Name });
-        return chain.Append(t.Concatenate(FeatureColumnName, outputs.ToArray()))
-            .Append(t.NormalizeMeanVariance(FeatureColumnName));
+        steps.Add(t.Concatenate(FeatureColumnName, outputs.ToArray()));
+        steps.Add(t.NormalizeMeanVariance(FeatureColumnName));
+        return steps;
     }
 
     /// <summary>Describes the plan as text: one line per column, then the rows dropped.</summary>

@@ -22,11 +22,11 @@ internal static class FileScan
         var invariant = new int[k];
         var comma = new int[k];
         var commaPattern = new int[k];
-        Read(ml, file, Enumerable.Range(0, k).ToArray(), (row, get) =>
+        Read(ml, file, Enumerable.Range(0, k).ToArray(), (row, cells) =>
         {
             for (int j = 0; j < k; j++)
             {
-                var cell = get(j);
+                var cell = cells.Cell(j);
                 if (NumberText.IsMissing(cell))
                     continue;
                 present[j]++;
@@ -74,30 +74,37 @@ internal static class FileScan
     /// <summary>Reads every row of the given columns (as text) and hands each row to <paramref name="row"/>, until it returns false.</summary>
     /// <param name="ml">The context.</param>
     /// <param name="file">The file.</param>
-    /// <param name="columns">The 0-based fields to read; <c>get(j)</c> returns the cell of <c>columns[j]</c>. The field after the
+    /// <param name="columns">The 0-based fields to read; <c>cells.Cell(j)</c> returns the cell of <c>columns[j]</c>. The field after the
     /// header's last may be asked for, to find rows with too many fields.</param>
-    /// <param name="row">Called with the 0-based data row and the cell getter; returns whether to go on.</param>
+    /// <param name="row">Called with the 0-based data row and its cells; returns whether to go on.</param>
     /// <returns>The rows read.</returns>
-    public static int Read(MLContext ml, DelimitedFile file, int[] columns, Func<int, Func<int, ReadOnlySpan<char>>, bool> row)
+    public static int Read(MLContext ml, DelimitedFile file, int[] columns, Func<int, Cells, bool> row)
     {
         var loaderColumns = columns.Select((field, j) => new TextLoader.Column($"c{j}", DataKind.String, field)).ToArray();
         var view = ml.Data.CreateTextLoader(DelimitedFile.LoaderOptions(file.Separator, file.HasHeader, loaderColumns)).Load(file.FilePath);
         using var cursor = view.GetRowCursor(view.Schema);
-        var getters = Enumerable.Range(0, columns.Length).Select(j => cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[j])).ToArray();
-        var cell = new ReadOnlyMemory<char>[columns.Length];
-        ReadOnlySpan<char> Get(int j)
-        {
-            getters[j](ref cell[j]);
-            return cell[j].Span;
-        }
+        var cells = new Cells(Enumerable.Range(0, columns.Length).Select(j => cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[j])).ToArray());
         int rows = 0;
         while (cursor.MoveNext())
         {
-            bool more = row(rows, Get);
+            bool more = row(rows, cells);
             rows = checked(rows + 1);
             if (!more)
                 break;
         }
         return rows;
+    }
+
+    /// <summary>The cells of the row a <see cref="Read"/> is on.</summary>
+    public sealed class Cells(ValueGetter<ReadOnlyMemory<char>>[] getters)
+    {
+        private ReadOnlyMemory<char> _cell;
+
+        /// <summary>Returns the cell of the <paramref name="j"/>-th column read (valid until the next call).</summary>
+        public ReadOnlySpan<char> Cell(int j)
+        {
+            getters[j](ref _cell);
+            return _cell.Span;
+        }
     }
 }

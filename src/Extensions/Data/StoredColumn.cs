@@ -1,10 +1,10 @@
 namespace MlNetGd.Data;
 
-/// <summary>One column of a file held in memory: its numbers (NaN for a missing cell), or for a column of strings the index of each
-/// cell's text in the column's distinct texts (4 bytes a cell either way).</summary>
+/// <summary>One column of a file held in memory: its numbers (NaN for a missing cell, 4 bytes a cell), or for a column of strings the
+/// index of each cell's text in the column's distinct texts (1, 2 or 4 bytes a cell, <see cref="CodeArray"/>).</summary>
 internal sealed class StoredColumn
 {
-    private StoredColumn(float[]? numbers, int[]? codes, string[]? levels, float[]? levelNumbers)
+    private StoredColumn(float[]? numbers, CodeArray? codes, string[]? levels, float[]? levelNumbers)
     {
         Numbers = numbers;
         Codes = codes;
@@ -16,7 +16,7 @@ internal sealed class StoredColumn
     public float[]? Numbers { get; }
 
     /// <summary>Gets each row's index into <see cref="Levels"/>, or <see langword="null"/> for a column of numbers.</summary>
-    public int[]? Codes { get; }
+    public CodeArray? Codes { get; }
 
     /// <summary>Gets the distinct texts in the order they first appear, or <see langword="null"/>.</summary>
     public string[]? Levels { get; }
@@ -29,7 +29,7 @@ internal sealed class StoredColumn
 
     public static StoredColumn OfNumbers(float[] numbers) => new(numbers, null, null, null);
 
-    public static StoredColumn OfTexts(int[] codes, string[] levels, float[] levelNumbers) => new(null, codes, levels, levelNumbers);
+    public static StoredColumn OfTexts(CodeArray codes, string[] levels, float[] levelNumbers) => new(null, codes, levels, levelNumbers);
 
     /// <summary>Returns a row's number (from a column of strings: its text read as a number, NaN when it is not one).</summary>
     public float Number(int row) => Numbers is { } numbers ? numbers[row] : LevelNumbers![Codes![row]];

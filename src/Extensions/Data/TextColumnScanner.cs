@@ -17,12 +17,12 @@ internal sealed class TextColumnScanner(ColumnProfile profile, bool decimalComma
     private const int MaxDateChecks = 1000;
     private readonly ProfileTally _tally = new(profile);
     private readonly List<string> _samples = [];
-    private Dictionary<string, int>? _index = new(StringComparer.Ordinal);
+    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup = NewIndex();
     private List<string> _levels = [];
     private List<CellFacts> _facts = [];
     private List<int> _firstRows = [];
     private int[] _counts = new int[16];
-    private int[] _codes = GC.AllocateUninitializedArray<int>(capacity);
+    private CodeArray _codes = new(capacity);
     private HashSet<ulong>? _hashes;
     private int _dateChecks;
 
@@ -33,11 +33,10 @@ internal sealed class TextColumnScanner(ColumnProfile profile, bool decimalComma
             ObserveHashed(cell, row);
             return;
         }
-        if (!_index!.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(cell, out int code))
+        if (!_lookup.TryGetValue(cell, out int code))
             code = AddLevel(cell, row);
         _counts[code]++;
-        EnsureCapacity(ref _codes, row);
-        _codes[row] = code;
+        _codes.Set(row, code);
         if (mayStopHolding && _levels.Count > MaxLevelsHeld && code == _levels.Count - 1 && _levels.Count >= ColumnInference.NearlyDistinctShare * (row + 1))
             StopHolding();
     }
@@ -67,7 +66,7 @@ internal sealed class TextColumnScanner(ColumnProfile profile, bool decimalComma
         var facts = Facts(cell, isNew: true);
         string text = cell.ToString();
         int code = _levels.Count;
-        _index!.Add(text, code);
+        _lookup.Dictionary.Add(text, code);
         _levels.Add(text);
         _facts.Add(facts);
         _firstRows.Add(row);
@@ -99,7 +98,7 @@ internal sealed class TextColumnScanner(ColumnProfile profile, bool decimalComma
             if (!_facts[i].Missing)
                 _hashes.Add(Hash(_levels[i]));
         }
-        (_index, _levels, _facts, _firstRows, _counts, _codes) = (null, [], [], [], [], []);
+        (_lookup, _levels, _facts, _firstRows, _counts, _codes) = (default, [], [], [], [], new(0));
     }
 
     private void ObserveHashed(ReadOnlySpan<char> cell, int row)
@@ -114,6 +113,9 @@ internal sealed class TextColumnScanner(ColumnProfile profile, bool decimalComma
         if (isNew && _samples.Count < ColumnProfile.MaxSamples)
             _samples.Add(cell.ToString());
     }
+
+    private static Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> NewIndex() =>
+        new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static ulong Hash(ReadOnlySpan<char> text) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text));
 }

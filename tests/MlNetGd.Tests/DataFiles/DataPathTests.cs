@@ -83,6 +83,37 @@ public sealed class DataPathTests
             CollectionAssert.AreEqual(expected[i].DenseValues().ToArray(), actual[i].DenseValues().ToArray(), $"row {i}");
     }
 
+    [TestMethod]
+    public void FittingOnTheFileGivesThePipelinesFeaturesAndAModelThatScoresRawRows()
+    {
+        using var dir = new TempDirectory();
+        // Rows 0 and 5 have no label; 'Narvik' occurs only in row 0, so the fitted dictionary must not hold it.
+        var lines = MixedCsv(4).Split('\n').ToList();
+        lines[1] = "," + lines[1][(lines[1].IndexOf(',') + 1)..].Replace("Oslo", "Narvik");
+        lines[6] = "," + lines[6][(lines[6].IndexOf(',') + 1)..];
+        var (file, plan) = Read(dir, string.Join('\n', lines));
+        var ml = new MLContext(0);
+        var featurizer = plan.Fit(ml, file, out var featurized);
+        var data = plan.Load(ml, file);
+        var expected = plan.CreatePipeline(ml).Fit(data).Transform(data);
+        var slots = (VectorDataViewType)expected.Schema["Features"].Type;
+        Assert.AreEqual(slots, featurized.Schema["Features"].Type);
+        VBuffer<ReadOnlyMemory<char>> expectedNames = default, actualNames = default;
+        expected.Schema["Features"].GetSlotNames(ref expectedNames);
+        featurized.Schema["Features"].GetSlotNames(ref actualNames);
+        CollectionAssert.AreEqual(expectedNames.DenseValues().Select(n => n.ToString()).ToArray(), actualNames.DenseValues().Select(n => n.ToString()).ToArray());
+        Assert.IsFalse(actualNames.DenseValues().Any(n => n.ToString().Contains("Narvik", StringComparison.Ordinal)));
+        var want = expected.GetColumn<VBuffer<float>>("Features").ToArray();
+        var got = featurized.GetColumn<VBuffer<float>>("Features").ToArray();
+        Assert.AreEqual(118, got.Length);
+        for (int i = 0; i < want.Length; i++)
+            CollectionAssert.AreEqual(want[i].DenseValues().ToArray(), got[i].DenseValues().ToArray(), $"row {i}");
+        // The fitted featurization maps the raw columns, as a saved model must.
+        var raw = featurizer.Transform(data).GetColumn<VBuffer<float>>("Features").ToArray();
+        for (int i = 0; i < want.Length; i++)
+            CollectionAssert.AreEqual(want[i].DenseValues().ToArray(), raw[i].DenseValues().ToArray(), $"row {i}, raw");
+    }
+
     /// <summary>The featurization as it was built before issue 22: one estimator per column, in file order.</summary>
     private static IEstimator<ITransformer> OneStepPerColumn(MLContext ml, FeaturizationPlan plan)
     {
