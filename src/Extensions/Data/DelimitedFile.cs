@@ -267,7 +267,7 @@ public sealed class DelimitedFile
     {
         int k = ColumnNames.Count;
         var scanners = columns.Select(j => _modes[j].AsNumbers
-            ? (ColumnScanner)new NumberColumnScanner(new ColumnProfile(ColumnNames[j], j), _modes[j].DecimalComma, _capacity, store: true)
+            ? (ColumnScanner)new NumberColumnScanner(new ColumnProfile(ColumnNames[j], j), _modes[j].DecimalComma, _capacity)
             : new TextColumnScanner(new ColumnProfile(ColumnNames[j], j), _modes[j].DecimalComma, _capacity, mayStopHolding: firstPass && !_given.Contains(j))).ToArray();
         int[] fields = firstPass ? [.. columns, k] : columns;
         int n = columns.Length;

@@ -7,9 +7,17 @@ namespace MlNetGd.Data;
 /// that holds and profiles the columns. Every read splits fields with ML.NET's <c>TextLoader</c>.</summary>
 internal static class FileScan
 {
-    /// <summary>The leading rows that decide whether a column is held as numbers or as strings, and whether its numbers have a decimal
-    /// comma. The pass then profiles every row; a column the sample misjudged is read again.</summary>
+    /// <summary>The most leading rows that decide whether a column is held as numbers or as strings, and whether its numbers have a
+    /// decimal comma (fewer for a wide file: <see cref="SampleCells"/>). The pass then profiles every row; a column the sample
+    /// misjudged is read again.</summary>
     public const int SampleRows = 10_000;
+
+    /// <summary>The most cells the sample reads, so its cost does not grow with the column count; it reads at least
+    /// <see cref="MinSampleRows"/> rows.</summary>
+    public const int SampleCells = 2_000_000;
+
+    /// <summary>The fewest rows the sample reads (when the file has them).</summary>
+    public const int MinSampleRows = 1_000;
 
     /// <summary>How one column is read in the pass.</summary>
     public readonly record struct ColumnMode(bool Skip, bool AsNumbers, bool DecimalComma);
@@ -18,6 +26,7 @@ internal static class FileScan
     public static ColumnMode[] Sample(MLContext ml, DelimitedFile file, char? decimalSeparator, ColumnOverrides? kinds)
     {
         int k = file.ColumnNames.Count;
+        int sampleRows = Math.Clamp(SampleCells / k, MinSampleRows, SampleRows);
         var present = new int[k];
         var invariant = new int[k];
         var comma = new int[k];
@@ -30,11 +39,12 @@ internal static class FileScan
                 if (NumberText.IsMissing(cell))
                     continue;
                 present[j]++;
-                invariant[j] += NumberText.TryParse(cell, false, out _) ? 1 : 0;
-                comma[j] += NumberText.TryParse(cell, true, out _) ? 1 : 0;
-                commaPattern[j] += NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
+                bool hasComma = cell.Contains(',');
+                invariant[j] += !hasComma && NumberText.TryParse(cell, false, out _) ? 1 : 0;
+                comma[j] += !cell.Contains('.') && NumberText.TryParse(cell, true, out _) ? 1 : 0;
+                commaPattern[j] += hasComma && NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
             }
-            return row + 1 < SampleRows;
+            return row + 1 < sampleRows;
         });
         var modes = new ColumnMode[k];
         for (int j = 0; j < k; j++)

@@ -2,57 +2,66 @@ namespace MlNetGd.Data;
 
 /// <summary>Reads a column whose cells are numbers (as far as the file's first rows show): each cell is converted as it is read and
 /// held as a float (NaN when missing or not a number), and the profile counts what it found.</summary>
-/// <remarks>Only numbers are profiled in full here. A column that turns out to hold many cells that are not numbers is read again as
-/// strings (<see cref="TextColumnScanner"/>) by <see cref="DelimitedFile"/>, so its profile is exact either way.</remarks>
-internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalComma, int capacity, bool store) : ColumnScanner(profile)
+/// <remarks>A cell costs a parse and a few counters in this object: a wide file reads a row across hundreds of these, so anything
+/// larger per cell (a set of the distinct values, say) would miss the caches on every cell. Distinct values are counted at the end,
+/// one column at a time, from the floats held. Only numbers are profiled in full here: a column that turns out to hold many cells
+/// that are not numbers is read again as strings (<see cref="TextColumnScanner"/>) by <see cref="DelimitedFile"/>.</remarks>
+internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalComma, int capacity) : ColumnScanner(profile)
 {
-    private readonly ProfileTally _tally = new(profile);
-    private readonly HashSet<float> _distinct = [];
     private readonly List<string> _samples = [];
-    private float[] _values = store ? GC.AllocateUninitializedArray<float>(capacity) : [];
-    private bool _capped;
+    private readonly List<float> _sampleValues = [];
+    private float[] _values = GC.AllocateUninitializedArray<float>(capacity);
+    private int _missing, _present, _numeric, _integer, _numberLike;
+    private float _minimum = float.NaN, _maximum = float.NaN;
+    private (long Row, string Text)? _firstNonNumeric, _firstTooLarge;
 
     public override void Observe(ReadOnlySpan<char> cell, int row)
     {
         float value = float.NaN;
         if (NumberText.IsMissing(cell))
         {
-            _tally.AddMissing(1);
+            _missing++;
         }
         else if (NumberText.TryParse(cell, decimalComma, out value))
         {
-            _tally.AddNumber(value, 1, row, cell);
-            if (!_capped && !_distinct.Contains(value))
+            _present++;
+            _numeric++;
+            _integer += value == MathF.Floor(value) ? 1 : 0;
+            _minimum = float.IsNaN(_minimum) || value < _minimum ? value : _minimum;
+            _maximum = float.IsNaN(_maximum) || value > _maximum ? value : _maximum;
+            if (MathF.Abs(value) > DelimitedFile.LargestUsableMagnitude)
+                _firstTooLarge ??= (row, cell.ToString());
+            if (_samples.Count < ColumnProfile.MaxSamples && !_sampleValues.Contains(value))
             {
-                if (_distinct.Count == ColumnProfile.MaxDistinctTracked)
-                {
-                    _capped = true;
-                    _distinct.Clear();
-                }
-                else
-                {
-                    _distinct.Add(value);
-                    if (_samples.Count < ColumnProfile.MaxSamples)
-                        _samples.Add(cell.ToString());
-                }
+                _sampleValues.Add(value);
+                _samples.Add(cell.ToString());
             }
         }
         else
         {
-            _tally.AddNotNumber(1, row, cell, NumberText.TryParse(cell, !decimalComma, out _) || NumberText.LooksLikeDecimalComma(cell));
+            _present++;
+            _numberLike += NumberText.TryParse(cell, !decimalComma, out _) || NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
+            _firstNonNumeric ??= (row, cell.ToString());
             value = float.NaN;
         }
-        if (store)
-        {
-            EnsureCapacity(ref _values, row);
-            _values[row] = value;
-        }
+        EnsureCapacity(ref _values, row);
+        _values[row] = value;
     }
 
     public override StoredColumn? Finish(int rows)
     {
-        _tally.Finish(_capped ? ColumnProfile.MaxDistinctTracked : _distinct.Count, _capped, _samples);
-        Profile.DecimalComma = decimalComma;
-        return store ? StoredColumn.OfNumbers(_values) : null;
+        var p = Profile;
+        (p.MissingCount, p.PresentCount, p.NumericCount, p.IntegerCount, p.NumberLikeCount) = (_missing, _present, _numeric, _integer, _numeric + _numberLike);
+        (p.Minimum, p.Maximum, p.FirstNonNumeric, p.FirstTooLarge) = (_minimum, _maximum, _firstNonNumeric, _firstTooLarge);
+        (p.Samples, p.DecimalComma) = (_samples, decimalComma);
+        var distinct = new HashSet<float>();
+        for (int row = 0; row < rows && distinct.Count <= ColumnProfile.MaxDistinctTracked; row++)
+        {
+            if (!float.IsNaN(_values[row]))
+                distinct.Add(_values[row]);
+        }
+        p.DistinctCountIsCapped = distinct.Count > ColumnProfile.MaxDistinctTracked;
+        p.DistinctCount = Math.Min(distinct.Count, ColumnProfile.MaxDistinctTracked);
+        return StoredColumn.OfNumbers(_values);
     }
 }
