@@ -16,12 +16,15 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "The model zip saved by 'mlnetgd train'.", DefaultValueFactory = _ => "model.zip" };
         var data = new Option<string>("--data") { Description = "The CSV/TSV file to score; it needs the model's feature columns (the label may be absent).", Required = true };
         var separator = CommonOptions.CheckSeparator(new("--separator") { Description = "The field separator: one character, or 'tab'. [default: tab for .tsv/.tab files, comma otherwise]" });
+        var decimalSeparator = CommonOptions.CheckDecimalSeparator(new("--decimal-separator")
+        { Description = "The decimal separator of the file's numbers: '.' or ','. [default: as train finds it: ',' for a column whose cells mostly look like 1,5 when the field separator is not a comma]" });
         var hasHeader = new Option<bool>("--has-header") { Description = "Whether the first line names the columns.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string?>("--out") { Description = "Write the rows with a 'Score' column appended to this file (atomically). [default: standard output]" };
         var command = new Command("predict", "Score a CSV/TSV file with a saved model; prints (or writes with --out) every row with a Score column appended.");
         command.Add(model);
         command.Add(data);
         command.Add(separator);
+        command.Add(decimalSeparator);
         command.Add(hasHeader);
         command.Add(output);
         command.Validators.Add(result =>
@@ -39,7 +42,7 @@ internal static class PredictCommand
                 TrainCommand.CheckOutputFile(outPath, "--out");
             var ml = new MLContext();
             var (transformer, schema) = Load(ml, modelPath);
-            var file = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader));
+            var file = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader), CommonOptions.ParseDecimalSeparator(parse.GetValue(decimalSeparator)));
             var input = ModelInput(file, schema);
             float[] scores = transformer.Transform(file.Load(ml, input)).GetColumn<float>("Score").ToArray();
             string text = WithScores(file, scores);

@@ -63,9 +63,9 @@ public static class TrainerComparison
             throw new ArgumentException($"The plan's label '{plan.LabelColumnName}' and features '{plan.FeatureColumnName}' are not the options' ('{options.LabelColumnName}', '{options.FeatureColumnName}').", nameof(plan));
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(options.Seed);
-        var pipeline = options.FeaturePipeline ?? plan.CreatePipeline(ml);
+        Func<IDataView, ITransformer> featurizer = options.FeaturePipeline is { } given ? given.Fit : train => plan.Fit(ml, train);
         // The file is already in memory: every fold reads it there, and each fold's featurized rows are cached once for every trainer.
-        return Compare(ml, plan.Load(ml, file), options, pipeline, file.FilePath, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock, cacheSource: false);
+        return Compare(ml, plan.Load(ml, file), options, featurizer, file.FilePath, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock, cacheSource: false);
     }
 
     /// <summary>Runs the comparison on an <see cref="IDataView"/>.</summary>
@@ -85,10 +85,11 @@ public static class TrainerComparison
         data = LabelAsSingle(ml, data, label);
         var featureColumns = new List<string>();
         var pipeline = options.FeaturePipeline ?? DefaultPipeline(ml, data.Schema, label, options.FeatureColumnName, featureColumns);
-        return Compare(ml, data, options, pipeline, dataSource, featureColumns, null, clock, cacheSource: true);
+        return Compare(ml, data, options, pipeline.Fit, dataSource, featureColumns, null, clock, cacheSource: true);
     }
 
-    private static ComparisonResult Compare(MLContext ml, IDataView data, ComparisonOptions options, IEstimator<ITransformer> pipeline, string dataSource,
+    // featurizer fits the featurization on a fold's training rows.
+    private static ComparisonResult Compare(MLContext ml, IDataView data, ComparisonOptions options, Func<IDataView, ITransformer> featurizer, string dataSource,
         List<string> featureColumns, FeaturizationPlan? plan, Stopwatch clock, bool cacheSource)
     {
         string label = options.LabelColumnName;
@@ -106,7 +107,7 @@ public static class TrainerComparison
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             var featurizing = Stopwatch.StartNew();
-            var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
+            var fold = FeaturizeFold(ml, featurizer, splits[f], options, f + 1);
             options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{splits.Count}: featurized and cached in {featurizing.Elapsed.TotalSeconds:F2} s"));
             featureCount = fold.Train.FeatureCount;
             minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
@@ -115,7 +116,9 @@ public static class TrainerComparison
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
             options.Status?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
+            var solving = Stopwatch.StartNew();
             var (weights, bias, reason, _) = LeastSquaresSolver.Optimum(fold.Train, options.CancellationToken);
+            options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{splits.Count}: least-squares optimum in {solving.Elapsed.TotalSeconds:F2} s"));
             if (weights is null)
             {
                 singular ??= $"Fold {f + 1}: {reason}";
@@ -175,12 +178,12 @@ public static class TrainerComparison
         return [(split.TrainSet, split.TestSet)];
     }
 
-    private static FoldData FeaturizeFold(MLContext ml, IEstimator<ITransformer> pipeline, (IDataView Train, IDataView Test) split,
+    private static FoldData FeaturizeFold(MLContext ml, Func<IDataView, ITransformer> fitFeaturizer, (IDataView Train, IDataView Test) split,
         ComparisonOptions options, int fold)
     {
-        var featurizer = pipeline.Fit(split.Train);
-        var train = ml.Data.Cache(featurizer.Transform(split.Train));
-        var test = ml.Data.Cache(featurizer.Transform(split.Test));
+        var featurizer = fitFeaturizer(split.Train);
+        var train = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Train)));
+        var test = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Test)));
         var trainDense = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         TrainingRows testDense;
         try

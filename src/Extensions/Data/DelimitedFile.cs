@@ -22,12 +22,7 @@ public sealed class DelimitedFile
     /// <summary>The largest magnitude a number may have: its square must fit in single precision, which every ML.NET trainer uses.</summary>
     public static readonly float LargestUsableMagnitude = MathF.Sqrt(float.MaxValue);
 
-    private readonly MLContext _ml = new(0);
-    private readonly ColumnProfile[] _profiles;
-    private readonly StoredColumn?[] _stored;
-    private readonly HashSet<int> _given = [];
-    private FileScan.ColumnMode[] _modes = [];
-    private int _capacity;
+    private readonly HeldColumns _held;
 
     private DelimitedFile(string path, char separator, bool hasHeader, string[] columnNames, char? decimalSeparator)
     {
@@ -36,8 +31,7 @@ public sealed class DelimitedFile
         HasHeader = hasHeader;
         ColumnNames = columnNames;
         DecimalSeparator = decimalSeparator;
-        _profiles = columnNames.Select((n, i) => new ColumnProfile(n, i)).ToArray();
-        _stored = new StoredColumn?[columnNames.Length];
+        _held = new HeldColumns(this);
     }
 
     /// <summary>Gets the file path.</summary>
@@ -56,19 +50,19 @@ public sealed class DelimitedFile
     public IReadOnlyList<string> ColumnNames { get; }
 
     /// <summary>Gets the number of data rows.</summary>
-    public int RowCount { get; private set; }
+    public int RowCount => _held.RowCount;
 
     /// <summary>Gets what the read found in each column, in file order (a column given as ignored is not profiled).</summary>
-    public IReadOnlyList<ColumnProfile> Profiles => _profiles;
+    public IReadOnlyList<ColumnProfile> Profiles => _held.Profiles;
 
     /// <summary>Gets the time spent reading the header and the leading rows that decide how columns are held.</summary>
-    public TimeSpan SampleTime { get; private set; }
+    public TimeSpan SampleTime => _held.SampleTime;
 
     /// <summary>Gets the time of the one pass over every row.</summary>
-    public TimeSpan ParseTime { get; private set; }
+    public TimeSpan ParseTime => _held.ParseTime;
 
     /// <summary>Gets the time spent reading columns again (a column the sample misjudged, or asked for in another form); usually zero.</summary>
-    public TimeSpan RereadTime { get; private set; }
+    public TimeSpan RereadTime => _held.RereadTime;
 
     /// <summary>Returns the separator a file name suggests: a tab for .tsv and .tab, a comma otherwise.</summary>
     public static char InferSeparator(string path) =>
@@ -100,7 +94,7 @@ public sealed class DelimitedFile
             var clock = Stopwatch.StartNew();
             var names = HeaderReader.Read(new MLContext(0), path, sep, hasHeader);
             var file = new DelimitedFile(path, sep, hasHeader, names, decimalSeparator);
-            file.ReadRows(kinds, clock);
+            file._held.ReadAll(kinds, clock);
             return file;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -126,7 +120,7 @@ public sealed class DelimitedFile
 
     /// <summary>Gets the profile of a column.</summary>
     /// <exception cref="ArgumentException">There is no such column; the message lists the columns.</exception>
-    public ColumnProfile Profile(string columnName, string role = "label") => _profiles[IndexOf(columnName, role)];
+    public ColumnProfile Profile(string columnName, string role = "label") => _held.Profiles[IndexOf(columnName, role)];
 
     /// <summary>Returns the named columns (numbers as Single with missing cells as NaN, the rest as text) as an <see cref="IDataView"/>
     /// over the rows held in memory; its row count is known.</summary>
@@ -142,21 +136,21 @@ public sealed class DelimitedFile
         if (asked.FirstOrDefault(c => c.Kind is not (DataKind.Single or DataKind.String)) is { Name: not null } bad)
             throw new ArgumentException($"The column '{bad.Name}' is asked for as {bad.Kind}; only Single and String are read.", nameof(columns));
         int? required = requiredColumn is null ? null : IndexOf(requiredColumn, "data");
-        var missing = asked.Where(c => c.Kind == DataKind.String ? _stored[c.Index] is not { HoldsText: true } : _stored[c.Index] is null)
-            .Select(c => c.Index).Concat(required is int r && _stored[r] is null ? [r] : []).Distinct().ToArray();
+        var missing = asked.Where(c => c.Kind == DataKind.String ? _held.Stored[c.Index] is not { HoldsText: true } : _held.Stored[c.Index] is null)
+            .Select(c => c.Index).Concat(required is int r && _held.Stored[r] is null ? [r] : []).Distinct().ToArray();
         if (missing.Length > 0)
-            Reread(missing, j => asked.All(c => c.Index != j || c.Kind == DataKind.Single) && _profiles[j].IsNumeric);
-        int[]? rows = required is int index ? RowsWithValue(_stored[index]!) : null;
-        return new StoredColumnsView(asked.Select(c => new StoredColumnsView.Column(c.Name, _stored[c.Index]!,
+            _held.Reread(missing, j => asked.All(c => c.Index != j || c.Kind == DataKind.Single) && _held.Profiles[j].IsNumeric);
+        int[]? rows = required is int index ? RowsWithValue(_held.Stored[index]!) : null;
+        return new StoredColumnsView(asked.Select(c => new StoredColumnsView.Column(c.Name, _held.Stored[c.Index]!,
             c.Kind == DataKind.Single ? NumberDataViewType.Single : TextDataViewType.Instance)).ToList(), RowCount, rows);
     }
 
     /// <summary>Returns what a column holds (after <see cref="Load"/> has asked for it), or <see langword="null"/>.</summary>
-    internal StoredColumn? Stored(string columnName) => _stored[IndexOf(columnName, "data")];
+    internal StoredColumn? Stored(string columnName) => _held.Stored[IndexOf(columnName, "data")];
 
     /// <summary>Returns the rows whose <paramref name="requiredColumn"/> has a value, as <see cref="Load"/> shows them, or
     /// <see langword="null"/> when every row does.</summary>
-    internal int[]? RowsWithValue(string requiredColumn) => RowsWithValue(_stored[IndexOf(requiredColumn, "data")]!);
+    internal int[]? RowsWithValue(string requiredColumn) => RowsWithValue(_held.Stored[IndexOf(requiredColumn, "data")]!);
 
     /// <summary>Returns the line of the file (1-based, as an editor numbers it) that holds a data row.</summary>
     /// <param name="row">The 0-based data row, in the order the loader reads them.</param>
@@ -225,74 +219,9 @@ public sealed class DelimitedFile
     /// their text: for a column the caller gives a categorical or text kind.</summary>
     internal void HoldAsText(IEnumerable<string> columns)
     {
-        var again = columns.Select(c => IndexOf(c, "given")).Where(j => _stored[j] is not { HoldsText: true }).Distinct().ToArray();
+        var again = columns.Select(c => IndexOf(c, "given")).Where(j => _held.Stored[j] is not { HoldsText: true }).Distinct().ToArray();
         if (again.Length > 0)
-            Reread(again, _ => false);
-    }
-
-    private void ReadRows(ColumnOverrides? kinds, Stopwatch clock)
-    {
-        _modes = FileScan.Sample(_ml, this, DecimalSeparator, kinds);
-        foreach (int j in Enumerable.Range(0, ColumnNames.Count).Where(j => kinds?.KindOf(ColumnNames[j]) is not null))
-            _given.Add(j);
-        SampleTime = clock.Elapsed;
-        clock.Restart();
-        _capacity = FileScan.CountLines(FilePath);
-        var columns = Enumerable.Range(0, ColumnNames.Count).Where(j => !_modes[j].Skip).ToArray();
-        RowCount = Scan(columns, firstPass: true);
-        if (RowCount == 0)
-            throw new DataFileException(FilePath, 0, $"The data file '{FilePath}' has no data rows.");
-        ParseTime = clock.Elapsed;
-        // Numbers at first, many strings later: read again as strings, so the profile (distinct values, words) is exact.
-        var misjudged = columns.Where(j => _modes[j].AsNumbers && !_given.Contains(j)
-            && _profiles[j].NumericCount < ColumnInference.MostlyNumericShare * _profiles[j].PresentCount).ToArray();
-        if (misjudged.Length > 0)
-            Reread(misjudged, _ => false);
-    }
-
-    private void Reread(int[] columns, Func<int, bool> asNumbers)
-    {
-        var clock = Stopwatch.StartNew();
-        foreach (int j in columns)
-            _modes[j] = _modes[j] with { Skip = false, AsNumbers = asNumbers(j) };
-        int rows = Scan(columns, firstPass: false);
-        if (rows != RowCount)
-            throw new DataFileException(FilePath, 0, $"'{FilePath}' changed while it was read: {RowCount} rows, then {rows}.");
-        RereadTime += clock.Elapsed;
-    }
-
-    /// <summary>One pass over every row: each column's scanner profiles and holds it; the first pass also refuses a row with more
-    /// fields than the header.</summary>
-    private int Scan(int[] columns, bool firstPass)
-    {
-        int k = ColumnNames.Count;
-        var scanners = columns.Select(j => _modes[j].AsNumbers
-            ? (ColumnScanner)new NumberColumnScanner(new ColumnProfile(ColumnNames[j], j), _modes[j].DecimalComma, _capacity)
-            : new TextColumnScanner(new ColumnProfile(ColumnNames[j], j), _modes[j].DecimalComma, _capacity, mayStopHolding: firstPass && !_given.Contains(j))).ToArray();
-        int[] fields = firstPass ? [.. columns, k] : columns;
-        int n = columns.Length;
-        int rows = FileScan.Read(_ml, this, fields, (row, cells) =>
-        {
-            for (int i = 0; i < n; i++)
-                scanners[i].Observe(cells.Cell(i), row);
-            if (firstPass && cells.Cell(n) is { IsEmpty: false } extra)
-                throw ExtraField(row, extra.ToString());
-            return true;
-        });
-        for (int i = 0; i < n; i++)
-        {
-            _stored[columns[i]] = scanners[i].Finish(rows);
-            _profiles[columns[i]] = scanners[i].Profile;
-        }
-        return rows;
-    }
-
-    private DataFileException ExtraField(int row, string field)
-    {
-        int line = LineOf(row);
-        return new DataFileException(FilePath, line,
-            $"{FilePath}, line {line}: more fields than the {ColumnNames.Count} columns of the {(HasHeader ? "header" : "first line")} (field {ColumnNames.Count + 1} is '{Hints.Excerpt(field)}'). " +
-            $"A field holding the separator must be quoted (\"a, b\").{Hints.ForCell(field, Separator)}");
+            _held.Reread(again, _ => false);
     }
 
     private int[]? RowsWithValue(StoredColumn column)
