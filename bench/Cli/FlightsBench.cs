@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetGd.Comparison;
 using MlNetGd.Data;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;

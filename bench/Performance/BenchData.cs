@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetGd.Comparison;
 using MlNetGd.Data;
 using MlNetGd.Trainers.Core;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
+using MlNetGd.Comparison;
 using MlNetGd.Data;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
@@ -95,7 +96,7 @@ internal static class InPlaceChild
             case "gd" or "gd-copy" or "gd-inplace":
                 var options = new GradientDescentRegressionTrainer.Options
                 {
-                    TrainInPlace = configuration switch { "gd-copy" => false, "gd-inplace" => true, _ => null },
+                    RowSource = configuration switch { "gd-copy" => RowSource.Copy, "gd-inplace" => RowSource.InPlace, _ => RowSource.Auto },
                 };
                 var gd = new GradientDescentRegressionTrainer(options);
                 return (data => gd.Fit(data), () => gd.LastHistory);

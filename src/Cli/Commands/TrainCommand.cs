@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetGd.Data;
+using MlNetGd.IO;
 using MlNetGd.Trainers;
 
 namespace MlNetGd.Cli.Commands;
@@ -24,6 +25,7 @@ internal static class TrainCommand
         command.Add(model);
         command.Add(common.Quiet);
         command.Add(common.Verbose);
+        command.AddSamenessRule(common.DataInput(), new(model.Name, result => result.GetValue(model), PathRules.Role.OutputFile));
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             string label = parse.GetValue(common.Label)!;
@@ -32,12 +34,16 @@ internal static class TrainCommand
             CheckOutputFile(modelPath, "--model");
             using var sink = common.Progress(parse, stderr, "train");
             var progress = sink.Status;
-            options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
+            options = options with
+            {
+                EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}")),
+            };
 
             var overrides = common.Overrides(parse);
             var verbose = sink.Mode == ProgressMode.Verbose ? sink.Status : null;
-            var file = common.ReadData(parse, verbose);
+            using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
+            var file = common.ReadData(parse, input.Path, verbose);
             var clock = Stopwatch.StartNew();
             var plan = ColumnInference.Infer(file, label, overrides, options.FeatureColumnName);
             verbose?.Invoke(Seconds("inference", clock));
@@ -73,7 +79,8 @@ internal static class TrainCommand
         return line;
     }
 
-    /// <summary>Checks that a file can be written at <paramref name="path"/>: its directory exists and the path is not a directory.</summary>
+    /// <summary>Checks, before any work, that a file can be written at <paramref name="path"/>: its directory exists and is writable,
+    /// the path is not a directory and its name is not too long (<see cref="AtomicFile.Check"/>).</summary>
     internal static void CheckOutputFile(string path, string option)
     {
         string full = Path.GetFullPath(path);
@@ -82,5 +89,6 @@ internal static class TrainCommand
         string? directory = Path.GetDirectoryName(full);
         if (directory is not null && !Directory.Exists(directory))
             throw new DirectoryNotFoundException($"{option} '{path}': the directory '{directory}' does not exist; create it first.");
+        AtomicFile.Check(path);
     }
 }

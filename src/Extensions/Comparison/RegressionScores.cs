@@ -2,7 +2,7 @@ namespace MlNetGd.Comparison;
 
 /// <summary>RMSE, MAE and R² of predictions against labels, in double precision.</summary>
 /// <remarks>Not <c>ml.Regression.Evaluate</c>, because the least-squares optimum's predictions are doubles computed outside ML.NET
-/// (from <see cref="MlNetGd.Trainers.Core.LeastSquaresSolver"/>'s weights): Evaluate needs them as a float Score column of an
+/// (from <see cref="LeastSquaresSolver"/>'s weights): Evaluate needs them as a float Score column of an
 /// <see cref="Microsoft.ML.IDataView"/>, which would round them, and the optimum and the trainers must be scored by the same formula.
 /// A test pins this against Evaluate on a trainer's scores (<c>RegressionScoresTests</c>).</remarks>
 internal static class RegressionScores

@@ -1,3 +1,4 @@
+using MlNetGd.Comparison;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Tests.Comparison;

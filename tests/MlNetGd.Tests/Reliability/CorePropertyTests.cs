@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using MlNetGd.Comparison;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Tests.Reliability;

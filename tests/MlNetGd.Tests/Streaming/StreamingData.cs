@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Data;
 using MlNetGd.Trainers;
+using MlNetGd.Comparison;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Tests.Streaming;
@@ -62,7 +63,7 @@ internal static class StreamingData
 
     public static GradientDescentRegressionTrainer.Options Options(bool cache, int seed = 3) => new()
     {
-        CacheData = cache,
+        RowSource = cache ? RowSource.Copy : RowSource.CacheFile,
         Seed = seed,
         NumberOfEpochs = 50,
         BatchSize = 256,

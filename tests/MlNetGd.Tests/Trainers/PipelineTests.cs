@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Trainers;
+using MlNetGd.Comparison;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
 
