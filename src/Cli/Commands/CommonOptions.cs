@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MlNetGd.Data;
+using MlNetGd.IO;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
 
@@ -160,14 +161,14 @@ internal sealed class CommonOptions
     /// <summary>Reads the data file once (the column kinds given on the command line decide how some columns are held) and, with
     /// --verbose, says where the time went.</summary>
     /// <param name="parse">The command line.</param>
-    /// <param name="path">The data file (the --data path, or the temporary copy of a pipe).</param>
+    /// <param name="input">The --data input (the file, or the temporary copy of a pipe, which messages name as the user gave it).</param>
     /// <param name="status">Where --verbose's timings go, or <see langword="null"/>.</param>
-    public DelimitedFile ReadData(ParseResult parse, string path, Action<string>? status)
+    public DelimitedFile ReadData(ParseResult parse, InputSpool input, Action<string>? status)
     {
-        var file = DelimitedFile.Read(path, SeparatorChar(parse), parse.GetValue(HasHeader), DecimalSeparatorChar(parse), Overrides(parse));
+        var file = DelimitedFile.Read(input.Path, SeparatorChar(parse), parse.GetValue(HasHeader), DecimalSeparatorChar(parse), Overrides(parse), input.Name);
         string again = file.RereadTime > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $", columns read again {file.RereadTime.TotalSeconds:F2} s") : "";
         status?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"read '{file.FilePath}': {file.RowCount:N0} rows x {file.ColumnNames.Count} columns; header and a sample of the first rows {file.SampleTime.TotalSeconds:F2} s, one pass over every row {file.ParseTime.TotalSeconds:F2} s{again}"));
+            $"read '{file.Name}': {file.RowCount:N0} rows x {file.ColumnNames.Count} columns; header and a sample of the first rows {file.SampleTime.TotalSeconds:F2} s, one pass over every row {file.ParseTime.TotalSeconds:F2} s{again}"));
         return file;
     }
 

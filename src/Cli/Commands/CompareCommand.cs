@@ -74,7 +74,7 @@ internal static class CompareCommand
                 Status = progress.Status,
             };
             using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
-            var file = common.ReadData(parse, input.Path, progress.Mode == ProgressMode.Verbose ? progress.Status : null);
+            var file = common.ReadData(parse, input, progress.Mode == ProgressMode.Verbose ? progress.Status : null);
             var featurization = ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName);
             int rows = featurization.RowCount - featurization.DroppedRowCount;
             var (plan, problem) = Plan(parse.GetValue(folds), parse.GetValue(fraction), rows);

@@ -44,9 +44,9 @@ internal static class PredictCommand
             using (var modelInput = InputSpool.Open(modelPath))   // pipes are read once, into temporary copies
                 (transformer, schema) = Load(ml, modelInput.Path, modelPath);
             using var dataInput = InputSpool.Open(dataPath);
-            var file = DelimitedFile.Read(dataInput.Path, sep, parse.GetValue(hasHeader), CommonOptions.ParseDecimalSeparator(parse.GetValue(decimalSeparator)));
+            var file = DelimitedFile.Read(dataInput.Path, sep, parse.GetValue(hasHeader), CommonOptions.ParseDecimalSeparator(parse.GetValue(decimalSeparator)), name: dataInput.Name);
             var input = ModelInput(file, schema);
-            float[] scores = transformer.Transform(file.Load(ml, input)).GetColumn<float>("Score").ToArray();
+            float[] scores = new SingleCursorView(transformer.Transform(file.Load(ml, input))).GetColumn<float>("Score").ToArray();
             string scoreColumn = ScoreColumn(file);
             if (scoreColumn != ScoreName)
                 stderr.WriteLine($"note: '{dataPath}' already has a column '{ScoreName}'; the scores are written as '{scoreColumn}'.");
@@ -90,12 +90,16 @@ internal static class PredictCommand
         var input = schema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: c.Type is TextDataViewType ? DataKind.String : DataKind.Single)).ToArray();
         var missing = input.Where(c => !file.ColumnNames.Contains(c.Name)).Select(c => $"'{c.Name}'").ToArray();
         if (missing.Length > 0)
-            throw new ArgumentException($"'{file.FilePath}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.");
+            throw new ArgumentException($"'{file.Name}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.");
         foreach (var (name, kind) in input)
         {
             var profile = file.Profile(name, "model's");
             if (kind == DataKind.Single && profile.FirstNonNumeric is { } bad)
                 throw file.CellError(name, bad.Row, bad.Text, "is not a number, and the model reads this column as numbers (leave the cell empty if the value is missing).");
+            if (kind == DataKind.Single && profile.FirstTooLarge is { } huge && !(double.IsFinite(profile.Minimum) && double.IsFinite(profile.Maximum)))
+                throw float.TryParse(huge.Text, NumberStyles.Float, profile.DecimalComma ? new NumberFormatInfo { NumberDecimalSeparator = "," } : CultureInfo.InvariantCulture, out float value) && float.IsInfinity(value)
+                    ? file.CellError(name, huge.Row, huge.Text, "is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.")
+                    : new InvalidDataException($"'{file.Name}', column '{name}': a number is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.");
         }
         return input;
     }
@@ -109,11 +113,11 @@ internal static class PredictCommand
         foreach (string line in file.DataLines())
         {
             if (row >= scores.Length)
-                throw new InvalidOperationException($"'{file.FilePath}' has more rows than the {scores.Length} that were scored.");
+                throw new InvalidOperationException($"'{file.Name}' has more rows than the {scores.Length} that were scored.");
             text.Append(line).Append(file.Separator).Append(scores[row++].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }
         if (row != scores.Length)
-            throw new InvalidOperationException($"{scores.Length} scores for {row} rows of '{file.FilePath}'.");
+            throw new InvalidOperationException($"{scores.Length} scores for {row} rows of '{file.Name}'.");
         return text.ToString();
     }
 }

@@ -43,7 +43,7 @@ internal static class TrainCommand
             var overrides = common.Overrides(parse);
             var verbose = sink.Mode == ProgressMode.Verbose ? sink.Status : null;
             using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
-            var file = common.ReadData(parse, input.Path, verbose);
+            var file = common.ReadData(parse, input, verbose);
             var clock = Stopwatch.StartNew();
             var plan = ColumnInference.Infer(file, label, overrides, options.FeatureColumnName);
             verbose?.Invoke(Seconds("inference", clock));

@@ -65,7 +65,7 @@ public static class TrainerComparison
         var ml = new MLContext(options.Seed);
         Func<IDataView, ITransformer> featurizer = options.FeaturePipeline is { } given ? given.Fit : train => plan.Fit(ml, train);
         // The file is already in memory: every fold reads it there, and each fold's featurized rows are cached once for every trainer.
-        return Compare(ml, plan.Load(ml, file), options, featurizer, file.FilePath, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock, cacheSource: false);
+        return Compare(ml, plan.Load(ml, file), options, featurizer, file.Name, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock, cacheSource: false);
     }
 
     /// <summary>Runs the comparison on an <see cref="IDataView"/>.</summary>

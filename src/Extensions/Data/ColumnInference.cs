@@ -54,17 +54,17 @@ public static class ColumnInference
 
         var label = file.Profile(labelColumnName);
         if (label.PresentCount == 0)
-            throw new DataFileException(file.FilePath, 0, $"{file.FilePath}: the label column '{labelColumnName}' has no values (every one of the {file.RowCount} rows is empty).");
+            throw new DataFileException(file.Name, 0, $"{file.Name}: the label column '{labelColumnName}' has no values (every one of the {file.RowCount} rows is empty).");
         if (label.FirstNonNumeric is { } badLabel)
             throw file.CellError(labelColumnName, badLabel.Row, badLabel.Text, "is not a number; the label must be a number (an empty cell marks a row without a label, which is dropped).");
         if (label.FirstTooLarge is { } hugeLabel)
-            throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge);
+            throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge(hugeLabel.Text));
 
         var profiles = file.Profiles.Where(p => p.Name != labelColumnName).ToList();
         var columns = profiles.Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
         if (!columns.Any(c => c.IsUsed))
-            throw new DataFileException(file.FilePath, 0,
-                $"{file.FilePath}: no column besides the label '{labelColumnName}' can be a feature: " +
+            throw new DataFileException(file.Name, 0,
+                $"{file.Name}: no column besides the label '{labelColumnName}' can be a feature: " +
                 string.Join("; ", columns.Select(c => $"'{c.Name}' {c.Reason}")) + ". Give a kind with --numeric, --categorical or --text.");
         var warnings = profiles.Zip(columns).Select(pc => Warning(pc.First, pc.Second, overrides.KindOf(pc.First.Name))).OfType<string>().ToList();
         return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount, warnings);
@@ -97,7 +97,10 @@ public static class ColumnInference
         _ => $"read as {c.Kind.ToString().ToLowerInvariant()} ({c.Treatment})",
     };
 
-    private static string TooLarge => string.Create(CultureInfo.InvariantCulture,
+    private static string TooLarge(string text) => NumberText.IsInfinityWord(text)
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"is infinite: every number must be finite, and at most ±{DelimitedFile.LargestUsableMagnitude:G3} (its square must fit single precision, which every ML.NET trainer uses). Leave the cell empty if the value is missing, or cap it.")
+        : string.Create(CultureInfo.InvariantCulture,
         $"is too large: numbers beyond ±{DelimitedFile.LargestUsableMagnitude:G3} overflow single precision when squared, which every ML.NET trainer uses. Rescale the column (for example to thousands).");
 
     private static ColumnPlan Decide(DelimitedFile file, ColumnProfile p, ColumnKind? given)
@@ -164,7 +167,7 @@ public static class ColumnInference
     private static ColumnPlan Numeric(DelimitedFile file, ColumnProfile p, string reason)
     {
         if (p.FirstTooLarge is { } huge)
-            throw file.CellError(p.Name, huge.Row, huge.Text, TooLarge);
+            throw file.CellError(p.Name, huge.Row, huge.Text, TooLarge(huge.Text));
         return new ColumnPlan
         {
             Name = p.Name, Kind = ColumnKind.Numeric, IsUsed = true, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount, Reason = reason,

@@ -24,9 +24,10 @@ public sealed class DelimitedFile
 
     private readonly HeldColumns _held;
 
-    private DelimitedFile(string path, char separator, bool hasHeader, string[] columnNames, char? decimalSeparator)
+    private DelimitedFile(string path, string name, char separator, bool hasHeader, string[] columnNames, char? decimalSeparator)
     {
         FilePath = path;
+        Name = name;
         Separator = separator;
         HasHeader = hasHeader;
         ColumnNames = columnNames;
@@ -36,6 +37,10 @@ public sealed class DelimitedFile
 
     /// <summary>Gets the file path.</summary>
     public string FilePath { get; }
+
+    /// <summary>Gets the file as messages name it: <see cref="FilePath"/>, or the input the user gave when the file is a copy of it
+    /// (a pipe read into a temporary file).</summary>
+    public string Name { get; }
 
     /// <summary>Gets the field separator.</summary>
     public char Separator { get; }
@@ -76,30 +81,34 @@ public sealed class DelimitedFile
     /// most of its cells look like <c>1,5</c> and the field separator is not a comma.</param>
     /// <param name="kinds">Kinds the caller will give columns, or <see langword="null"/>: a column to ignore is neither profiled nor held,
     /// and one given as categorical or text is held as strings from the start.</param>
-    /// <exception cref="DataFileException">The file is missing, unreadable, empty, binary, its header is malformed or has more than
+    /// <param name="name">How messages name the file (the input the user gave, when <paramref name="path"/> is a copy of it), or
+    /// <see langword="null"/> for <paramref name="path"/>.</param>
+    /// <exception cref="DataFileException">The file is missing, unreadable, empty, binary, UTF-16 or not UTF-8, holds a NUL byte, its header is malformed or has more than
     /// <see cref="MaxColumns"/> columns, or a row has more fields than the header (the message names the line).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decimalSeparator"/> is neither '.' nor ','.</exception>
-    public static DelimitedFile Read(string path, char? separator = null, bool hasHeader = true, char? decimalSeparator = null, ColumnOverrides? kinds = null)
+    public static DelimitedFile Read(string path, char? separator = null, bool hasHeader = true, char? decimalSeparator = null, ColumnOverrides? kinds = null,
+        string? name = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        name ??= path;
         if (decimalSeparator is not (null or '.' or ','))
             throw new ArgumentOutOfRangeException(nameof(decimalSeparator), decimalSeparator, "must be '.' or ','.");
-        char sep = separator ?? InferSeparator(path);
+        char sep = separator ?? InferSeparator(name);
         if (Directory.Exists(path))
-            throw new DataFileException(path, 0, $"'{path}' is a directory, not a data file.");
+            throw new DataFileException(name, 0, $"'{name}' is a directory, not a data file.");
         if (!File.Exists(path))
-            throw new DataFileException(path, 0, $"The data file '{path}' does not exist (full path: {Path.GetFullPath(path)}).");
+            throw new DataFileException(name, 0, $"The data file '{name}' does not exist (full path: {Path.GetFullPath(name)}).");
         try
         {
             var clock = Stopwatch.StartNew();
-            var names = HeaderReader.Read(new MLContext(0), path, sep, hasHeader);
-            var file = new DelimitedFile(path, sep, hasHeader, names, decimalSeparator);
+            var names = HeaderReader.Read(new MLContext(0), path, name, sep, hasHeader);
+            var file = new DelimitedFile(path, name, sep, hasHeader, names, decimalSeparator);
             file._held.ReadAll(kinds, clock);
             return file;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataFileException(path, 0, $"The data file '{path}' cannot be read: {e.Message}", e);
+            throw new DataFileException(name, 0, $"The data file '{name}' cannot be read: {e.Message.Replace(path, name, StringComparison.Ordinal)}", e);
         }
     }
 
@@ -115,7 +124,7 @@ public sealed class DelimitedFile
         }
         string hint = ColumnNames.Count == 1 ? Hints.ForCell(ColumnNames[0], Separator) : "";
         throw new ArgumentException(
-            $"The {role} column '{columnName}' is not in '{FilePath}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{hint}", "columnName");
+            $"The {role} column '{columnName}' is not in '{Name}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{hint}", "columnName");
     }
 
     /// <summary>Gets the profile of a column.</summary>
@@ -195,8 +204,8 @@ public sealed class DelimitedFile
     public DataFileException CellError(string columnName, long row, string text, string problem)
     {
         int line = LineOf(row);
-        return new DataFileException(FilePath, line,
-            $"{FilePath}, line {line}, column '{columnName}': '{Hints.Excerpt(text)}' {problem}{Hints.ForCell(text, Separator)}");
+        return new DataFileException(Name, line,
+            $"{Name}, line {line}, column '{columnName}': '{Hints.Excerpt(text)}' {problem}{Hints.ForCell(text, Separator)}");
     }
 
     /// <summary>Whether ML.NET's <c>TextLoader</c> skips a line: it is empty or starts with <c>//</c>.</summary>

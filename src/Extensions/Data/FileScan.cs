@@ -3,8 +3,8 @@ using Microsoft.ML.Data;
 
 namespace MlNetGd.Data;
 
-/// <summary>The reads of a data file: a bounded sample that decides how each column is held, a count of its lines, and the one pass
-/// that holds and profiles the columns. Every read splits fields with ML.NET's <c>TextLoader</c>.</summary>
+/// <summary>The reads of a data file's rows: a bounded sample that decides how each column is held, and the pass that holds and profiles
+/// the columns. Every read splits fields with ML.NET's <c>TextLoader</c>.</summary>
 internal static class FileScan
 {
     /// <summary>The most leading rows that decide whether a column is held as numbers or as strings, and whether its numbers have a
@@ -61,24 +61,6 @@ internal static class FileScan
             modes[j] = new ColumnMode(given == ColumnKind.Ignored, numbers, decimalComma);
         }
         return modes;
-    }
-
-    /// <summary>Counts the line breaks of a file (a lone CR, a LF or a CRLF each end a line, as the loader reads them): an upper bound
-    /// on its rows, so each held column is allocated once. A byte count, not a parse: the loader still reads every field.</summary>
-    public static int CountLines(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-        var buffer = new byte[1 << 20];
-        long lines = 1;
-        bool crAtEnd = false;
-        int n;
-        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            var span = buffer.AsSpan(0, n);
-            lines += span.Count((byte)'\n') + span.Count((byte)'\r') - span.Count("\r\n"u8) - (crAtEnd && span[0] == '\n' ? 1 : 0);
-            crAtEnd = span[^1] == '\r';
-        }
-        return (int)Math.Min(lines, Array.MaxLength);
     }
 
     /// <summary>Reads every row of the given columns (as text) and hands each row to <paramref name="row"/>, until it returns false.</summary>

@@ -38,11 +38,11 @@ internal sealed class HeldColumns(DelimitedFile file)
             _given.Add(j);
         SampleTime = clock.Elapsed;
         clock.Restart();
-        _capacity = FileScan.CountLines(file.FilePath);
+        _capacity = FileBytes.CountLines(file.FilePath, file.Name);
         var columns = Enumerable.Range(0, file.ColumnNames.Count).Where(j => !_modes[j].Skip).ToArray();
         RowCount = Scan(columns, firstPass: true);
         if (RowCount == 0)
-            throw new DataFileException(file.FilePath, 0, $"The data file '{file.FilePath}' has no data rows.");
+            throw new DataFileException(file.Name, 0, $"The data file '{file.Name}' has no data rows.");
         ParseTime = clock.Elapsed;
         // Numbers at first, many strings later: read again as strings, so the profile (distinct values, words) is exact.
         var misjudged = columns.Where(j => _modes[j].AsNumbers && !_given.Contains(j)
@@ -60,7 +60,7 @@ internal sealed class HeldColumns(DelimitedFile file)
             _modes[j] = _modes[j] with { Skip = false, AsNumbers = asNumbers(j) };
         int rows = Scan(columns, firstPass: false);
         if (rows != RowCount)
-            throw new DataFileException(file.FilePath, 0, $"'{file.FilePath}' changed while it was read: {RowCount} rows, then {rows}.");
+            throw new DataFileException(file.Name, 0, $"'{file.Name}' changed while it was read: {RowCount} rows, then {rows}.");
         RereadTime += clock.Elapsed;
     }
 
@@ -93,8 +93,8 @@ internal sealed class HeldColumns(DelimitedFile file)
     private DataFileException ExtraField(int row, string field)
     {
         int line = file.LineOf(row);
-        return new DataFileException(file.FilePath, line,
-            $"{file.FilePath}, line {line}: more fields than the {file.ColumnNames.Count} columns of the {(file.HasHeader ? "header" : "first line")} (field {file.ColumnNames.Count + 1} is '{Hints.Excerpt(field)}'). " +
+        return new DataFileException(file.Name, line,
+            $"{file.Name}, line {line}: more fields than the {file.ColumnNames.Count} columns of the {(file.HasHeader ? "header" : "first line")} (field {file.ColumnNames.Count + 1} is '{Hints.Excerpt(field)}'). " +
             $"A field holding the separator must be quoted (\"a, b\").{Hints.ForCell(field, file.Separator)}");
     }
 }

@@ -51,7 +51,8 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
     public override StoredColumn? Finish(int rows)
     {
         var p = Profile;
-        (p.MissingCount, p.PresentCount, p.NumericCount, p.IntegerCount, p.NumberLikeCount) = (_missing, _present, _numeric, _integer, _numeric + _numberLike);
+        var c = p.Counts;
+        (c.Missing, c.Present, c.Numeric, c.Integer, c.NumberLike) = (_missing, _present, _numeric, _integer, _numeric + _numberLike);
         (p.Minimum, p.Maximum, p.FirstNonNumeric, p.FirstTooLarge) = (_minimum, _maximum, _firstNonNumeric, _firstTooLarge);
         (p.Samples, p.DecimalComma) = (_samples, decimalComma);
         var distinct = new HashSet<float>();

@@ -11,13 +11,18 @@ internal static class NumberText
 {
     private static readonly NumberFormatInfo DecimalCommaFormat = new() { NumberDecimalSeparator = ",", NegativeSign = "-", PositiveSign = "+" };
 
-    /// <summary>Reads a cell as a finite number.</summary>
+    /// <summary>Reads a cell as a number.</summary>
     /// <param name="cell">The cell, as <c>TextLoader</c> gives it (whitespace trimmed).</param>
     /// <param name="decimalComma">Whether the decimal separator is a comma (then <c>1.5</c> is not a number).</param>
-    /// <param name="value">The number.</param>
-    /// <returns>Whether the cell is a finite number (an overflow to infinity is not).</returns>
+    /// <param name="value">The number: infinite for <c>Infinity</c> or for digits beyond single precision (<c>1e308</c>), which is then
+    /// an error saying the number is infinite or too large (<see cref="DelimitedFile.LargestUsableMagnitude"/>), not that it is no number.</param>
+    /// <returns>Whether the cell is a number (<c>NaN</c> is not: it reads as a missing cell).</returns>
     public static bool TryParse(ReadOnlySpan<char> cell, bool decimalComma, out float value) =>
-        float.TryParse(cell, NumberStyles.Float, decimalComma ? DecimalCommaFormat : CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
+        float.TryParse(cell, NumberStyles.Float, decimalComma ? DecimalCommaFormat : CultureInfo.InvariantCulture, out value) && !float.IsNaN(value);
+
+    /// <summary>Whether a cell is infinity written as a word or symbol (<c>Infinity</c>, <c>-∞</c>), not as digits too large to hold.</summary>
+    public static bool IsInfinityWord(ReadOnlySpan<char> cell) =>
+        float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && float.IsInfinity(value) && !cell.ContainsAnyInRange('0', '9');
 
     /// <summary>Whether a cell is a number written with a decimal comma: <c>^-?\d+,\d+$</c>.</summary>
     public static bool LooksLikeDecimalComma(ReadOnlySpan<char> cell)

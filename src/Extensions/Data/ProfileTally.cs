@@ -9,16 +9,16 @@ internal sealed class ProfileTally(ColumnProfile profile)
 
     public ColumnProfile Profile => profile;
 
-    public void AddMissing(int count) => profile.MissingCount += count;
+    public void AddMissing(int count) => profile.Counts.Missing += count;
 
     /// <summary>Adds a number: <paramref name="count"/> cells holding <paramref name="value"/>, first seen on <paramref name="row"/>.</summary>
     public void AddNumber(float value, int count, long row, ReadOnlySpan<char> text)
     {
-        profile.PresentCount += count;
-        profile.NumericCount += count;
-        profile.NumberLikeCount += count;
+        profile.Counts.Present += count;
+        profile.Counts.Numeric += count;
+        profile.Counts.NumberLike += count;
         if (value == MathF.Floor(value))
-            profile.IntegerCount += count;
+            profile.Counts.Integer += count;
         if (double.IsNaN(profile.Minimum) || value < profile.Minimum)
             profile.Minimum = value;
         if (double.IsNaN(profile.Maximum) || value > profile.Maximum)
@@ -30,9 +30,9 @@ internal sealed class ProfileTally(ColumnProfile profile)
     /// <summary>Adds a present cell that is not a number in the column's reading.</summary>
     public void AddNotNumber(int count, long row, ReadOnlySpan<char> text, bool numberLike)
     {
-        profile.PresentCount += count;
+        profile.Counts.Present += count;
         if (numberLike)
-            profile.NumberLikeCount += count;
+            profile.Counts.NumberLike += count;
         profile.FirstNonNumeric ??= (row, text.ToString());
     }
 
@@ -53,7 +53,7 @@ internal sealed class ProfileTally(ColumnProfile profile)
         }
         AddNotNumber(count, row, text, facts.NumberLike);
         if (facts.Boolean)
-            profile.BooleanCount += count;
+            profile.Counts.Boolean += count;
         if (facts.Date is bool date)
         {
             _dateChecks++;
@@ -74,7 +74,7 @@ internal sealed class ProfileTally(ColumnProfile profile)
         profile.MeanLength = profile.PresentCount == 0 ? 0 : _length / profile.PresentCount;
         profile.MeanWords = profile.PresentCount == 0 ? 0 : _words / profile.PresentCount;
         // Dates are checked on the first values only; when every one checked is a date, the column counts as dates.
-        profile.DateCount = _dateChecks > 0 && _dates == _dateChecks
+        profile.Counts.Date = _dateChecks > 0 && _dates == _dateChecks
             ? profile.PresentCount - profile.NumericCount - profile.BooleanCount
             : _dateCells;
     }
