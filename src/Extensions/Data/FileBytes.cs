@@ -3,8 +3,9 @@ using System.Text.Unicode;
 
 namespace MlNetGd.Data;
 
-/// <summary>The one pass over a data file's bytes before its rows are read: it counts the lines (an upper bound on the rows, so each
-/// held column is allocated once) and refuses what the loader would read silently wrong: a NUL byte, or bytes that are not UTF-8.</summary>
+/// <summary>The one pass over a data file's bytes, before the pass that holds its rows: it counts the lines (an upper bound on the
+/// rows, so each held column is allocated once) and refuses what the loader would read silently wrong: a NUL byte, or bytes that are
+/// not UTF-8.</summary>
 /// <remarks>Bytes, not a parse: ML.NET's <c>TextLoader</c> still reads every field. The counts and the UTF-8 check are vectorized and
 /// run at about the speed the file is read from the page cache.</remarks>
 internal static class FileBytes
