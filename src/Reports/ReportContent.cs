@@ -30,6 +30,8 @@ internal static class ReportContent
                     : $"Every one of the {plan.RowCount} rows has a label."));
             doc.Table(["Column", "Kind", "What was done", "Why"], plan.Columns.Select(c =>
                 (IReadOnlyList<string>)[c.Name, c.Kind.ToString(), c.Treatment, c.Reason]));
+            if (plan.Warnings.Count > 0)
+                doc.Bullets(plan.Warnings.Select(w => "Warning: " + w).ToList());
             doc.Paragraph($"The used columns become {r.FeatureCount} features, concatenated and scaled to unit variance (NormalizeMeanVariance, which keeps zeros at zero so one-hot and text columns stay sparse).");
         }
 

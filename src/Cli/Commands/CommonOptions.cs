@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using MlNetGd.Data;
+using MlNetGd.IO;
 using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
 
@@ -26,6 +28,13 @@ internal sealed class CommonOptions
 
     public Option<string?> Separator { get; } = CheckSeparator(new("--separator")
     { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" });
+
+    public Option<string?> DecimalSeparator { get; } = CheckDecimalSeparator(new("--decimal-separator")
+    {
+        HelpName = "C",
+        Description = "The decimal separator of the file's numbers: '.' or ','. [default: '.', and ',' for a column whose cells mostly look like 1,5 " +
+            "when the field separator is not a comma; the plan says which columns were read so]",
+    });
 
     public Option<bool> HasHeader { get; } = new("--has-header")
     { Description = "Whether the first line names the columns (without a header they are column1, column2, …); '--has-header false' turns it off.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
@@ -59,6 +68,7 @@ internal sealed class CommonOptions
         command.Add(Data);
         command.Add(Label);
         command.Add(Separator);
+        command.Add(DecimalSeparator);
         command.Add(HasHeader);
     }
 
@@ -130,6 +140,44 @@ internal sealed class CommonOptions
     }
 
     public char? SeparatorChar(ParseResult parse) => ParseSeparator(parse.GetValue(Separator));
+
+    public char? DecimalSeparatorChar(ParseResult parse) => ParseDecimalSeparator(parse.GetValue(DecimalSeparator));
+
+    /// <summary>The decimal separator a --decimal-separator value names, or <see langword="null"/> (found per column); the option's
+    /// parse-time check has rejected any other value.</summary>
+    internal static char? ParseDecimalSeparator(string? text) => text switch
+    {
+        null => null,
+        "," or "comma" => ',',
+        "." or "dot" or "point" => '.',
+        _ => throw new ArgumentException($"'{text}' is not a decimal separator.", nameof(text)),
+    };
+
+    /// <summary>Adds the parse-time check of a --decimal-separator option (also used by predict's own).</summary>
+    internal static Option<string?> CheckDecimalSeparator(Option<string?> option) =>
+        option.Check(text => text is "," or "comma" or "." or "dot" or "point" ? null
+            : $"{option.Name} '{text}' is not a decimal separator; give '.' or ','.");
+
+    /// <summary>Reads the data file once (the column kinds given on the command line decide how some columns are held) and, with
+    /// --verbose, says where the time went.</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="input">The --data input (the file, or the temporary copy of a pipe, which messages name as the user gave it).</param>
+    /// <param name="status">Where --verbose's timings go, or <see langword="null"/>.</param>
+    public DelimitedFile ReadData(ParseResult parse, InputSpool input, Action<string>? status)
+    {
+        var file = DelimitedFile.Read(input.Path, SeparatorChar(parse), parse.GetValue(HasHeader), DecimalSeparatorChar(parse), Overrides(parse), input.Name);
+        string again = file.RereadTime > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $", columns read again {file.RereadTime.TotalSeconds:F2} s") : "";
+        status?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"read '{file.Name}': {file.RowCount:N0} rows x {file.ColumnNames.Count} columns; header and a sample of the first rows {file.SampleTime.TotalSeconds:F2} s, one pass over every row {file.ParseTime.TotalSeconds:F2} s{again}"));
+        return file;
+    }
+
+    /// <summary>Prints the plan's warnings on stderr (whatever --quiet says: they are about the result, not progress).</summary>
+    public static void Warn(TextWriter stderr, FeaturizationPlan plan)
+    {
+        foreach (string warning in plan.Warnings)
+            stderr.WriteLine($"warning: {warning}");
+    }
 
     /// <summary>The separator a --separator value names; the option's parse-time check has rejected any other value.</summary>
     internal static char? ParseSeparator(string? text) =>

@@ -74,7 +74,7 @@ internal static class CompareCommand
                 Status = progress.Status,
             };
             using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
-            var file = DelimitedFile.Read(input.Path, common.SeparatorChar(parse), parse.GetValue(common.HasHeader));
+            var file = common.ReadData(parse, input, progress.Mode == ProgressMode.Verbose ? progress.Status : null);
             var featurization = ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName);
             int rows = featurization.RowCount - featurization.DroppedRowCount;
             var (plan, problem) = Plan(parse.GetValue(folds), parse.GetValue(fraction), rows);
@@ -87,10 +87,11 @@ internal static class CompareCommand
             options.Plan = plan!;
             options.TimingRepeats = parse.GetValue(repeats) ?? (large ? 1 : ComparisonOptions.DefaultTimingRepeats);
             stdout.WriteLine(featurization);
+            CommonOptions.Warn(stderr, featurization);
 
             // The lock only now that every input passed its checks: a run refused above leaves nothing behind.
             using var report = ReportWriter.Begin(directory);
-            var result = TrainerComparison.RunOnFile(file, options);
+            var result = TrainerComparison.RunOnFile(file, featurization, options);
             var files = ReportWriter.Write(result, report);
             progress.Dispose();   // clears the status line before the summary
             PrintSummary(stdout, result);

@@ -16,12 +16,15 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "The model zip saved by 'mlnetgd train'.", DefaultValueFactory = _ => "model.zip" };
         var data = new Option<string>("--data") { Description = "The CSV/TSV file to score; it needs the model's feature columns (the label may be absent).", Required = true };
         var separator = CommonOptions.CheckSeparator(new("--separator") { Description = "The field separator: one character, or 'tab'. [default: tab for .tsv/.tab files, comma otherwise]" });
+        var decimalSeparator = CommonOptions.CheckDecimalSeparator(new("--decimal-separator")
+        { Description = "The decimal separator of the file's numbers: '.' or ','. [default: as train finds it: ',' for a column whose cells mostly look like 1,5 when the field separator is not a comma]" });
         var hasHeader = new Option<bool>("--has-header") { Description = "Whether the first line names the columns.", DefaultValueFactory = _ => true, Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string?>("--out") { Description = "Write the rows with a 'Score' column appended to this file (atomically). [default: standard output]" };
         var command = new Command("predict", "Score a CSV/TSV file with a saved model; prints (or writes with --out) every row with a Score column appended.");
         command.Add(model);
         command.Add(data);
         command.Add(separator);
+        command.Add(decimalSeparator);
         command.Add(hasHeader);
         command.Add(output);
         command.AddSamenessRule(new(model.Name, result => result.GetValue(model), PathRules.Role.Input),
@@ -41,9 +44,9 @@ internal static class PredictCommand
             using (var modelInput = InputSpool.Open(modelPath))   // pipes are read once, into temporary copies
                 (transformer, schema) = Load(ml, modelInput.Path, modelPath);
             using var dataInput = InputSpool.Open(dataPath);
-            var file = DelimitedFile.Read(dataInput.Path, sep, parse.GetValue(hasHeader));
+            var file = DelimitedFile.Read(dataInput.Path, sep, parse.GetValue(hasHeader), CommonOptions.ParseDecimalSeparator(parse.GetValue(decimalSeparator)), name: dataInput.Name);
             var input = ModelInput(file, schema);
-            float[] scores = transformer.Transform(file.Load(ml, input)).GetColumn<float>("Score").ToArray();
+            float[] scores = new SingleCursorView(transformer.Transform(file.Load(ml, input))).GetColumn<float>("Score").ToArray();
             string scoreColumn = ScoreColumn(file);
             if (scoreColumn != ScoreName)
                 stderr.WriteLine($"note: '{dataPath}' already has a column '{ScoreName}'; the scores are written as '{scoreColumn}'.");
@@ -87,12 +90,16 @@ internal static class PredictCommand
         var input = schema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: c.Type is TextDataViewType ? DataKind.String : DataKind.Single)).ToArray();
         var missing = input.Where(c => !file.ColumnNames.Contains(c.Name)).Select(c => $"'{c.Name}'").ToArray();
         if (missing.Length > 0)
-            throw new ArgumentException($"'{file.FilePath}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.");
+            throw new ArgumentException($"'{file.Name}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.");
         foreach (var (name, kind) in input)
         {
             var profile = file.Profile(name, "model's");
             if (kind == DataKind.Single && profile.FirstNonNumeric is { } bad)
                 throw file.CellError(name, bad.Row, bad.Text, "is not a number, and the model reads this column as numbers (leave the cell empty if the value is missing).");
+            if (kind == DataKind.Single && profile.FirstTooLarge is { } huge && !(double.IsFinite(profile.Minimum) && double.IsFinite(profile.Maximum)))
+                throw float.TryParse(huge.Text, NumberStyles.Float, profile.DecimalComma ? new NumberFormatInfo { NumberDecimalSeparator = "," } : CultureInfo.InvariantCulture, out float value) && float.IsInfinity(value)
+                    ? file.CellError(name, huge.Row, huge.Text, "is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.")
+                    : new InvalidDataException($"'{file.Name}', column '{name}': a number is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.");
         }
         return input;
     }
@@ -106,11 +113,11 @@ internal static class PredictCommand
         foreach (string line in file.DataLines())
         {
             if (row >= scores.Length)
-                throw new InvalidOperationException($"'{file.FilePath}' has more rows than the {scores.Length} that were scored.");
+                throw new InvalidOperationException($"'{file.Name}' has more rows than the {scores.Length} that were scored.");
             text.Append(line).Append(file.Separator).Append(scores[row++].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }
         if (row != scores.Length)
-            throw new InvalidOperationException($"{scores.Length} scores for {row} rows of '{file.FilePath}'.");
+            throw new InvalidOperationException($"{scores.Length} scores for {row} rows of '{file.Name}'.");
         return text.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetGd.Data;
@@ -29,7 +30,6 @@ internal static class TrainCommand
         {
             string label = parse.GetValue(common.Label)!;
             var options = common.GradientDescent(parse, label);
-            char? separator = common.SeparatorChar(parse);
             string modelPath = parse.GetValue(model)!;
             CheckOutputFile(modelPath, "--model");
             using var sink = common.Progress(parse, stderr, "train");
@@ -41,18 +41,26 @@ internal static class TrainCommand
             };
 
             var overrides = common.Overrides(parse);
+            var verbose = sink.Mode == ProgressMode.Verbose ? sink.Status : null;
             using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
-            var file = DelimitedFile.Read(input.Path, separator, parse.GetValue(common.HasHeader));
+            var file = common.ReadData(parse, input, verbose);
+            var clock = Stopwatch.StartNew();
             var plan = ColumnInference.Infer(file, label, overrides, options.FeatureColumnName);
+            verbose?.Invoke(Seconds("inference", clock));
             if (parse.GetValue(explain))
                 stdout.WriteLine(plan);
+            CommonOptions.Warn(stderr, plan);
             var ml = new MLContext(options.Seed);
-            var data = plan.Load(ml, file);
+            var featurizer = plan.Fit(ml, file, out var featurized);
+            verbose?.Invoke(Seconds("featurize (fit the featurization)", clock));
             var trainer = new GradientDescentRegressionTrainer(options);
-            var fitted = plan.CreatePipeline(ml).Append(trainer).Fit(data);
-            double rmse = ml.Regression.Evaluate(fitted.Transform(data), label).RootMeanSquaredError;
+            var predictor = trainer.Fit(new SingleCursorView(featurized));
+            verbose?.Invoke(Seconds("fit", clock));
+            double rmse = ml.Regression.Evaluate(new SingleCursorView(predictor.Transform(featurized)), label).RootMeanSquaredError;
+            verbose?.Invoke(Seconds("training RMSE", clock));
 
-            ModelFiles.Save(ml, fitted, plan.InputSchema(ml, file), modelPath);
+            ModelFiles.Save(ml, featurizer.Append(predictor), plan.InputSchema(ml, file), modelPath);
+            verbose?.Invoke(Seconds("save", clock));
             sink.Dispose();   // clears the status line before the summary
             var used = plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToArray();
             stdout.WriteLine($"Trained on {plan.RowCount - plan.DroppedRowCount} rows" + (plan.DroppedRowCount > 0 ? $" ({plan.DroppedRowCount} without a label dropped)" : "") +
@@ -62,6 +70,13 @@ internal static class TrainCommand
             return CliRunner.Ok;
         }));
         return command;
+    }
+
+    private static string Seconds(string step, Stopwatch clock)
+    {
+        string line = string.Create(CultureInfo.InvariantCulture, $"{step}: {clock.Elapsed.TotalSeconds:F2} s");
+        clock.Restart();
+        return line;
     }
 
     /// <summary>Checks, before any work, that a file can be written at <paramref name="path"/>: its directory exists and is writable,

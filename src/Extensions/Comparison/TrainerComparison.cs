@@ -26,11 +26,12 @@ public static class TrainerComparison
     /// <param name="hasHeader">Whether the first line names the columns.</param>
     /// <exception cref="DataFileException">The file is missing, unreadable or malformed (the message names the line).</exception>
     /// <exception cref="ArgumentException">The label column is not in the file (the message lists the columns), or an option is invalid.</exception>
-    public static ComparisonResult RunOnFile(string path, ComparisonOptions options, char? separator = null, bool hasHeader = true)
+    /// <param name="decimalSeparator">'.' or ',' for every number, or <see langword="null"/> to find each column's (see <see cref="DelimitedFile.Read"/>).</param>
+    public static ComparisonResult RunOnFile(string path, ComparisonOptions options, char? separator = null, bool hasHeader = true, char? decimalSeparator = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return RunOnFile(DelimitedFile.Read(path, separator, hasHeader), options);
+        return RunOnFile(DelimitedFile.Read(path, separator, hasHeader, decimalSeparator, options.Columns), options);
     }
 
     /// <summary>Runs the comparison on a scanned CSV/TSV file: infers the featurization (with <see cref="ComparisonOptions.Columns"/>),
@@ -44,11 +45,27 @@ public static class TrainerComparison
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var plan = ColumnInference.Infer(file, options.LabelColumnName, options.Columns, options.FeatureColumnName);
+        return RunOnFile(file, ColumnInference.Infer(file, options.LabelColumnName, options.Columns, options.FeatureColumnName), options);
+    }
+
+    /// <summary>Runs the comparison on a file held in memory with a featurization already inferred (one read of the file, one inference).</summary>
+    /// <param name="file">The file, read with <see cref="DelimitedFile.Read"/>.</param>
+    /// <param name="plan">Its featurization, from <see cref="ColumnInference.Infer"/> with the options' label and feature column.</param>
+    /// <param name="options">The options; a <see cref="ComparisonOptions.FeaturePipeline"/> given there replaces the plan's pipeline.</param>
+    /// <exception cref="ArgumentException">The plan's label or feature column is not the options', or an option is invalid.</exception>
+    public static ComparisonResult RunOnFile(DelimitedFile file, FeaturizationPlan plan, ComparisonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (plan.LabelColumnName != options.LabelColumnName || plan.FeatureColumnName != options.FeatureColumnName)
+            throw new ArgumentException($"The plan's label '{plan.LabelColumnName}' and features '{plan.FeatureColumnName}' are not the options' ('{options.LabelColumnName}', '{options.FeatureColumnName}').", nameof(plan));
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(options.Seed);
-        var pipeline = options.FeaturePipeline ?? plan.CreatePipeline(ml);
-        return Compare(ml, plan.Load(ml, file), options, pipeline, file.FilePath, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock);
+        Func<IDataView, ITransformer> featurizer = options.FeaturePipeline is { } given ? given.Fit : train => plan.Fit(ml, train);
+        // The file is already in memory: every fold reads it there, and each fold's featurized rows are cached once for every trainer.
+        return Compare(ml, plan.Load(ml, file), options, featurizer, file.Name, plan.Columns.Where(c => c.IsUsed).Select(c => c.Name).ToList(), plan, clock, cacheSource: false);
     }
 
     /// <summary>Runs the comparison on an <see cref="IDataView"/>.</summary>
@@ -68,14 +85,16 @@ public static class TrainerComparison
         data = LabelAsSingle(ml, data, label);
         var featureColumns = new List<string>();
         var pipeline = options.FeaturePipeline ?? DefaultPipeline(ml, data.Schema, label, options.FeatureColumnName, featureColumns);
-        return Compare(ml, data, options, pipeline, dataSource, featureColumns, null, clock);
+        return Compare(ml, data, options, pipeline.Fit, dataSource, featureColumns, null, clock, cacheSource: true);
     }
 
-    private static ComparisonResult Compare(MLContext ml, IDataView data, ComparisonOptions options, IEstimator<ITransformer> pipeline, string dataSource,
-        List<string> featureColumns, FeaturizationPlan? plan, Stopwatch clock)
+    // featurizer fits the featurization on a fold's training rows.
+    private static ComparisonResult Compare(MLContext ml, IDataView data, ComparisonOptions options, Func<IDataView, ITransformer> featurizer, string dataSource,
+        List<string> featureColumns, FeaturizationPlan? plan, Stopwatch clock, bool cacheSource)
     {
         string label = options.LabelColumnName;
-        data = ml.Data.Cache(data);
+        if (cacheSource)
+            data = ml.Data.Cache(data);
 
         var splits = Split(ml, data, options);
 
@@ -87,7 +106,9 @@ public static class TrainerComparison
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            var fold = FeaturizeFold(ml, pipeline, splits[f], options);
+            var featurizing = Stopwatch.StartNew();
+            var fold = FeaturizeFold(ml, featurizer, splits[f], options);
+            options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{splits.Count}: featurized and cached in {featurizing.Elapsed.TotalSeconds:F2} s"));
             featureCount = fold.Train.FeatureCount;
             minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
             if (f == 0)   // the first fold's training and test rows are every row
@@ -95,7 +116,9 @@ public static class TrainerComparison
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
             options.Status?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
 
+            var solving = Stopwatch.StartNew();
             var (weights, bias, reason, _) = LeastSquaresSolver.Optimum(fold.Train, options.CancellationToken);
+            options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{splits.Count}: least-squares optimum in {solving.Elapsed.TotalSeconds:F2} s"));
             if (weights is null)
             {
                 singular ??= $"Fold {f + 1}: {reason}";
@@ -174,12 +197,12 @@ public static class TrainerComparison
         return cursor.MoveNext();
     }
 
-    private static FoldData FeaturizeFold(MLContext ml, IEstimator<ITransformer> pipeline, (IDataView Train, IDataView Test) split,
+    private static FoldData FeaturizeFold(MLContext ml, Func<IDataView, ITransformer> fitFeaturizer, (IDataView Train, IDataView Test) split,
         ComparisonOptions options)
     {
-        var featurizer = pipeline.Fit(split.Train);
-        var train = ml.Data.Cache(featurizer.Transform(split.Train));
-        var test = ml.Data.Cache(featurizer.Transform(split.Test));
+        var featurizer = fitFeaturizer(split.Train);
+        var train = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Train)));
+        var test = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Test)));
         var trainDense = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         var testDense = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         return new FoldData(train, test, trainDense, testDense, ScoringSet.Create(ml, test, options.FeatureColumnName));

@@ -46,7 +46,9 @@ internal sealed class TrainerRun
                 fitTimes.Add(clock.Elapsed.TotalSeconds);
             }
             float[] scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();   // also warms up the scoring code
+            var scoring = Stopwatch.StartNew();
             double scoringRowsPerSecond = fold.Scoring.RowsPerSecond(model, _options.TimingRepeats);
+            _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {foldNumber}/{foldCount}: {Name} scoring timed in {scoring.Elapsed.TotalSeconds:F2} s"));
             if (scores.Length != fold.Test.RowCount)
                 throw new InvalidOperationException($"{scores.Length} scores for {fold.Test.RowCount} test rows.");
             var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, scores.Select(s => (double)s).ToArray());
@@ -66,7 +68,11 @@ internal sealed class TrainerRun
             _actual.AddRange(fold.Test.Labels);
             _predicted.AddRange(scores);
             if (_trainer == ComparisonTrainer.GradientDescent)
+            {
+                var curve = Stopwatch.StartNew();
                 _curves.Add(Curve(fold, foldNumber, foldCount, optimumTrainMse, optimumTestMse));
+                _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {foldNumber}/{foldCount}: gd cost curves (a second, untimed fit) in {curve.Elapsed.TotalSeconds:F2} s"));
+            }
             _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"fold {foldNumber}/{foldCount}: {Name} RMSE {rmse:G5}, fit {Median(fitTimes) * 1000:F1} ms"));
         }

@@ -6,8 +6,10 @@ namespace MlNetGd.Data;
 /// <remarks>
 /// Rules, in order (the first that holds wins): a kind given by the user; every cell empty, or one value only: ignored; every cell a
 /// number: numeric, unless they are whole numbers each different from the others in a column named like an identifier (ignored); nearly every cell a number but not all: an error naming the first cell that is not; every cell true/false,
-/// yes/no, t/f or y/n: boolean; every cell a date: date/time; strings of two or more words, mostly distinct: text; every string
-/// different: ignored; otherwise categorical.
+/// yes/no, t/f or y/n: boolean; every cell a date: date/time; strings of two or more words, mostly distinct: text; nearly every string
+/// different (at least <see cref="NearlyDistinctShare"/> of the cells): ignored as an identifier; otherwise categorical (hashed above
+/// <see cref="FeaturizationPlan.MaxOneHotLevels"/> levels). A column where most cells look like numbers but that is not read as numbers
+/// gets a warning in the plan (<see cref="FeaturizationPlan.Warnings"/>), and so does a column of strings dropped as an identifier.
 /// </remarks>
 public static class ColumnInference
 {
@@ -19,6 +21,13 @@ public static class ColumnInference
 
     /// <summary>The most distinct dates that are one-hot encoded; a date column with more is ignored with a note.</summary>
     public const int MaxDateLevels = 64;
+
+    /// <summary>The share of distinct values (among the non-empty cells) from which a column of strings is an identifier and dropped;
+    /// below it, values that repeat are one-hot encoded, hashed when there are many.</summary>
+    public const double NearlyDistinctShare = 0.9;
+
+    /// <summary>The share of cells that look like numbers (<c>1.5</c> or <c>1,5</c>) from which a column not read as numbers gets a warning.</summary>
+    public const double NumericLookingShare = 0.5;
 
     /// <summary>Infers the featurization plan of a file.</summary>
     /// <param name="file">The scanned file.</param>
@@ -41,24 +50,57 @@ public static class ColumnInference
             if (name == labelColumnName)
                 throw new ArgumentException($"The column '{name}' is the label; it cannot also be given a feature kind.", nameof(overrides));
         }
+        file.HoldAsText(overrides.Categorical.Concat(overrides.Text));
 
         var label = file.Profile(labelColumnName);
         if (label.PresentCount == 0)
-            throw new DataFileException(file.FilePath, 0, $"{file.FilePath}: the label column '{labelColumnName}' has no values (every one of the {file.RowCount} rows is empty).");
+            throw new DataFileException(file.Name, 0, $"{file.Name}: the label column '{labelColumnName}' has no values (every one of the {file.RowCount} rows is empty).");
         if (label.FirstNonNumeric is { } badLabel)
             throw file.CellError(labelColumnName, badLabel.Row, badLabel.Text, "is not a number; the label must be a number (an empty cell marks a row without a label, which is dropped).");
         if (label.FirstTooLarge is { } hugeLabel)
-            throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge);
+            throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge(hugeLabel.Text));
 
-        var columns = file.Profiles.Where(p => p.Name != labelColumnName).Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
+        var profiles = file.Profiles.Where(p => p.Name != labelColumnName).ToList();
+        var columns = profiles.Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
         if (!columns.Any(c => c.IsUsed))
-            throw new DataFileException(file.FilePath, 0,
-                $"{file.FilePath}: no column besides the label '{labelColumnName}' can be a feature: " +
+            throw new DataFileException(file.Name, 0,
+                $"{file.Name}: no column besides the label '{labelColumnName}' can be a feature: " +
                 string.Join("; ", columns.Select(c => $"'{c.Name}' {c.Reason}")) + ". Give a kind with --numeric, --categorical or --text.");
-        return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount);
+        var warnings = profiles.Zip(columns).Select(pc => Warning(pc.First, pc.Second, overrides.KindOf(pc.First.Name))).OfType<string>().ToList();
+        return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount, warnings);
     }
 
-    private static string TooLarge => string.Create(CultureInfo.InvariantCulture,
+    /// <summary>What the user should know about a column's kind: it looks numeric but is not read as numbers, or it is dropped as an
+    /// identifier; <see langword="null"/> otherwise.</summary>
+    private static string? Warning(ColumnProfile p, ColumnPlan c, ColumnKind? given)
+    {
+        if (given is not null || c.Kind == ColumnKind.Numeric || p.PresentCount == 0 || p.DistinctCount <= 1)
+            return null;
+        if (p.NumberLikeCount >= NumericLookingShare * p.PresentCount)
+        {
+            string example = p.FirstNonNumeric?.Text ?? p.Samples.FirstOrDefault() ?? "";
+            string fix = NumberText.LooksLikeDecimalComma(example)
+                ? "if its numbers have a decimal comma, give --decimal-separator ,"
+                : $"to read it as numbers give --numeric '{p.Name}' (a cell that is not a number is then an error naming its line)";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"column '{p.Name}': {100.0 * p.NumberLikeCount / p.PresentCount:F0}% of its cells look like numbers (such as '{example}'), but it is {What(c)}; {fix}.");
+        }
+        return c.Kind == ColumnKind.Ignored && c.Reason.Contains("identifier", StringComparison.Ordinal)
+            ? $"column '{p.Name}' is dropped: {c.Reason}. Give --categorical '{p.Name}' to use it (hashed)."
+            : null;
+    }
+
+    private static string What(ColumnPlan c) => c.Kind switch
+    {
+        ColumnKind.Ignored => $"dropped ({c.Reason})",
+        ColumnKind.Text => "read as free text",
+        _ => $"read as {c.Kind.ToString().ToLowerInvariant()} ({c.Treatment})",
+    };
+
+    private static string TooLarge(string text) => NumberText.IsInfinityWord(text)
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"is infinite: every number must be finite, and at most ±{DelimitedFile.LargestUsableMagnitude:G3} (its square must fit single precision, which every ML.NET trainer uses). Leave the cell empty if the value is missing, or cap it.")
+        : string.Create(CultureInfo.InvariantCulture,
         $"is too large: numbers beyond ±{DelimitedFile.LargestUsableMagnitude:G3} overflow single precision when squared, which every ML.NET trainer uses. Rescale the column (for example to thousands).");
 
     private static ColumnPlan Decide(DelimitedFile file, ColumnProfile p, ColumnKind? given)
@@ -86,7 +128,7 @@ public static class ColumnInference
             // (an hour, a year), and dropping a feature silently is worse than keeping one useless column.
             if (p.IntegerCount == p.PresentCount && p.AllDistinct && p.PresentCount >= MinRowsForIdentifier && LooksLikeIdentifier(p.Name))
                 return Ignored(p, "is an identifier: whole numbers, each different, named like an id");
-            return Numeric(file, p, "every cell is a number");
+            return Numeric(file, p, p.DecimalComma ? "every cell is a number, read with a decimal comma ('1,5' is 1.5)" : "every cell is a number");
         }
         if (p.FirstNonNumeric is { } notNumber && p.NumericCount >= MostlyNumericShare * p.PresentCount)
             throw file.CellError(p.Name, notNumber.Row, notNumber.Text, string.Create(CultureInfo.InvariantCulture,
@@ -107,8 +149,9 @@ public static class ColumnInference
         }
         if (p.MeanWords >= 2 && p.MeanLength >= 10 && (p.DistinctCountIsCapped || p.DistinctCount > 0.5 * p.PresentCount))
             return Text(p, string.Create(CultureInfo.InvariantCulture, $"strings of {p.MeanWords:F1} words on average, {Distinct(p)} distinct in {p.PresentCount} cells"));
-        if ((p.AllDistinct && p.PresentCount >= MinRowsForIdentifier) || p.DistinctCountIsCapped)
-            return Ignored(p, $"has a different value in {(p.DistinctCountIsCapped ? $"more than {ColumnProfile.MaxDistinctTracked} cells" : "every cell")}, like an identifier");
+        if (p.PresentCount >= MinRowsForIdentifier && p.DistinctCount >= NearlyDistinctShare * p.PresentCount)
+            return Ignored(p, string.Create(CultureInfo.InvariantCulture,
+                $"{(p.AllDistinct ? "has a different value in every cell" : $"has {p.DistinctCount:N0} different values in {p.PresentCount:N0} cells")}, like an identifier"));
         return Categorical(p, ColumnKind.Categorical, $"strings that repeat, {p.DistinctCount} distinct in {p.PresentCount} cells");
     }
 
@@ -124,7 +167,7 @@ public static class ColumnInference
     private static ColumnPlan Numeric(DelimitedFile file, ColumnProfile p, string reason)
     {
         if (p.FirstTooLarge is { } huge)
-            throw file.CellError(p.Name, huge.Row, huge.Text, TooLarge);
+            throw file.CellError(p.Name, huge.Row, huge.Text, TooLarge(huge.Text));
         return new ColumnPlan
         {
             Name = p.Name, Kind = ColumnKind.Numeric, IsUsed = true, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount, Reason = reason,

@@ -1,10 +1,12 @@
 namespace MlNetGd.Data;
 
-/// <summary>What one scan of a file found in one column: how many cells are empty, numeric or distinct, and the first problem cell.</summary>
-/// <remarks>Filled by <see cref="DelimitedFile.Read"/> from every data row as ML.NET's <c>TextLoader</c> parses it; column inference reads it.</remarks>
+/// <summary>What the read of a file found in one column: how many cells are empty, numeric or distinct, and the first problem cell.</summary>
+/// <remarks>Filled by <see cref="DelimitedFile.Read"/> from every data row as ML.NET's <c>TextLoader</c> splits it, in the same pass that
+/// holds the rows in memory; column inference reads it.</remarks>
 public sealed class ColumnProfile
 {
-    /// <summary>The most distinct values counted per column; beyond it <see cref="DistinctCountIsCapped"/> is set.</summary>
+    /// <summary>The most distinct numbers counted in a column of numbers; beyond it <see cref="DistinctCountIsCapped"/> is set. (The
+    /// distinct values of a column of strings are counted exactly.)</summary>
     public const int MaxDistinctTracked = 10_000;
 
     /// <summary>The most example values kept per column.</summary>
@@ -16,6 +18,9 @@ public sealed class ColumnProfile
         Index = index;
     }
 
+    /// <summary>Gets the cell counts, as the read adds them up.</summary>
+    internal CellCounts Counts { get; } = new();
+
     /// <summary>Gets the column name.</summary>
     public string Name { get; }
 
@@ -23,24 +28,32 @@ public sealed class ColumnProfile
     public int Index { get; }
 
     /// <summary>Gets the number of empty or missing cells (empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>).</summary>
-    public int MissingCount { get; internal set; }
+    public int MissingCount => Counts.Missing;
 
     /// <summary>Gets the number of non-missing cells.</summary>
-    public int PresentCount { get; internal set; }
+    public int PresentCount => Counts.Present;
 
     /// <summary>Gets the number of non-missing cells that are finite numbers.</summary>
-    public int NumericCount { get; internal set; }
+    public int NumericCount => Counts.Numeric;
+
+    /// <summary>Gets whether the column's numbers are read with a decimal comma (<c>1,5</c> is 1.5): asked with a decimal separator,
+    /// or found in most cells of a file whose field separator is not a comma.</summary>
+    public bool DecimalComma { get; internal set; }
+
+    /// <summary>Gets the number of non-missing cells that are numbers written either way (<c>1.5</c> or <c>1,5</c>), whichever way the
+    /// column is read: a column where most are, but that is not read as numbers, is worth a warning.</summary>
+    public int NumberLikeCount => Counts.NumberLike;
 
     /// <summary>Gets the number of numeric cells that are whole numbers.</summary>
-    public int IntegerCount { get; internal set; }
+    public int IntegerCount => Counts.Integer;
 
     /// <summary>Gets the number of non-missing cells that read as true/false, yes/no, t/f or y/n (any case).</summary>
-    public int BooleanCount { get; internal set; }
+    public int BooleanCount => Counts.Boolean;
 
     /// <summary>Gets the number of non-missing, non-numeric cells that read as a date or time.</summary>
-    public int DateCount { get; internal set; }
+    public int DateCount => Counts.Date;
 
-    /// <summary>Gets the number of distinct non-missing values, counted up to <see cref="MaxDistinctTracked"/>.</summary>
+    /// <summary>Gets the number of distinct non-missing values: exact for strings, counted up to <see cref="MaxDistinctTracked"/> for numbers.</summary>
     public int DistinctCount { get; internal set; }
 
     /// <summary>Gets whether there were more distinct values than <see cref="MaxDistinctTracked"/>.</summary>

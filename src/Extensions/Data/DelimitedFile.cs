@@ -1,37 +1,46 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace MlNetGd.Data;
 
-/// <summary>A CSV/TSV file read once through ML.NET's <c>TextLoader</c> (quoting on): its columns, its row count and what each column holds.</summary>
-/// <remarks>Every read of a data file goes through this class, so the header, the checks, the column inference and the training data
-/// all see the fields exactly as <c>TextLoader</c> splits them (quoted fields, CRLF, a UTF-8 BOM). Errors name the file, the column and
-/// the line as the file numbers it. Without a header the columns are named <c>column1</c>, <c>column2</c>, …</remarks>
+/// <summary>A CSV/TSV file read once through ML.NET's <c>TextLoader</c> (quoting on) and held in memory: its columns, its row count,
+/// what each column holds, and the columns themselves as an <see cref="IDataView"/> (<see cref="Load"/>).</summary>
+/// <remarks>
+/// <para>Every read of a data file goes through this class, so the header, the checks, the column inference, training and scoring all
+/// see the fields exactly as <c>TextLoader</c> splits them (quoted fields, CRLF, a UTF-8 BOM). Errors name the file, the column and the
+/// line as the file numbers it. Without a header the columns are named <c>column1</c>, <c>column2</c>, …</para>
+/// <para>How: the first <see cref="FileScan.SampleRows"/> rows decide whether each column is held as numbers (4 bytes a cell) or as
+/// strings (each distinct text once, 4 bytes a cell); one pass over every row then holds and profiles every column. A column the
+/// sample misjudged (numbers at first, many strings later), or that is later asked for in another form, is read again on its own.</para>
+/// </remarks>
 public sealed class DelimitedFile
 {
-    /// <summary>The most columns a header may have.</summary>
-    public const int MaxColumns = 4096;
+    /// <summary>The most columns a file may have.</summary>
+    public const int MaxColumns = 65_536;
 
     /// <summary>The largest magnitude a number may have: its square must fit in single precision, which every ML.NET trainer uses.</summary>
     public static readonly float LargestUsableMagnitude = MathF.Sqrt(float.MaxValue);
 
-    private const int BinaryProbeBytes = 4096;
-    private const string ExtraColumn = "\u0001extra";
+    private readonly HeldColumns _held;
 
-    private DelimitedFile(string path, char separator, bool hasHeader, string[] columnNames, int rowCount, ColumnProfile[] profiles)
+    private DelimitedFile(string path, string name, char separator, bool hasHeader, string[] columnNames, char? decimalSeparator)
     {
         FilePath = path;
+        Name = name;
         Separator = separator;
         HasHeader = hasHeader;
         ColumnNames = columnNames;
-        RowCount = rowCount;
-        Profiles = profiles;
+        DecimalSeparator = decimalSeparator;
+        _held = new HeldColumns(this);
     }
 
     /// <summary>Gets the file path.</summary>
     public string FilePath { get; }
+
+    /// <summary>Gets the file as messages name it: <see cref="FilePath"/>, or the input the user gave when the file is a copy of it
+    /// (a pipe read into a temporary file).</summary>
+    public string Name { get; }
 
     /// <summary>Gets the field separator.</summary>
     public char Separator { get; }
@@ -39,48 +48,67 @@ public sealed class DelimitedFile
     /// <summary>Gets whether the first line is a header.</summary>
     public bool HasHeader { get; }
 
+    /// <summary>Gets the decimal separator asked for, or <see langword="null"/> when each column's is found from its cells.</summary>
+    public char? DecimalSeparator { get; }
+
     /// <summary>Gets the column names, in file order.</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
     /// <summary>Gets the number of data rows.</summary>
-    public int RowCount { get; }
+    public int RowCount => _held.RowCount;
 
-    /// <summary>Gets what the scan found in each column, in file order.</summary>
-    public IReadOnlyList<ColumnProfile> Profiles { get; }
+    /// <summary>Gets what the read found in each column, in file order (a column given as ignored is not profiled).</summary>
+    public IReadOnlyList<ColumnProfile> Profiles => _held.Profiles;
+
+    /// <summary>Gets the time spent reading the header and the leading rows that decide how columns are held.</summary>
+    public TimeSpan SampleTime => _held.SampleTime;
+
+    /// <summary>Gets the time of the one pass over every row.</summary>
+    public TimeSpan ParseTime => _held.ParseTime;
+
+    /// <summary>Gets the time spent reading columns again (a column the sample misjudged, or asked for in another form); usually zero.</summary>
+    public TimeSpan RereadTime => _held.RereadTime;
 
     /// <summary>Returns the separator a file name suggests: a tab for .tsv and .tab, a comma otherwise.</summary>
     public static char InferSeparator(string path) =>
         path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tab", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
 
-    /// <summary>Reads the header and scans every row.</summary>
+    /// <summary>Reads the header and every row, holding the columns in memory.</summary>
     /// <param name="path">The file.</param>
     /// <param name="separator">The field separator, or <see langword="null"/> to infer it from the extension.</param>
     /// <param name="hasHeader">Whether the first line names the columns.</param>
-    /// <exception cref="DataFileException">The file is missing, unreadable, empty, binary, its header is malformed, or a row has more
-    /// fields than the header (the message names the line).</exception>
-    public static DelimitedFile Read(string path, char? separator = null, bool hasHeader = true)
+    /// <param name="decimalSeparator">'.' or ',' for every number, or <see langword="null"/> to read a column with a decimal comma when
+    /// most of its cells look like <c>1,5</c> and the field separator is not a comma.</param>
+    /// <param name="kinds">Kinds the caller will give columns, or <see langword="null"/>: a column to ignore is neither profiled nor held,
+    /// and one given as categorical or text is held as strings from the start.</param>
+    /// <param name="name">How messages name the file (the input the user gave, when <paramref name="path"/> is a copy of it), or
+    /// <see langword="null"/> for <paramref name="path"/>.</param>
+    /// <exception cref="DataFileException">The file is missing, unreadable, empty, binary, UTF-16 or not UTF-8, holds a NUL byte, its header is malformed or has more than
+    /// <see cref="MaxColumns"/> columns, or a row has more fields than the header (the message names the line).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="decimalSeparator"/> is neither '.' nor ','.</exception>
+    public static DelimitedFile Read(string path, char? separator = null, bool hasHeader = true, char? decimalSeparator = null, ColumnOverrides? kinds = null,
+        string? name = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        char sep = separator ?? InferSeparator(path);
+        name ??= path;
+        if (decimalSeparator is not (null or '.' or ','))
+            throw new ArgumentOutOfRangeException(nameof(decimalSeparator), decimalSeparator, "must be '.' or ','.");
+        char sep = separator ?? InferSeparator(name);
         if (Directory.Exists(path))
-            throw new DataFileException(path, 0, $"'{path}' is a directory, not a data file.");
+            throw new DataFileException(name, 0, $"'{name}' is a directory, not a data file.");
         if (!File.Exists(path))
-            throw new DataFileException(path, 0, $"The data file '{path}' does not exist (full path: {Path.GetFullPath(path)}).");
+            throw new DataFileException(name, 0, $"The data file '{name}' does not exist (full path: {Path.GetFullPath(name)}).");
         try
         {
-            CheckText(path);
-            var ml = new MLContext(0);
-            string[] names = ReadHeader(ml, path, sep, hasHeader);
-            var profiles = names.Select((n, i) => new ColumnProfile(n, i)).ToArray();
-            var file = new DelimitedFile(path, sep, hasHeader, names, 0, profiles);
-            int rows = file.Scan(ml);
-            if (rows == 0)
-                throw new DataFileException(path, 0, $"The data file '{path}' has no data rows.");
-            return new DelimitedFile(path, sep, hasHeader, names, rows, profiles);
+            var clock = Stopwatch.StartNew();
+            var names = HeaderReader.Read(new MLContext(0), path, name, sep, hasHeader);
+            var file = new DelimitedFile(path, name, sep, hasHeader, names, decimalSeparator);
+            file._held.ReadAll(kinds, clock);
+            return file;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DataFileException(path, 0, $"The data file '{path}' cannot be read: {e.Message}", e);
+            throw new DataFileException(name, 0, $"The data file '{name}' cannot be read: {e.Message.Replace(path, name, StringComparison.Ordinal)}", e);
         }
     }
 
@@ -94,25 +122,44 @@ public sealed class DelimitedFile
             if (ColumnNames[i] == columnName)
                 return i;
         }
-        string hint = ColumnNames.Count == 1 ? SeparatorHint(ColumnNames[0]) : "";
+        string hint = ColumnNames.Count == 1 ? Hints.ForCell(ColumnNames[0], Separator) : "";
         throw new ArgumentException(
-            $"The {role} column '{columnName}' is not in '{FilePath}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{hint}", "columnName");
+            $"The {role} column '{columnName}' is not in '{Name}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{hint}", "columnName");
     }
 
     /// <summary>Gets the profile of a column.</summary>
     /// <exception cref="ArgumentException">There is no such column; the message lists the columns.</exception>
-    public ColumnProfile Profile(string columnName, string role = "label") => Profiles[IndexOf(columnName, role)];
+    public ColumnProfile Profile(string columnName, string role = "label") => _held.Profiles[IndexOf(columnName, role)];
 
-    /// <summary>Loads the named columns (numbers as Single with empty cells as NaN, the rest as text) as an <see cref="IDataView"/>.</summary>
+    /// <summary>Returns the named columns (numbers as Single with missing cells as NaN, the rest as text) as an <see cref="IDataView"/>
+    /// over the rows held in memory; its row count is known.</summary>
     /// <param name="mlContext">The ML.NET context.</param>
-    /// <param name="columns">The columns to load and their kinds (<see cref="DataKind.Single"/> or <see cref="DataKind.String"/>); their order in the file does not matter.</param>
-    public IDataView Load(MLContext mlContext, IEnumerable<(string Name, DataKind Kind)> columns)
+    /// <param name="columns">The columns and their kinds (<see cref="DataKind.Single"/> or <see cref="DataKind.String"/>), in any order.</param>
+    /// <param name="requiredColumn">A Single column whose missing values drop their rows, or <see langword="null"/> to keep every row.</param>
+    /// <exception cref="ArgumentException">A column is not in the file, or a kind is neither Single nor String.</exception>
+    public IDataView Load(MLContext mlContext, IEnumerable<(string Name, DataKind Kind)> columns, string? requiredColumn = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(columns);
-        var loaderColumns = columns.Select(c => new TextLoader.Column(c.Name, c.Kind, IndexOf(c.Name, "data"))).ToArray();
-        return CreateLoader(mlContext, Separator, HasHeader, loaderColumns).Load(FilePath);
+        var asked = columns.Select(c => (c.Name, Index: IndexOf(c.Name, "data"), c.Kind)).ToList();
+        if (asked.FirstOrDefault(c => c.Kind is not (DataKind.Single or DataKind.String)) is { Name: not null } bad)
+            throw new ArgumentException($"The column '{bad.Name}' is asked for as {bad.Kind}; only Single and String are read.", nameof(columns));
+        int? required = requiredColumn is null ? null : IndexOf(requiredColumn, "data");
+        var missing = asked.Where(c => c.Kind == DataKind.String ? _held.Stored[c.Index] is not { HoldsText: true } : _held.Stored[c.Index] is null)
+            .Select(c => c.Index).Concat(required is int r && _held.Stored[r] is null ? [r] : []).Distinct().ToArray();
+        if (missing.Length > 0)
+            _held.Reread(missing, j => asked.All(c => c.Index != j || c.Kind == DataKind.Single) && _held.Profiles[j].IsNumeric);
+        int[]? rows = required is int index ? RowsWithValue(_held.Stored[index]!) : null;
+        return new StoredColumnsView(asked.Select(c => new StoredColumnsView.Column(c.Name, _held.Stored[c.Index]!,
+            c.Kind == DataKind.Single ? NumberDataViewType.Single : TextDataViewType.Instance)).ToList(), RowCount, rows);
     }
+
+    /// <summary>Returns what a column holds (after <see cref="Load"/> has asked for it), or <see langword="null"/>.</summary>
+    internal StoredColumn? Stored(string columnName) => _held.Stored[IndexOf(columnName, "data")];
+
+    /// <summary>Returns the rows whose <paramref name="requiredColumn"/> has a value, as <see cref="Load"/> shows them, or
+    /// <see langword="null"/> when every row does.</summary>
+    internal int[]? RowsWithValue(string requiredColumn) => RowsWithValue(_held.Stored[IndexOf(requiredColumn, "data")]!);
 
     /// <summary>Returns the line of the file (1-based, as an editor numbers it) that holds a data row.</summary>
     /// <param name="row">The 0-based data row, in the order the loader reads them.</param>
@@ -152,135 +199,48 @@ public sealed class DelimitedFile
     /// <summary>Returns the header line as it is in the file.</summary>
     public string HeaderLine() => File.ReadLines(FilePath).First(l => !IsSkippedLine(l));
 
-    /// <summary>Makes the error for one bad cell: the file, the line, the column, the value and the problem (with a separator hint when
-    /// the value holds another common separator).</summary>
+    /// <summary>Makes the error for one bad cell: the file, the line, the column, the value and the problem (with a hint when the
+    /// value holds another common separator or looks like a number with a decimal comma).</summary>
     public DataFileException CellError(string columnName, long row, string text, string problem)
     {
         int line = LineOf(row);
-        return new DataFileException(FilePath, line,
-            $"{FilePath}, line {line}, column '{columnName}': '{Excerpt(text)}' {problem}{SeparatorHint(text)}");
+        return new DataFileException(Name, line,
+            $"{Name}, line {line}, column '{columnName}': '{Hints.Excerpt(text)}' {problem}{Hints.ForCell(text, Separator)}");
     }
 
     /// <summary>Whether ML.NET's <c>TextLoader</c> skips a line: it is empty or starts with <c>//</c>.</summary>
     internal static bool IsSkippedLine(string line) => line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal);
 
-    internal static bool IsMissingToken(ReadOnlySpan<char> cell) =>
-        cell.Length == 0 || cell is "?" || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("N/A", StringComparison.OrdinalIgnoreCase)
-        || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase) || cell.Equals("null", StringComparison.OrdinalIgnoreCase);
-
-    private string SeparatorHint(string text)
+    /// <summary>The loader options every read of a data file uses.</summary>
+    internal static TextLoader.Options LoaderOptions(char separator, bool hasHeader, TextLoader.Column[] columns) => new()
     {
-        foreach (char c in ",;\t|")
-        {
-            if (c != Separator && text.Contains(c))
-                return $" Is the separator right? It is {Show(Separator)}, but the text holds {Show(c)}: give that separator (--separator {(c == '\t' ? "tab" : c.ToString())}).";
-        }
-        return "";
+        Separators = [separator],
+        HasHeader = hasHeader,
+        AllowQuoting = true,
+        TrimWhitespace = true,
+        MissingRealsAsNaNs = true,
+        // One thread: the loader's parsing threads made a pass several times slower on a busy 2-core machine (DESIGN.md).
+        UseThreads = false,
+        Columns = columns,
+    };
+
+    /// <summary>Holds the named columns as strings (reading them again if they are held as numbers), so their profile is that of
+    /// their text: for a column the caller gives a categorical or text kind.</summary>
+    internal void HoldAsText(IEnumerable<string> columns)
+    {
+        var again = columns.Select(c => IndexOf(c, "given")).Where(j => _held.Stored[j] is not { HoldsText: true }).Distinct().ToArray();
+        if (again.Length > 0)
+            _held.Reread(again, _ => false);
     }
 
-    private static string Show(char c) => c == '\t' ? "a tab" : $"'{c}'";
-
-    private static string Excerpt(string text) => text.Length <= 60 ? text : text[..57] + "...";
-
-    private static TextLoader CreateLoader(MLContext ml, char sep, bool hasHeader, TextLoader.Column[] columns) =>
-        ml.Data.CreateTextLoader(new TextLoader.Options
-        {
-            Separators = [sep],
-            HasHeader = hasHeader,
-            AllowQuoting = true,
-            TrimWhitespace = true,
-            MissingRealsAsNaNs = true,
-            Columns = columns,
-        });
-
-    /// <summary>Refuses a binary file with a short printable excerpt of its first bytes instead of pages of garbage.</summary>
-    private static void CheckText(string path)
+    private int[]? RowsWithValue(StoredColumn column)
     {
-        var buffer = new byte[BinaryProbeBytes];
-        int n;
-        using (var stream = File.OpenRead(path))
-            n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        int control = 0;
-        for (int i = 0; i < n; i++)
+        var rows = new List<int>(RowCount);
+        for (int row = 0; row < RowCount; row++)
         {
-            byte b = buffer[i];
-            if (b == 0)
-            {
-                control = n;
-                break;
-            }
-            if (b < 32 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n' and not 0x0c)
-                control++;
+            if (!float.IsNaN(column.Number(row)))
+                rows.Add(row);
         }
-        if (n > 0 && control * 10 > n)
-        {
-            var excerpt = new StringBuilder();
-            for (int i = 0; i < Math.Min(n, 24); i++)
-                excerpt.Append(buffer[i] is >= 32 and < 127 ? (char)buffer[i] : '.');
-            throw new DataFileException(path, 0,
-                $"'{path}' is not a text CSV/TSV file: it is binary (it starts with \"{excerpt}\"). Give a comma- or tab-separated text file.");
-        }
-    }
-
-    private static string[] ReadHeader(MLContext ml, string path, char sep, bool hasHeader)
-    {
-        var loader = CreateLoader(ml, sep, hasHeader: false, [new TextLoader.Column("fields", DataKind.String, 0, MaxColumns - 1)]);
-        var view = loader.Load(path);
-        using var cursor = view.GetRowCursor(view.Schema);
-        if (!cursor.MoveNext())
-            throw new DataFileException(path, 0, $"The data file '{path}' is empty.");
-        var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(view.Schema[0]);
-        VBuffer<ReadOnlyMemory<char>> fields = default;
-        getter(ref fields);
-        var values = fields.DenseValues().Select(f => f.ToString()).ToArray();
-        int count = Array.FindLastIndex(values, v => v.Length > 0) + 1;
-        if (count == 0)
-            throw new DataFileException(path, 1, $"{path}: the first line has no fields.");
-        if (!hasHeader)
-            return Enumerable.Range(1, count).Select(i => $"column{i}").ToArray();
-        var names = values[..count];
-        int line = File.ReadLines(path).TakeWhile(IsSkippedLine).Count() + 1;
-        for (int i = 0; i < names.Length; i++)
-        {
-            if (names[i].Length == 0)
-                throw new DataFileException(path, line, $"{path}, line {line} (header): column {i + 1} has no name.");
-            if (Array.IndexOf(names, names[i]) != i)
-                throw new DataFileException(path, line, $"{path}, line {line} (header): the column name '{names[i]}' appears twice.");
-        }
-        return names;
-    }
-
-    /// <summary>One pass over every row: fills the profiles and refuses a row with more fields than the header.</summary>
-    private int Scan(MLContext ml)
-    {
-        int k = ColumnNames.Count;
-        var columns = ColumnNames.Select((n, i) => new TextLoader.Column($"c{i}", DataKind.String, i))
-            .Append(new TextLoader.Column(ExtraColumn, DataKind.String, k)).ToArray();
-        var view = CreateLoader(ml, Separator, HasHeader, columns).Load(FilePath);
-        using var cursor = view.GetRowCursor(view.Schema);
-        var getters = Enumerable.Range(0, k + 1).Select(i => cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[i])).ToArray();
-        var scanners = Profiles.Select(p => new ColumnScanner(p)).ToArray();
-        ReadOnlyMemory<char> cell = default;
-        long row = 0;
-        while (cursor.MoveNext())
-        {
-            for (int j = 0; j < k; j++)
-            {
-                getters[j](ref cell);
-                scanners[j].Observe(cell.Span, row);
-            }
-            getters[k](ref cell);
-            if (!cell.IsEmpty)
-            {
-                int line = LineOf(row);
-                throw new DataFileException(FilePath, line,
-                    $"{FilePath}, line {line}: more fields than the {k} columns of the {(HasHeader ? "header" : "first line")} (field {k + 1} is '{Excerpt(cell.ToString())}'). " +
-                    $"A field holding the separator must be quoted (\"a, b\").{SeparatorHint(cell.ToString())}");
-            }
-            row++;
-        }
-        foreach (var s in scanners)
-            s.Finish();
-        return checked((int)row);
+        return rows.Count == RowCount ? null : [.. rows];
     }
 }

@@ -110,6 +110,9 @@ public static class FileIdentity
         return Directory.Exists(path) ? FileKind.Directory : File.Exists(path) ? FileKind.Regular : FileKind.Missing;
     }
 
+    /// <summary>The inode of what <paramref name="path"/> names (links followed), or <see langword="null"/> without statx.</summary>
+    internal static ulong? InodeOf(string path) => Stat(path)?.Inode;
+
     private static StringComparison PathComparison =>
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 

@@ -20,15 +20,19 @@ public sealed class InputSpool : IDisposable
     private readonly IDisposable? _tracked;
     private readonly string? _directory;
 
-    private InputSpool(string path, string? directory, IDisposable? tracked)
+    private InputSpool(string path, string name, string? directory, IDisposable? tracked)
     {
         Path = path;
+        Name = name;
         _directory = directory;
         _tracked = tracked;
     }
 
     /// <summary>Gets the file to read: the input, or its copy.</summary>
     public string Path { get; }
+
+    /// <summary>Gets the input as the user gave it: what messages about the data name, rather than the copy.</summary>
+    public string Name { get; }
 
     /// <summary>Gets whether the input was copied (it is a pipe or a character device).</summary>
     public bool IsCopy => _directory is not null;
@@ -47,8 +51,11 @@ public sealed class InputSpool : IDisposable
             case FileIdentity.FileKind.Other:
                 throw new IOException($"'{path}' needs to be a regular file or a pipe; it is a device or a socket.");
             default:
-                return new InputSpool(path, null, null);
+                return new InputSpool(path, path, null, null);
         }
+        if (WritingEndIsOurs(path))
+            throw new IOException($"'{path}' is a pipe that nothing else writes to (mlnetgd holds its writing end itself: was standard input closed?), " +
+                "so reading it would wait forever. Give a file, or pipe the data in (cat data.csv | mlnetgd … --data /dev/stdin).");
         string spoolBase = System.IO.Path.Combine(System.IO.Path.GetTempPath(), SpoolName);
         TemporaryNames.RemoveDead(spoolBase, directories: true, _ => true, ownerlessAreDead: false);
         string directory = TemporaryNames.For(spoolBase);
@@ -61,7 +68,7 @@ public sealed class InputSpool : IDisposable
             using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1))
             using (var target = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
                 Copy(source, target);
-            return new InputSpool(copy, directory, tracked);
+            return new InputSpool(copy, path, directory, tracked);
         }
         catch
         {
@@ -77,6 +84,32 @@ public sealed class InputSpool : IDisposable
         if (_directory is not null)
             Temporaries.TryDelete(_directory);
         _tracked?.Dispose();
+    }
+
+    /// <summary>Whether the pipe <paramref name="path"/> names is one whose writing end this process holds (Linux): with standard input
+    /// closed, the runtime's own pipe can take descriptor 0, and <c>/dev/stdin</c> then reads a pipe no one will ever close.</summary>
+    private static bool WritingEndIsOurs(string path)
+    {
+        if (!OperatingSystem.IsLinux() || FileIdentity.InodeOf(path) is not { } inode)
+            return false;
+        string pipe = $"pipe:[{inode}]";
+        try
+        {
+            foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            {
+                if (new FileInfo(fd).LinkTarget != pipe)
+                    continue;
+                // fdinfo's "flags:" is octal; its two low bits are the access mode, 1 (write only) or 2 (read and write) for a writer.
+                string? flags = File.ReadLines($"/proc/self/fdinfo/{System.IO.Path.GetFileName(fd)}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+                if (flags is not null && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 3) != 0)
+                    return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // A descriptor closed while it was looked at, or no /proc: read the pipe as it is.
+        }
+        return false;
     }
 
     private static void Copy(Stream source, Stream target)

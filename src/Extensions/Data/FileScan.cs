@@ -1,0 +1,102 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetGd.Data;
+
+/// <summary>The reads of a data file's rows: a bounded sample that decides how each column is held, and the pass that holds and profiles
+/// the columns. Every read splits fields with ML.NET's <c>TextLoader</c>.</summary>
+internal static class FileScan
+{
+    /// <summary>The most leading rows that decide whether a column is held as numbers or as strings, and whether its numbers have a
+    /// decimal comma (fewer for a wide file: <see cref="SampleCells"/>). The pass then profiles every row; a column the sample
+    /// misjudged is read again.</summary>
+    public const int SampleRows = 10_000;
+
+    /// <summary>The most cells the sample reads, so its cost does not grow with the column count; it reads at least
+    /// <see cref="MinSampleRows"/> rows.</summary>
+    public const int SampleCells = 2_000_000;
+
+    /// <summary>The fewest rows the sample reads (when the file has them).</summary>
+    public const int MinSampleRows = 1_000;
+
+    /// <summary>How one column is read in the pass.</summary>
+    public readonly record struct ColumnMode(bool Skip, bool AsNumbers, bool DecimalComma);
+
+    /// <summary>Decides each column's mode from the first <see cref="SampleRows"/> rows and the kinds the caller gives.</summary>
+    public static ColumnMode[] Sample(MLContext ml, DelimitedFile file, char? decimalSeparator, ColumnOverrides? kinds)
+    {
+        int k = file.ColumnNames.Count;
+        int sampleRows = Math.Clamp(SampleCells / k, MinSampleRows, SampleRows);
+        var present = new int[k];
+        var invariant = new int[k];
+        var comma = new int[k];
+        var commaPattern = new int[k];
+        Read(ml, file, Enumerable.Range(0, k).ToArray(), (row, cells) =>
+        {
+            for (int j = 0; j < k; j++)
+            {
+                var cell = cells.Cell(j);
+                if (NumberText.IsMissing(cell))
+                    continue;
+                present[j]++;
+                bool hasComma = cell.Contains(',');
+                invariant[j] += !hasComma && NumberText.TryParse(cell, false, out _) ? 1 : 0;
+                comma[j] += !cell.Contains('.') && NumberText.TryParse(cell, true, out _) ? 1 : 0;
+                commaPattern[j] += hasComma && NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
+            }
+            return row + 1 < sampleRows;
+        });
+        var modes = new ColumnMode[k];
+        for (int j = 0; j < k; j++)
+        {
+            // The rule: most cells match ^-?\d+,\d+$ in a file whose separator is not a comma.
+            bool decimalComma = decimalSeparator == ',' || (decimalSeparator is null && file.Separator != ',' && commaPattern[j] * 2 > present[j]);
+            var given = kinds?.KindOf(file.ColumnNames[j]);
+            bool numbers = given switch
+            {
+                ColumnKind.Numeric => true,
+                ColumnKind.Categorical or ColumnKind.Text => false,
+                _ => present[j] > 0 && (decimalComma ? comma[j] : invariant[j]) == present[j],
+            };
+            modes[j] = new ColumnMode(given == ColumnKind.Ignored, numbers, decimalComma);
+        }
+        return modes;
+    }
+
+    /// <summary>Reads every row of the given columns (as text) and hands each row to <paramref name="row"/>, until it returns false.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="file">The file.</param>
+    /// <param name="columns">The 0-based fields to read; <c>cells.Cell(j)</c> returns the cell of <c>columns[j]</c>. The field after the
+    /// header's last may be asked for, to find rows with too many fields.</param>
+    /// <param name="row">Called with the 0-based data row and its cells; returns whether to go on.</param>
+    /// <returns>The rows read.</returns>
+    public static int Read(MLContext ml, DelimitedFile file, int[] columns, Func<int, Cells, bool> row)
+    {
+        var loaderColumns = columns.Select((field, j) => new TextLoader.Column($"c{j}", DataKind.String, field)).ToArray();
+        var view = ml.Data.CreateTextLoader(DelimitedFile.LoaderOptions(file.Separator, file.HasHeader, loaderColumns)).Load(file.FilePath);
+        using var cursor = view.GetRowCursor(view.Schema);
+        var cells = new Cells(Enumerable.Range(0, columns.Length).Select(j => cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[j])).ToArray());
+        int rows = 0;
+        while (cursor.MoveNext())
+        {
+            bool more = row(rows, cells);
+            rows = checked(rows + 1);
+            if (!more)
+                break;
+        }
+        return rows;
+    }
+
+    /// <summary>The cells of the row a <see cref="Read"/> is on.</summary>
+    public sealed class Cells(ValueGetter<ReadOnlyMemory<char>>[] getters)
+    {
+        private ReadOnlyMemory<char> _cell;
+
+        /// <summary>Returns the cell of the <paramref name="j"/>-th column read (valid until the next call).</summary>
+        public ReadOnlySpan<char> Cell(int j)
+        {
+            getters[j](ref _cell);
+            return _cell.Span;
+        }
+    }
+}

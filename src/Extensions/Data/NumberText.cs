@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace MlNetGd.Data;
+
+/// <summary>How a data file's cells are read as numbers: invariant (<c>1.5</c>) or with a decimal comma (<c>1,5</c>), and which
+/// cells mark a missing value.</summary>
+/// <remarks>Training, <c>compare</c> and <c>predict</c> convert every numeric cell here, so a file is read the same way by all three.
+/// ML.NET's <c>TextLoader</c> still splits the fields (quoting, separators); it has no decimal-comma reading, which spreadsheet exports
+/// in many locales need.</remarks>
+internal static class NumberText
+{
+    private static readonly NumberFormatInfo DecimalCommaFormat = new() { NumberDecimalSeparator = ",", NegativeSign = "-", PositiveSign = "+" };
+
+    /// <summary>Reads a cell as a number.</summary>
+    /// <param name="cell">The cell, as <c>TextLoader</c> gives it (whitespace trimmed).</param>
+    /// <param name="decimalComma">Whether the decimal separator is a comma (then <c>1.5</c> is not a number).</param>
+    /// <param name="value">The number: infinite for <c>Infinity</c> or for digits beyond single precision (<c>1e308</c>), which is then
+    /// an error saying the number is infinite or too large (<see cref="DelimitedFile.LargestUsableMagnitude"/>), not that it is no number.</param>
+    /// <returns>Whether the cell is a number (<c>NaN</c> is not: it reads as a missing cell).</returns>
+    public static bool TryParse(ReadOnlySpan<char> cell, bool decimalComma, out float value) =>
+        float.TryParse(cell, NumberStyles.Float, decimalComma ? DecimalCommaFormat : CultureInfo.InvariantCulture, out value) && !float.IsNaN(value);
+
+    /// <summary>Whether a cell is infinity written as a word or symbol (<c>Infinity</c>, <c>-∞</c>), not as digits too large to hold.</summary>
+    public static bool IsInfinityWord(ReadOnlySpan<char> cell) =>
+        float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && float.IsInfinity(value) && !cell.ContainsAnyInRange('0', '9');
+
+    /// <summary>Whether a cell is a number written with a decimal comma: <c>^-?\d+,\d+$</c>.</summary>
+    public static bool LooksLikeDecimalComma(ReadOnlySpan<char> cell)
+    {
+        int start = cell.Length > 0 && cell[0] == '-' ? 1 : 0;
+        int comma = cell.IndexOf(',');
+        return comma > start && comma < cell.Length - 1 && IsDigits(cell[start..comma]) && IsDigits(cell[(comma + 1)..]);
+    }
+
+    /// <summary>Whether a cell marks a missing value: empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c> or <c>null</c> (any case).</summary>
+    public static bool IsMissing(ReadOnlySpan<char> cell) =>
+        cell.Length == 0 || cell is "?" || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("N/A", StringComparison.OrdinalIgnoreCase)
+        || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase) || cell.Equals("null", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');
+}
