@@ -42,7 +42,7 @@ internal static class SparseCases
             double shuffle = t0.Elapsed.TotalSeconds - read;
             var settings = new GradientDescentSettings();
             var model = new LinearModel(rows.FeatureCount);
-            var batches = new CachedBatches(rows, rows.RowCount, settings.BatchSize, true, 0);
+            var batches = new CachedBatches(rows, settings.BatchSize, true, 0);
             var session = TrainingSession.Start(settings, Survey.Take(batches, settings.StandardizeFeatures), batches.SmallestBatch, model);
             double start = t0.Elapsed.TotalSeconds - read - shuffle;
             var history = GradientDescentLoop.Run(session, batches);

@@ -6,7 +6,7 @@ namespace MlNetGd.Trainers;
 /// <summary>When <see cref="RowSource.Auto"/> reads the rows in place (<see cref="PassBatches"/>) rather than copying them.</summary>
 /// <remarks>
 /// <para>In place when all of these hold, each tested as soon as it can be: the source is ML.NET's in-memory cache itself
-/// (<see cref="IsMlNetCache"/>); no validation rows are held out and no rows are skipped; the fit is likely short
+/// (<see cref="IsMlNetCache"/>); no rows are skipped; the fit is likely short
 /// (<see cref="ExpectsFewEpochs"/>); the rows are dense and a copy would take at least <see cref="MinimumBytes"/>; and the survey's
 /// sample shows no order along the rows (<see cref="RowOrder"/>: a block-sized shuffle pool cannot mix data sorted by its label,
 /// which the copy's full shuffle can). The rule reads only the data and the options, never the clock, so the same data and seed
@@ -23,7 +23,7 @@ internal static class InPlaceRule
 
     /// <summary>Returns whether the options allow in place before the data is looked at.</summary>
     public static bool MayApply(IDataView data, GradientDescentRegressionTrainer.Options options) =>
-        IsMlNetCache(data) && options.ValidationFraction == 0 && !options.SkipNonFiniteRows && ExpectsFewEpochs(options);
+        IsMlNetCache(data) && !options.SkipNonFiniteRows && ExpectsFewEpochs(options);
 
     /// <summary>Returns whether rows of this storage and size are worth reading in place.</summary>
     public static bool WorthIt(bool sparse, long bytes) => !sparse && bytes >= MinimumBytes;

@@ -264,8 +264,12 @@ public sealed class TrainingSession
         _history.Add(new EpochRecord(epoch, epochCost, CurrentRate, validationCost, _guard.RecoveriesThisEpoch)); // after any halving in it
         int recoveries = _guard.RecoveriesThisEpoch;
         _guard.Commit(_theta);
-        double sampleCost = _sample is not null && _policy.MeasuresSample(steps, rolledBack) ? SquaredResiduals(_sample, _model).Mean : double.NaN;
-        _stopReason = _policy.EndEpoch(new EpochFigures(epoch, epochCost, sampleCost, validationCost, steps, recoveries, rolledBack));
+        // The returned model is judged on the held-out rows when there are some (wide data: the sample is training rows it fits
+        // ever better), else on the survey's sample.
+        double returnedCost = !_policy.MeasuresSample(steps, rolledBack) ? double.NaN
+            : validation.RowCount > 0 ? validationCost
+            : _sample is not null ? SquaredResiduals(_sample, _model).Mean : double.NaN;
+        _stopReason = _policy.EndEpoch(new EpochFigures(epoch, epochCost, returnedCost, validationCost, steps, recoveries, rolledBack));
         if (_stopReason is not null)
         {
             _guard.CheckFinalGrowth(epochCost, rate, epoch);
