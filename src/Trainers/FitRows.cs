@@ -99,12 +99,19 @@ internal sealed class FitRows : IDisposable
             probed = (sparse, density);
             int d = columns.FeatureCount;
             long bytesPerRow = sparse ? 8 * (long)Math.Ceiling(density * d) + 12 : 4L * d + 4;
-            if (!forced && !InPlaceRule.WorthIt(sparse, bytesPerRow * count))
+            long bytes = bytesPerRow * count;
+            if (!forced && !InPlaceRule.WorthIt(sparse, wide: true, bytes))
             {
                 pass.Dispose();
                 return null;
             }
+            // Sparse rows are worth reading in place only when wide: a default fit that holds rows out (a pass for the columns used).
             var holdOut = HoldOut.Decide(options, pass, sparse, token);
+            if (!forced && !InPlaceRule.WorthIt(sparse, options.ValidationFraction is null && holdOut.IsActive, bytes))
+            {
+                pass.Dispose();
+                return null;
+            }
             CachedBatches.CheckLeavesTrainingRows(holdOut, count);
             IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
             var source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);

@@ -214,6 +214,20 @@ public sealed class InPlaceTrainingTests
     }
 
     [TestMethod]
+    public void TheTrainerReadsSparseRowsInPlaceOnlyWhenTheyAreWide()
+    {
+        // 400,000 rows of 20 ones (a copy of 69 MB): over 2^20 hashed slots nearly every slot is used, fewer than 2 rows a parameter,
+        // so the fit holds rows out and reads the rest in place; over 100,000 levels the rows are narrow and copied.
+        var ml = new MLContext(1);
+        var wide = Fit(ml.Data.Cache(Sparse.WideSparse.View(ml, 400_000, 1 << 20, 20, seed: 1)), o => o with { NumberOfEpochs = 2 });
+        Assert.AreEqual(RowSource.InPlace, wide.History.RowSource, "wide hashed rows");
+        Assert.IsTrue(wide.History.Epochs.All(e => double.IsFinite(e.ValidationCost)), "held out by default");
+        var narrow = Fit(ml.Data.Cache(Sparse.WideSparse.View(ml, 400_000, 100_000, 20, seed: 2)), o => o with { NumberOfEpochs = 2 });
+        Assert.AreEqual(RowSource.Copy, narrow.History.RowSource, "narrow sparse rows");
+        Assert.IsTrue(narrow.History.Epochs.All(e => double.IsNaN(e.ValidationCost)));
+    }
+
+    [TestMethod]
     public void TrainInPlaceRefusesOptionsThatNeedACopy()
     {
         foreach (var (set, option) in new (Configure, string)[]
