@@ -9,4 +9,7 @@ namespace MlNetGd.Trainers.Core;
 /// <param name="Steps">The optimizer steps the epoch made.</param>
 /// <param name="Recoveries">The divergence recoveries the epoch made.</param>
 /// <param name="RolledBack">Whether the epoch was rolled back for divergence.</param>
-internal readonly record struct EpochFigures(int Epoch, double Cost, double SampleCost, double ValidationCost, int Steps, int Recoveries, bool RolledBack);
+/// <param name="HalfEpochCost">First epoch only: the sample MSE of the average of its first half's iterates, or NaN (not measured,
+/// or judged on held-out rows).</param>
+internal readonly record struct EpochFigures(int Epoch, double Cost, double SampleCost, double ValidationCost, int Steps, int Recoveries, bool RolledBack,
+    double HalfEpochCost = double.NaN);

@@ -4,8 +4,9 @@ namespace MlNetGd.Trainers.Core;
 /// <remarks>
 /// <para>In order: early stopping (<see cref="GradientDescentSettings.EarlyStoppingPatience"/> epochs without a better validation
 /// cost); the returned model stalled (before any annealing, an averaged fit whose epoch of at least
-/// <see cref="TrainingSession.MinStepsWithoutImprovement"/> steps did not improve the model's MSE by the tolerance: more epochs would
-/// not change what is returned, or, measured on held-out rows, would make it worse); the epoch cost plateaued (no relative improvement of the tolerance
+/// <see cref="TrainingSession.MinStepsWithoutImprovement"/> steps did not improve the model's MSE by the tolerance — over the epoch
+/// before, or in the first epoch over the average of its first half: more epochs would not change what is returned, or, measured on
+/// held-out rows, would make it worse); the epoch cost plateaued (no relative improvement of the tolerance
 /// for at least <see cref="TrainingSession.MinStepsWithoutImprovement"/> steps) — where a minibatch fit at a constant rate then
 /// halves its rate, up to <see cref="TrainingSession.MaxAnnealings"/> times, while the returned model still improves, and otherwise
 /// converged; the epoch limit.</para>
@@ -58,8 +59,9 @@ internal sealed class StoppingPolicy
             _stepsSinceImprovement = 0;
         }
         bool measured = !double.IsNaN(epoch.SampleCost);
+        double previous = epoch.Epoch == 1 ? epoch.HalfEpochCost : _lastSampleCost; // the first epoch against its own first half
         bool returnedModelStalled = measured && _settings.Averaged && Annealings == 0 && epoch.Steps >= TrainingSession.MinStepsWithoutImprovement
-            && epoch.Recoveries == 0 && epoch.SampleCost >= _lastSampleCost * (1 - tolerance);
+            && epoch.Recoveries == 0 && epoch.SampleCost >= previous * (1 - tolerance);
         _lastSampleCost = epoch.SampleCost;
         if (!double.IsNaN(epoch.ValidationCost) && _validation.EpochsSinceBest >= _settings.EarlyStoppingPatience)
             return StopReason.EarlyStopping;
