@@ -66,6 +66,7 @@ internal static class SparseCases
             {
                 "gd" => ml.Regression.Trainers.GradientDescent(labelColumnName: label),
                 "gd-inplace" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, RowSource = RowSource.InPlace }),
+                "gd-1thread" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, NumberOfThreads = 1 }),
                 "sdca" => ml.Regression.Trainers.Sdca(labelColumnName: label),
                 "ogd" => ml.Regression.Trainers.OnlineGradientDescent(labelColumnName: label),
                 _ => throw new ArgumentException($"Unknown trainer '{trainer}'."),

@@ -48,7 +48,8 @@ public sealed class GradientDescentRegressionTrainer
 
         /// <summary>Gets or sets where the epochs read the rows from.</summary>
         /// <value>Default <see cref="Core.RowSource.Auto"/>: in place when the data is ML.NET's in-memory cache (<c>ml.Data.Cache</c>,
-        /// <c>AppendCacheCheckpoint</c>) of dense rows in no particular order, a copy would take 64 MB or more, and the fit is likely
+        /// <c>AppendCacheCheckpoint</c>) of dense rows, or sparse rows of wide data (fewer than 2 rows a used column), in no particular
+        /// order, a copy would take 64 MB or more, and the fit is likely
         /// short (plain SGD stopping at convergence); from a cache file when <see cref="CacheFilePath"/> is set; otherwise a copy in
         /// memory. <see cref="Core.RowSource.InPlace"/> reads any source in place every epoch (a file is then parsed every epoch);
         /// <see cref="Core.RowSource.CacheFile"/> writes the rows once to a file on disk that every epoch reads, so memory does not

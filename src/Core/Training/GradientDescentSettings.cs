@@ -65,7 +65,9 @@ public record class GradientDescentSettings
     /// <summary>Gets or sets the relative improvement under which training counts as converged: it stops after an epoch whose
     /// cost is not below <c>(1 − Tolerance) × the best epoch cost so far</c>, once no epoch has beaten that for at least
     /// <see cref="TrainingSession.MinStepsWithoutImprovement"/> optimizer steps (so at least one epoch; more when epochs have
-    /// few batches, whose costs are noisy). 0 runs every epoch.</summary>
+    /// few batches, whose costs are noisy). 0 runs every epoch. The same tolerance stops an averaged fit whose returned model an
+    /// epoch left no better — the first epoch judged against the average of its first half — and, before that, halves the rate
+    /// at a plateau while the returned model still improves.</summary>
     /// <value>Default 1e-4.</value>
     public double Tolerance { get; init; } = DefaultTolerance;
 

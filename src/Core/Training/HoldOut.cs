@@ -18,8 +18,8 @@ namespace MlNetGd.Trainers.Core;
 public readonly record struct HoldOut
 {
     /// <summary>Below this many rows per parameter (a used column, and the bias) the data counts as wide and a default fit holds rows
-    /// out: from twice as many rows as parameters up, the least-squares optimum predicted new rows better than training stopped on
-    /// held-out rows did (DESIGN.md).</summary>
+    /// out: there the least-squares optimum's expected excess error on new rows, about σ²·p/(n − p − 1), reaches the noise itself
+    /// (DESIGN.md).</summary>
     public const int RowsPerParameter = 2;
 
     /// <summary>The fraction a default fit of wide data holds out, up to <see cref="MaxDefaultRows"/> rows.</summary>
