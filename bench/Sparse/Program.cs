@@ -25,4 +25,9 @@ if (mode == "all")
     }
     return;
 }
+if (mode == "threads")
+{
+    ThreadScaling.Run();
+    return;
+}
 SparseCases.Run(mode, args.Length > 1 ? args[1] : "gd", args.Length > 2 ? args[2] : null);

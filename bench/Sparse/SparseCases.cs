@@ -42,7 +42,7 @@ internal static class SparseCases
             double shuffle = t0.Elapsed.TotalSeconds - read;
             var settings = new GradientDescentSettings();
             var model = new LinearModel(rows.FeatureCount);
-            var batches = new CachedBatches(rows, rows.RowCount, settings.BatchSize, true, 0);
+            var batches = new CachedBatches(rows, settings.BatchSize, true, 0);
             var session = TrainingSession.Start(settings, Survey.Take(batches, settings.StandardizeFeatures), batches.SmallestBatch, model);
             double start = t0.Elapsed.TotalSeconds - read - shuffle;
             var history = GradientDescentLoop.Run(session, batches);
@@ -66,6 +66,7 @@ internal static class SparseCases
             {
                 "gd" => ml.Regression.Trainers.GradientDescent(labelColumnName: label),
                 "gd-inplace" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, RowSource = RowSource.InPlace }),
+                "gd-1thread" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, NumberOfThreads = 1 }),
                 "sdca" => ml.Regression.Trainers.Sdca(labelColumnName: label),
                 "ogd" => ml.Regression.Trainers.OnlineGradientDescent(labelColumnName: label),
                 _ => throw new ArgumentException($"Unknown trainer '{trainer}'."),

@@ -13,11 +13,17 @@ internal static class ChildProcess
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Parent side: runs this program with <paramref name="arguments"/> and reads the result line.</summary>
+    /// <param name="arguments">The child's arguments.</param>
+    /// <param name="description">What the child measures, for an error.</param>
+    /// <param name="defaultGc">Whether the child runs with the runtime's default GC (workstation, concurrent), as users' apps do, rather
+    /// than this bench's non-concurrent one.</param>
     /// <exception cref="InvalidOperationException">The child failed or printed no result (the message holds its output).</exception>
-    public static T Run<T>(IEnumerable<string> arguments, string description)
+    public static T Run<T>(IEnumerable<string> arguments, string description, bool defaultGc = false)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (defaultGc)
+            start.Environment["DOTNET_gcConcurrent"] = "1"; // overrides the bench's runtimeconfig (ConcurrentGarbageCollection = false)
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
         foreach (string argument in arguments)

@@ -49,7 +49,7 @@ internal static class InPlaceBench
             throw new ArgumentOutOfRangeException(nameof(args), "--rows, --features and --rounds must be at least 1.");
 
         Console.WriteLine($"inplace: {rows:N0} x {features} training rows ({(ordered ? "sorted by label" : "in no particular order")}) + " +
-            $"{InPlaceChild.HeldOutRows:N0} held out, ML.NET-cached IDataView; {rounds} round(s), each configuration in a fresh process");
+            $"{InPlaceChild.HeldOutRows:N0} held out, ML.NET-cached IDataView; {rounds} round(s), each configuration in a fresh process with the default (concurrent) GC");
         var results = new List<InPlaceResult>();
         string[] configurations = InPlaceChild.Configurations;
         for (int round = 0; round < rounds; round++)
@@ -89,7 +89,7 @@ internal static class InPlaceBench
 
     private static InPlaceResult Start(string configuration, int rows, int features, bool ordered) =>
         ChildProcess.Run<InPlaceResult>(["inplace-child", configuration, rows.ToString(CultureInfo.InvariantCulture),
-            features.ToString(CultureInfo.InvariantCulture), ordered ? "ordered" : "shuffled"], $"{configuration}, {rows} rows");
+            features.ToString(CultureInfo.InvariantCulture), ordered ? "ordered" : "shuffled"], $"{configuration}, {rows} rows", defaultGc: true);
 
     private static string Table(IReadOnlyList<InPlaceResult> results, int rounds)
     {

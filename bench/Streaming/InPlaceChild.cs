@@ -78,7 +78,8 @@ internal static class InPlaceChild
         bool isGradientDescent = history() is not null;
         return new InPlaceResult(configuration, rows, features, ordered, setupSeconds, seconds, mse, optimumMse,
             isGradientDescent ? rowSources : null, isGradientDescent ? epochs : null, Math.Max(peakBeforeFit, peakAfterFirst), peakAllFits, before, after - before,
-            peakReset ? peakAfterFirst - before : -1, allocated);
+            peakReset ? peakAfterFirst - before : -1, allocated,
+            System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Interactive ? "concurrent" : "non-concurrent");
     }
 
     /// <summary>The configuration's fit, and a way to read the last fit's history (null for ML.NET's trainers).</summary>

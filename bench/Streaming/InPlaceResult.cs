@@ -18,10 +18,11 @@ namespace MlNetGd.Bench.Streaming;
 /// <param name="FirstFitPeakGrowthBytes">The peak working set during the first fit minus the working set before it, when the peak
 /// could be reset before the fit (Linux <c>/proc/self/clear_refs</c>); -1 otherwise.</param>
 /// <param name="FirstFitAllocatedBytes">Managed bytes allocated during the first fit.</param>
+/// <param name="GarbageCollector">The child's GC: "concurrent" (the default users get) or "non-concurrent".</param>
 /// <param name="Round">The parent's round (set by the parent).</param>
 internal sealed record InPlaceResult(string Configuration, int Rows, int Features, bool Ordered, double SetupSeconds, double[] FitSeconds,
     double[] HeldOutMse, double OptimumMse, string[]? RowSource, int[]? Epochs, long PeakWorkingSetBytes, long PeakWorkingSetAllFitsBytes, long WorkingSetBeforeFitBytes,
-    long FirstFitWorkingSetGrowthBytes, long FirstFitPeakGrowthBytes, long FirstFitAllocatedBytes, int Round = 0)
+    long FirstFitWorkingSetGrowthBytes, long FirstFitPeakGrowthBytes, long FirstFitAllocatedBytes, string GarbageCollector = "", int Round = 0)
 {
     /// <summary>Gets the first fit's time.</summary>
     public double FreshSeconds => FitSeconds[0];
@@ -40,6 +41,6 @@ internal sealed record InPlaceResult(string Configuration, int Rows, int Feature
         return $"round {Round + 1} {Configuration,-10}: fresh fit {FreshSeconds,6:F3} s, warm {string.Join(" / ", FitSeconds.Skip(1).Select(s => s.ToString("F3")))} s, " +
             $"MSE / optimum {string.Join(" / ", HeldOutMse.Select(m => (m / OptimumMse).ToString("F5")))} (optimum {OptimumMse:G6}){source}; " +
             $"peak working set {PeakWorkingSetBytes / MiB:F0} MiB ({PeakWorkingSetAllFitsBytes / MiB:F0} MiB after three fits), first fit: working set {WorkingSetBeforeFitBytes / MiB:F0} MiB " +
-            $"{FirstFitWorkingSetGrowthBytes / MiB:+0;-0} MiB (peak {peakGrowth} MiB), allocated {FirstFitAllocatedBytes / MiB:F0} MiB; setup {SetupSeconds:F1} s";
+            $"{FirstFitWorkingSetGrowthBytes / MiB:+0;-0} MiB (peak {peakGrowth} MiB), allocated {FirstFitAllocatedBytes / MiB:F0} MiB; setup {SetupSeconds:F1} s; {GarbageCollector} GC";
     }
 }

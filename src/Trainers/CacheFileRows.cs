@@ -11,7 +11,10 @@ namespace MlNetGd.Trainers;
 /// named file that already exists, is whole and matches the data (feature count, storage, slot names and, when the source knows it,
 /// the row count) is trained from without reading the source, as Vowpal Wabbit's <c>--cache_file</c> is; one that does not match,
 /// or fails a checksum, is rebuilt. Delete the file to rebuild it after the rows changed under the same schema.</para>
-/// <para>Memory: two blocks of the file, the batch buffer and the survey's sample (O(d) more for sparse rows), whatever the row count.</para>
+/// <para>Held-out rows (<see cref="HoldOut"/>) are chosen by position in the file once it is written (or reused), from its shape; the
+/// survey's pass copies them into memory and the epochs pass over them.</para>
+/// <para>Memory: two blocks of the file, the batch buffer and the survey's sample (O(d) more for sparse rows), whatever the row count,
+/// plus the held-out rows when there are some.</para>
 /// </remarks>
 internal static class CacheFileRows
 {
@@ -23,8 +26,10 @@ internal static class CacheFileRows
         bool reused = false;
         CacheFileReader? reader = null;
         Survey? survey = null;
+        HoldOut holdOut = default;
+        TrainingRows? heldOut = null;
         long skipped = 0;
-        if (kept is not null && File.Exists(kept) && TryReuse(kept, data, d, slotNames, options, token, out reader, out survey))
+        if (kept is not null && File.Exists(kept) && TryReuse(kept, data, d, slotNames, options, token, out reader, out survey, out holdOut, out heldOut))
         {
             reused = true;
         }
@@ -34,8 +39,11 @@ internal static class CacheFileRows
         }
         try
         {
+            if (survey is null)
+                (survey, holdOut, heldOut) = SurveyRows(reader, options, token);
             var source = new CacheFileBatchSource(reader, options.BatchSize,
-                options.Shuffle ? CacheFileShuffle.BlocksAndBatches : CacheFileShuffle.None, options.Seed, memoryMap: false);
+                options.Shuffle ? CacheFileShuffle.BlocksAndBatches : CacheFileShuffle.None, options.Seed, validation: heldOut, memoryMap: false,
+                holdOut: holdOut);
             if (!reader.Schema.IsSparse && (long)(reader.RowCount / source.BatchCount + 1) * d > Array.MaxLength)
             {
                 source.Dispose();
@@ -54,9 +62,9 @@ internal static class CacheFileRows
     // A kept file that matches the data is trained from as it is; its survey reads every block, so a corrupted one fails its
     // checksum here, and the file is then rebuilt.
     private static bool TryReuse(string path, IDataView data, int d, IReadOnlyList<string>? slotNames, GradientDescentRegressionTrainer.Options options,
-        CancellationToken token, out CacheFileReader reader, out Survey? survey)
+        CancellationToken token, out CacheFileReader reader, out Survey? survey, out HoldOut holdOut, out TrainingRows? heldOut)
     {
-        survey = null;
+        (survey, holdOut, heldOut) = (null, default, null);
         if (!CacheFileReader.TryOpen(path, CacheFileSchema.Create(d, false, slotNames), out reader!, out _)
             && !CacheFileReader.TryOpen(path, CacheFileSchema.Create(d, true, slotNames), out reader!, out _))
             return false;
@@ -67,7 +75,7 @@ internal static class CacheFileRows
         }
         try
         {
-            survey = Survey.Take(new CacheFileRowPass(reader), reader.Schema.IsSparse, options.StandardizeFeatures, token);
+            (survey, holdOut, heldOut) = SurveyRows(reader, options, token);
             return true;
         }
         catch (CacheFileException)
@@ -80,6 +88,21 @@ internal static class CacheFileRows
             reader.Dispose();
             throw;
         }
+    }
+
+    // The hold-out, decided from the file's rows (positions in the file), and the survey of the rows it leaves, whose pass copies the
+    // held-out rows apart.
+    private static (Survey Survey, HoldOut HoldOut, TrainingRows? HeldOut) SurveyRows(CacheFileReader reader, GradientDescentRegressionTrainer.Options options,
+        CancellationToken token)
+    {
+        bool sparse = reader.Schema.IsSparse;
+        var holdOut = HoldOut.Decide(options, new CacheFileRowPass(reader), sparse, token);
+        CachedBatches.CheckLeavesTrainingRows(holdOut, reader.RowCount);
+        IRowPass rows = new CacheFileRowPass(reader);
+        if (holdOut.IsActive)
+            rows = new HoldOutPass(rows, holdOut, sparse, density: 0);
+        var survey = Survey.Take(rows, sparse, options.StandardizeFeatures, token);
+        return (survey, holdOut, (rows as HoldOutPass)?.HeldOut);
     }
 
     // The one pass over the source: rows checked by the one reader, held until the storage is decided, then written.

@@ -61,14 +61,24 @@ internal sealed class FitRows : IDisposable
             owned.Dispose(); // in order: the source before the file or cursor under it
     }
 
-    // A copy in memory, shuffled once with the seed (the validation rows are the last ones after the shuffle).
+    // A copy in memory, shuffled once with the seed; held-out rows split off with that shuffle (one gather, no second copy kept).
     private static FitRows Copy(IDataView data, DataViewColumns columns, GradientDescentRegressionTrainer.Options options,
         (bool, double)? storage, CancellationToken token)
     {
         var rows = DataViewReader.ReadRows(data, columns, options.SkipNonFiniteRows, storage, out long skipped, token);
-        if (options.Shuffle || options.ValidationFraction > 0)
+        var holdOut = HoldOut.Decide(options, new TrainingRowsPass(rows, rows.RowCount), rows.IsSparse, token);
+        TrainingRows? heldOut = null;
+        if (holdOut.IsActive)
+        {
+            CachedBatches.CheckLeavesTrainingRows(holdOut, rows.RowCount);
+            (rows, heldOut) = rows.Split(holdOut, options.Shuffle ? options.Seed : null);
+        }
+        else if (options.Shuffle)
+        {
             rows.ShuffleRows(options.Seed);
-        return new FitRows(CachedBatches.ForFit(rows, options), new RowSourceInfo(RowSource.Copy, skipped), null, null);
+        }
+        var source = new CachedBatches(rows, options.BatchSize, options.Shuffle, options.Seed, heldOut);
+        return new FitRows(source, new RowSourceInfo(RowSource.Copy, skipped), null, null);
     }
 
     // The caller's in-memory data read in place, one cursor pass per epoch; null where the rule declines (never when forced), with
@@ -89,12 +99,22 @@ internal sealed class FitRows : IDisposable
             probed = (sparse, density);
             int d = columns.FeatureCount;
             long bytesPerRow = sparse ? 8 * (long)Math.Ceiling(density * d) + 12 : 4L * d + 4;
-            if (!forced && !InPlaceRule.WorthIt(sparse, bytesPerRow * count))
+            long bytes = bytesPerRow * count;
+            if (!forced && !InPlaceRule.WorthIt(sparse, wide: true, bytes))
             {
                 pass.Dispose();
                 return null;
             }
-            var source = new PassBatches(pass, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
+            // Sparse rows are worth reading in place only when wide: a default fit that holds rows out (a pass for the columns used).
+            var holdOut = HoldOut.Decide(options, pass, sparse, token);
+            if (!forced && !InPlaceRule.WorthIt(sparse, options.ValidationFraction is null && holdOut.IsActive, bytes))
+            {
+                pass.Dispose();
+                return null;
+            }
+            CachedBatches.CheckLeavesTrainingRows(holdOut, count);
+            IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
+            var source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
             var survey = Survey.Take(source, options.StandardizeFeatures, token);
             bool ordered = RowOrder.IsOrdered(survey.Sample, survey.Sample.RowCount);
             if (!forced && ordered)

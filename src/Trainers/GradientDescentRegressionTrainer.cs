@@ -14,8 +14,8 @@ namespace MlNetGd.Trainers;
 /// ConvertToOnnx work as they do for SDCA.</para>
 /// <para>Unlike ML.NET's other linear trainers it needs no normalizer: by default it standardizes internally
 /// (<see cref="GradientDescentSettings.StandardizeFeatures"/>), chooses the rate from the curvature, averages each epoch's
-/// iterates, and returns the model on raw features. With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the
-/// last rows after the seeded shuffle are held out for early stopping.</para>
+/// iterates, and returns the model on raw features. Rows held out to judge the model (<see cref="HoldOut"/>: by default from wide data
+/// only; <see cref="GradientDescentSettings.ValidationFraction"/>) are evenly spaced by position, the same rows from every source.</para>
 /// </remarks>
 public sealed class GradientDescentRegressionTrainer
     : ITrainerEstimator<RegressionPredictionTransformer<LinearRegressionModelParameters>, LinearRegressionModelParameters>
@@ -48,7 +48,8 @@ public sealed class GradientDescentRegressionTrainer
 
         /// <summary>Gets or sets where the epochs read the rows from.</summary>
         /// <value>Default <see cref="Core.RowSource.Auto"/>: in place when the data is ML.NET's in-memory cache (<c>ml.Data.Cache</c>,
-        /// <c>AppendCacheCheckpoint</c>) of dense rows in no particular order, a copy would take 64 MB or more, and the fit is likely
+        /// <c>AppendCacheCheckpoint</c>) of dense rows, or sparse rows of wide data (fewer than 2 rows a used column), in no particular
+        /// order, a copy would take 64 MB or more, and the fit is likely
         /// short (plain SGD stopping at convergence); from a cache file when <see cref="CacheFilePath"/> is set; otherwise a copy in
         /// memory. <see cref="Core.RowSource.InPlace"/> reads any source in place every epoch (a file is then parsed every epoch);
         /// <see cref="Core.RowSource.CacheFile"/> writes the rows once to a file on disk that every epoch reads, so memory does not
@@ -83,16 +84,11 @@ public sealed class GradientDescentRegressionTrainer
                     nameof(CacheFilePath));
             if (CacheFilePath is not null && (CacheFilePath.Trim().Length == 0 || Directory.Exists(CacheFilePath)))
                 throw new ArgumentException($"CacheFilePath '{CacheFilePath}' must name a file, not {(CacheFilePath.Trim().Length == 0 ? "an empty path" : "a directory")}.", nameof(CacheFilePath));
-            if (RowSource == RowSource.InPlace && (ValidationFraction > 0 || SkipNonFiniteRows))
+            if (RowSource == RowSource.InPlace && SkipNonFiniteRows)
                 throw new ArgumentException(
-                    $"RowSource = InPlace reads every row of the data in place each epoch; it cannot be combined with {(ValidationFraction > 0 ? "ValidationFraction > 0 (held-out rows need a shuffled copy)" : "SkipNonFiniteRows (skipped rows need a copy or a cache file)")}. " +
+                    "RowSource = InPlace reads every row of the data in place each epoch; it cannot be combined with SkipNonFiniteRows (skipped rows need a copy or a cache file). " +
                     "Leave RowSource = Auto to let the trainer choose.",
                     nameof(RowSource));
-            if (ValidationFraction > 0 && (RowSource == RowSource.CacheFile || CacheFilePath is not null))
-                throw new ArgumentException(
-                    "ValidationFraction needs the rows in memory: a fit from a cache file does not hold out validation rows. " +
-                    "Split the data first (ml.Data.TrainTestSplit), or use RowSource = Copy.",
-                    nameof(ValidationFraction));
             base.Validate();
         }
     }

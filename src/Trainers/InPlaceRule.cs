@@ -6,9 +6,10 @@ namespace MlNetGd.Trainers;
 /// <summary>When <see cref="RowSource.Auto"/> reads the rows in place (<see cref="PassBatches"/>) rather than copying them.</summary>
 /// <remarks>
 /// <para>In place when all of these hold, each tested as soon as it can be: the source is ML.NET's in-memory cache itself
-/// (<see cref="IsMlNetCache"/>); no validation rows are held out and no rows are skipped; the fit is likely short
-/// (<see cref="ExpectsFewEpochs"/>); the rows are dense and a copy would take at least <see cref="MinimumBytes"/>; and the survey's
-/// sample shows no order along the rows (<see cref="RowOrder"/>: a block-sized shuffle pool cannot mix data sorted by its label,
+/// (<see cref="IsMlNetCache"/>); no rows are skipped; the fit is likely short
+/// (<see cref="ExpectsFewEpochs"/>); the rows are dense, or sparse and wide (<see cref="HoldOut"/>: fewer than 2 rows a used column,
+/// whose epochs cost the parameters' random access more than the read); a copy would take at least <see cref="MinimumBytes"/>; and
+/// the survey's sample shows no order along the rows (<see cref="RowOrder"/>: a block-sized shuffle pool cannot mix data sorted by its label,
 /// which the copy's full shuffle can). The rule reads only the data and the options, never the clock, so the same data and seed
 /// take the same path every time. The measurements behind each condition are in DESIGN.md.</para>
 /// </remarks>
@@ -23,10 +24,11 @@ internal static class InPlaceRule
 
     /// <summary>Returns whether the options allow in place before the data is looked at.</summary>
     public static bool MayApply(IDataView data, GradientDescentRegressionTrainer.Options options) =>
-        IsMlNetCache(data) && options.ValidationFraction == 0 && !options.SkipNonFiniteRows && ExpectsFewEpochs(options);
+        IsMlNetCache(data) && !options.SkipNonFiniteRows && ExpectsFewEpochs(options);
 
-    /// <summary>Returns whether rows of this storage and size are worth reading in place.</summary>
-    public static bool WorthIt(bool sparse, long bytes) => !sparse && bytes >= MinimumBytes;
+    /// <summary>Returns whether rows of this storage and size are worth reading in place: dense rows, or sparse rows of wide data
+    /// (<paramref name="wide"/>), of at least <see cref="MinimumBytes"/>.</summary>
+    public static bool WorthIt(bool sparse, bool wide, long bytes) => (!sparse || wide) && bytes >= MinimumBytes;
 
     /// <summary>Returns whether <paramref name="data"/> is ML.NET's in-memory cache itself (<c>ml.Data.Cache</c>, or the input a
     /// pipeline's <c>AppendCacheCheckpoint</c> hands the trainer), whose passes cost about a memory pass.</summary>

@@ -3,54 +3,65 @@ namespace MlNetGd.Trainers.Core;
 
 /// <summary>The batches of cached rows, dense or CSR: K = ⌈n/B⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there
 /// is no small, noisy last block), visited per epoch in an order drawn from <c>(Seed, epoch)</c> (<see cref="BatchOrder"/>); the
-/// rows after the first n are the validation set.</summary>
+/// held-out rows, if any, are a set of their own.</summary>
 public sealed class CachedBatches : IBatchSource
 {
     private readonly TrainingRows _data;
+    private readonly TrainingRows? _validation;
     private readonly int _trainingRows;
     private readonly int _batchCount;
-    private readonly int _heldOut;
     private readonly bool _shuffle;
     private readonly int _seed;
     private readonly BatchOrder _order;
-    private int[] _epochOrder = [];
     private int _next;
 
-    /// <summary>Plans the batches of the first <paramref name="trainingRows"/> rows of <paramref name="data"/>; the rest are held out.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public CachedBatches(TrainingRows data, int trainingRows, int batchSize, bool shuffle, int seed)
+    /// <summary>Plans the batches of <paramref name="training"/>; <paramref name="validation"/> holds the held-out rows, if any.</summary>
+    /// <exception cref="ArgumentException">There are no training rows, or the validation rows have another feature count or storage.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    public CachedBatches(TrainingRows training, int batchSize, bool shuffle, int seed, TrainingRows? validation = null)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfLessThan(trainingRows, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(trainingRows, data.RowCount);
+        ArgumentNullException.ThrowIfNull(training);
+        if (training.RowCount == 0)
+            throw new ArgumentException("The training data has no rows.", nameof(training));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        _data = data;
-        _trainingRows = trainingRows;
-        _heldOut = data.RowCount - trainingRows;
-        _batchCount = GradientDescentLoop.BatchCount(trainingRows, batchSize);
+        if (validation is not null && (validation.FeatureCount != training.FeatureCount || validation.IsSparse != training.IsSparse))
+            throw new ArgumentException("The validation rows must have the training rows' feature count and storage.", nameof(validation));
+        _data = training;
+        _validation = validation is { RowCount: > 0 } ? validation : null;
+        _trainingRows = training.RowCount;
+        _batchCount = GradientDescentLoop.BatchCount(_trainingRows, batchSize);
         _shuffle = shuffle;
         _seed = seed;
         // Super-blocks of batches are sized in bytes: a CSR row costs 8 bytes a stored value, a dense one 4 a feature.
-        long bytesPerRow = (data.StoredValueCount * (data.IsSparse ? 2 : 1) / data.RowCount + 1) * sizeof(float);
-        _order = new BatchOrder(_batchCount, (trainingRows + _batchCount - 1) / _batchCount * bytesPerRow);
+        long bytesPerRow = (training.StoredValueCount * (training.IsSparse ? 2 : 1) / training.RowCount + 1) * sizeof(float);
+        _order = new BatchOrder(_batchCount, (_trainingRows + _batchCount - 1) / _batchCount * bytesPerRow);
     }
 
-    /// <summary>The batches of a fit on rows in memory: the last <c>round(ValidationFraction × n)</c> rows are held out
-    /// (<see cref="GradientDescentLoop.ValidationRowCount"/>; shuffle the rows first), the rest cut into batches of
-    /// <see cref="GradientDescentSettings.BatchSize"/> rows at most.</summary>
-    /// <exception cref="ArgumentException">There are no rows, or the validation rows would leave none to train on.</exception>
+    /// <summary>The batches of a fit on rows in memory: the rows the settings hold out (<see cref="HoldOut.Decide"/>: evenly spaced by
+    /// position) are split off first (the training rows and the held-out rows then each a copy: the caller's rows are not changed), and
+    /// the rest cut into batches of <see cref="GradientDescentSettings.BatchSize"/> rows at most.</summary>
+    /// <exception cref="ArgumentException">There are no rows, or the held-out rows would leave none to train on.</exception>
     public static CachedBatches ForFit(TrainingRows data, GradientDescentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         if (data.RowCount == 0)
             throw new ArgumentException("The training data has no rows.", nameof(data));
-        int held = GradientDescentLoop.ValidationRowCount(data.RowCount, settings.ValidationFraction);
-        if (data.RowCount - held < 1)
+        var holdOut = HoldOut.Decide(settings, new TrainingRowsPass(data, data.RowCount), data.IsSparse);
+        if (!holdOut.IsActive)
+            return new CachedBatches(data, settings.BatchSize, settings.Shuffle, settings.Seed);
+        CheckLeavesTrainingRows(holdOut, data.RowCount);
+        var (training, validation) = data.Split(holdOut, shuffleSeed: null);
+        return new CachedBatches(training, settings.BatchSize, settings.Shuffle, settings.Seed, validation);
+    }
+
+    /// <summary>Throws when <paramref name="holdOut"/> would hold out every one of <paramref name="rowCount"/> rows.</summary>
+    /// <exception cref="ArgumentException">No row would be left to train on.</exception>
+    public static void CheckLeavesTrainingRows(HoldOut holdOut, long rowCount)
+    {
+        if (rowCount - holdOut.HeldOutCount(rowCount) < 1)
             throw new ArgumentException(
-                $"ValidationFraction = {settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
-                nameof(data));
-        return new CachedBatches(data, data.RowCount - held, settings.BatchSize, settings.Shuffle, settings.Seed);
+                $"ValidationFraction = {holdOut.Fraction:G3} holds out all {rowCount} rows; at least 2 rows are needed to train and validate.", "data");
     }
 
     /// <summary>Gets the number of batches per epoch (K).</summary>
@@ -72,7 +83,7 @@ public sealed class CachedBatches : IBatchSource
     public IRowPass OpenPass() => new TrainingRowsPass(_data, _trainingRows);
 
     /// <inheritdoc/>
-    public RowBlock Validation => _data.Rows(_trainingRows, _heldOut);
+    public RowBlock Validation => _validation is null ? RowBlock.Dense([], [], _data.FeatureCount) : _validation.Rows();
 
     /// <inheritdoc/>
     public void BeginEpoch(int epoch)

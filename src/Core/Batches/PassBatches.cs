@@ -93,8 +93,9 @@ public sealed class PassBatches : IBatchSource, IDisposable
     /// <summary>Gets the number of blocks a pass is read in.</summary>
     public int BlockCount { get; }
 
-    /// <inheritdoc/>
-    public RowBlock Validation => RowBlock.Dense([], [], _featureCount);
+    /// <summary>Gets the held-out rows when the rows are a <see cref="HoldOutPass"/> whose first pass is over, else no rows.</summary>
+    public RowBlock Validation =>
+        _rows is HoldOutPass { HeldOut: { } heldOut } ? heldOut.Rows() : RowBlock.Dense([], [], _featureCount);
 
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The source has been disposed.</exception>

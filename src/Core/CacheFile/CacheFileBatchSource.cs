@@ -20,6 +20,9 @@ namespace MlNetGd.Trainers.Core;
 /// process's resident memory (clean page cache, reclaimed under pressure); without it each block is read into one of the two slot
 /// buffers (<see cref="CacheFileReader.ReadBlock(int, Span{byte})"/>), one copy a block, and the process holds about two blocks
 /// whatever the file's size — the streamed fit's memory bound.</para>
+/// <para>Held-out rows (<see cref="HoldOut"/>, by position in the file): a block that holds some has its other rows gathered into the
+/// slot buffer (CSR rows by their offsets only) as <see cref="CacheFileShuffle.BlocksAndRows"/> gathers, and the epoch's K batches
+/// are cut from the rows left; <see cref="Validation"/> is given by the caller (the survey's <see cref="HoldOutPass"/> copies them).</para>
 /// <para>Lifetime: a batch is valid until the next call to <see cref="TryGetBatch"/>; the reader must outlive the source. One caller
 /// thread at a time.</para>
 /// </remarks>
@@ -30,6 +33,9 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     private readonly CacheFileReader _reader;
     private readonly TrainingRows? _validation;
     private readonly CacheFileShuffle _shuffle;
+    private readonly HoldOut _holdOut;
+    private readonly long[] _firstRows; // the file position of each block's first row
+    private readonly int[] _keptRows; // each block's rows that are not held out
     private readonly bool _memoryMap;
     private readonly int _seed;
     private readonly int[] _order;
@@ -54,10 +60,11 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <param name="validation">Held-out rows measured after each epoch (<see cref="Validation"/>), or null for none.</param>
     /// <param name="memoryMap">Whether blocks are read straight from the memory map (no copy) or copied into two block buffers
     /// (resident memory bounded by them); the batches are the same either way.</param>
+    /// <param name="holdOut">The rows passed over, by position in the file (their rows are <paramref name="validation"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    /// <exception cref="ArgumentException"><paramref name="validation"/> has another feature count.</exception>
+    /// <exception cref="ArgumentException"><paramref name="validation"/> has another feature count, or every row is held out.</exception>
     public CacheFileBatchSource(CacheFileReader reader, int batchSize, CacheFileShuffle shuffle, int seed, bool readAhead = true,
-        TrainingRows? validation = null, bool memoryMap = true)
+        TrainingRows? validation = null, bool memoryMap = true, HoldOut holdOut = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (batchSize < 1)
@@ -70,9 +77,21 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         _memoryMap = memoryMap;
         _seed = seed;
         _order = new int[reader.BlockCount];
-        BatchCount = Math.Max(1, (reader.RowCount + batchSize - 1) / batchSize);
+        _holdOut = holdOut;
+        (_firstRows, _keptRows) = (new long[reader.BlockCount], new int[reader.BlockCount]);
+        long first = 0;
+        for (int k = 0; k < reader.BlockCount; k++)
+        {
+            int blockRows = reader.BlockRowCount(k);
+            (_firstRows[k], _keptRows[k]) = (first, blockRows - (int)(holdOut.HeldOutCount(first + blockRows) - holdOut.HeldOutCount(first)));
+            RowCount += _keptRows[k];
+            first += blockRows;
+        }
+        if (RowCount == 0)
+            throw new ArgumentException("Every row of the cache file is held out; at least one is needed to train.", nameof(holdOut));
+        BatchCount = Math.Max(1, (RowCount + batchSize - 1) / batchSize);
         var schema = reader.Schema;
-        bool copies = shuffle == CacheFileShuffle.BlocksAndRows;
+        bool copies = shuffle == CacheFileShuffle.BlocksAndRows || holdOut.IsActive;
         int rows = copies ? reader.MaxBlockRows : 0, stored = copies ? reader.MaxBlockStoredValues : 0;
         int bytes = memoryMap ? 0 : reader.MaxBlockBytes;
         _slots = [new Slot(schema, rows, stored, bytes), new Slot(schema, rows, stored, bytes)];
@@ -89,14 +108,14 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <inheritdoc/>
     public RowBlock Validation => _validation is null ? RowBlock.Dense([], [], FeatureCount) : _validation.Rows();
 
-    /// <inheritdoc/>
-    public long RowCount => _reader.RowCount;
+    /// <summary>Gets the number of training rows (held-out rows not counted).</summary>
+    public long RowCount { get; }
 
     /// <inheritdoc/>
     public bool IsSparse => _reader.Schema.IsSparse;
 
     /// <inheritdoc/>
-    public IRowPass OpenPass() => new CacheFileRowPass(_reader);
+    public IRowPass OpenPass() => _holdOut.IsActive ? new HoldOutPass(new CacheFileRowPass(_reader), _holdOut, IsSparse, 0) : new CacheFileRowPass(_reader);
 
     /// <summary>Gets the number of batches per epoch (K = ⌈n/B⌉).</summary>
     public long BatchCount { get; }
@@ -208,7 +227,7 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         }
         _position = next;
         int block = _order[next];
-        int rows = _reader.BlockRowCount(block);
+        int rows = _keptRows[block];
         int entry = _shuffle == CacheFileShuffle.BlocksAndBatches ? new SplitMix64(_seed, Stream(_epoch, block)).NextInt(rows) : 0;
         (_segmentStart, _segmentEnd, _wrapEnd) = (entry, rows, entry);
     }
@@ -222,11 +241,18 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
         int block = _order[position];
         var rows = _memoryMap ? _reader.ReadBlock(block) : _reader.ReadBlock(block, slot.Bytes);
         slot.Block = block;
-        slot.Direct = _shuffle != CacheFileShuffle.BlocksAndRows;
+        slot.Direct = _shuffle != CacheFileShuffle.BlocksAndRows && _keptRows[block] == rows.RowCount;
         if (slot.Direct)
             return;
-        var permutation = slot.Permutation.AsSpan(0, rows.RowCount);
-        new SplitMix64(_seed, Stream(_epoch, block)).Permutation(permutation);
+        // The block's rows that are not held out, in their order or (BlocksAndRows) in a seeded random one.
+        var permutation = slot.Permutation.AsSpan(0, _keptRows[block]);
+        for (int i = 0, k = 0; i < rows.RowCount; i++)
+        {
+            if (!_holdOut.IsHeldOut(_firstRows[block] + i))
+                permutation[k++] = i;
+        }
+        if (_shuffle == CacheFileShuffle.BlocksAndRows)
+            new SplitMix64(_seed, Stream(_epoch, block)).Shuffle(permutation);
         if (rows.IsSparse)
             slot.Buffer.PermuteOffsets(rows, permutation); // the nonzeros stay in the map; only 12 bytes a row move
         else

@@ -6,18 +6,20 @@ namespace MlNetGd.Trainers.Core;
 /// <summary>The MSE and its gradient over a batch, computed over fixed-size chunks of rows on one or more cores,
 /// with the same bits whatever the number of threads.</summary>
 /// <remarks>
-/// <para>The batch is split into chunks of <see cref="ChunkRows"/> rows (the last may be smaller); the split depends only on the
-/// batch size, never on the thread count. Each chunk's sums <c>Σ rᵢxᵢ</c>, <c>Σ rᵢ</c> and <c>Σ rᵢ²</c> go to that chunk's own
+/// <para>Dense rows: the batch is split into chunks of <see cref="ChunkRows"/> rows (the last may be smaller); the split depends only on
+/// the batch size, never on the thread count. Each chunk's sums <c>Σ rᵢxᵢ</c>, <c>Σ rᵢ</c> and <c>Σ rᵢ²</c> go to that chunk's own
 /// preallocated buffer, whichever thread computes it, and the chunks are then added in chunk order on the calling thread. So
 /// 1 thread and 8 threads give bit-identical gradients, and a batch of at most <see cref="ChunkRows"/> rows gives exactly
 /// <see cref="MseLoss.Gradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</para>
-/// <para>Helpers run on the thread pool, and only for batches of at least <see cref="DefaultMinParallelRows"/> rows by default (smaller ones do not
-/// repay the hand-off). The calling thread claims chunks too and never waits for a helper that has not started, so a busy pool
-/// costs speed, never results. Nothing is allocated per batch once the buffers have grown to the largest batch seen.</para>
+/// <para>CSR rows: <see cref="CsrBatchSplit"/> (residuals by chunks of rows, then the gradient by fixed column parts), which adds each
+/// column's contributions in row order: the bits of one thread going through the rows, on any number of threads.</para>
+/// <para>Work is shared through a <see cref="WorkTeam"/>, and only for dense batches of at least <see cref="DefaultMinParallelRows"/> rows
+/// by default (CSR: <see cref="CsrBatchSplit.MinParallelNonzeros"/> nonzeros); smaller ones do not repay the hand-off. Nothing is
+/// allocated per batch once the buffers have grown to the largest batch seen.</para>
 /// <para>Scale as in <see cref="MseLoss"/>: cost = <c>(1/B) Σ rᵢ²</c>, gradient = <c>(2/B) [Σ rᵢxᵢ, Σ rᵢ]</c>.</para>
 /// <para>One instance serves one fit at a time: <see cref="Compute(ReadOnlySpan{float}, in RowBlock, Span{float})"/> is not re-entrant.</para>
 /// </remarks>
-public sealed unsafe class BatchGradient
+public sealed unsafe class BatchGradient : ITeamWork
 {
     /// <summary>The rows per chunk: the fixed unit of work and of the reduction order.</summary>
     public const int ChunkRows = 512;
@@ -27,20 +29,18 @@ public sealed unsafe class BatchGradient
 
     private readonly int _parameterCount;
     private readonly int _minParallelRows;
-    private readonly Helper[] _helpers;
+    private readonly WorkTeam _team;
+    private readonly SparseModel _sparse;
     private float[] _partialGradients = [];
     private double[] _partialResiduals = [];
     private double[] _partialSquares = [];
 
-    // The batch in flight, read by the helpers; the pointers are valid only inside Compute (the spans are pinned there).
+    // The dense batch in flight, read by the helpers; the pointers are valid only inside Compute (the spans are pinned there).
     private float* _weights;
     private float _bias;
     private float* _features;
     private float* _labels;
     private int _rows;
-    private int _chunkCount;
-    private int _nextChunk;
-    private long _chunksByHelpers;
 
     /// <summary>Creates the buffers for a model of <paramref name="parameterCount"/> parameters <c>[W, b]</c>.</summary>
     /// <param name="parameterCount">d + 1, at least 2.</param>
@@ -57,17 +57,15 @@ public sealed unsafe class BatchGradient
             throw new ArgumentOutOfRangeException(nameof(minParallelRows), minParallelRows, "must be 0 or more.");
         _parameterCount = parameterCount;
         _minParallelRows = minParallelRows;
-        ThreadCount = numberOfThreads == 0 ? Environment.ProcessorCount : numberOfThreads;
-        _helpers = new Helper[ThreadCount - 1];
-        for (int i = 0; i < _helpers.Length; i++)
-            _helpers[i] = new Helper(this);
+        _team = new WorkTeam(numberOfThreads);
+        _sparse = new SparseModel(parameterCount - 1);
     }
 
     /// <summary>Gets the number of threads a large batch is spread over, the caller included.</summary>
-    public int ThreadCount { get; }
+    public int ThreadCount => _team.ThreadCount;
 
-    /// <summary>Gets how many chunks helper threads have computed so far (diagnostics and tests).</summary>
-    internal long ChunksByHelpers => Interlocked.Read(ref _chunksByHelpers);
+    /// <summary>Gets how many chunks (dense) or units (CSR) helper threads have computed so far (diagnostics and tests).</summary>
+    internal long ChunksByHelpers => _team.UnitsByHelpers;
 
     /// <summary>Computes the cost over a batch and writes its gradient.</summary>
     /// <param name="parameters">The model parameters <c>[W, b]</c>, length d + 1.</param>
@@ -89,8 +87,7 @@ public sealed unsafe class BatchGradient
     /// <param name="batch">The rows.</param>
     /// <param name="gradient">Receives <c>∂cost/∂[W, b]</c>, length d + 1; overwritten.</param>
     /// <returns>The mean squared error over the batch (0 for an empty batch, whose gradient is zero).</returns>
-    /// <remarks>A CSR batch costs O(nonzeros + d) and runs on the calling thread: its rows are short, and a per-chunk
-    /// gradient buffer of d values would cost more to clear and add than the chunk's nonzeros.</remarks>
+    /// <remarks>A CSR batch costs O(nonzeros + d) (the gradient is cleared).</remarks>
     /// <exception cref="ArgumentException">The lengths do not agree.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Compute(ReadOnlySpan<float> parameters, in RowBlock batch, Span<float> gradient)
@@ -110,11 +107,7 @@ public sealed unsafe class BatchGradient
         if (rows == 0)
             return 0;
         if (batch.IsSparse)
-        {
-            var (residuals, squares) = GradientKernel.AccumulateSparse(parameters[..d], parameters[d], batch.RowStarts, batch.RowEnds, batch.Indices,
-                batch.Values, labels, gradient[..d]);
-            return Finish(gradient, rows, residuals, squares);
-        }
+            return Finish(gradient, rows, _sparse.Accumulate(_team, parameters, in batch, gradient[..d]));
         ReadOnlySpan<float> features = batch.DenseFeatures;
         int chunks = (rows + ChunkRows - 1) / ChunkRows;
         Span<float> gw = gradient[..d];
@@ -130,19 +123,10 @@ public sealed unsafe class BatchGradient
         fixed (float* w = parameters, x = features, y = labels)
         {
             _weights = w;
-            _bias = parameters[d];
             _features = x;
             _labels = y;
-            _rows = rows;
-            _chunkCount = chunks;
-            Volatile.Write(ref _nextChunk, 0);
-
-            int helpers = rows >= _minParallelRows ? Math.Min(_helpers.Length, chunks - 1) : 0;
-            for (int h = 0; h < helpers; h++)
-                _helpers[h].Offer();
-            RunChunks();
-            for (int h = 0; h < helpers; h++)
-                _helpers[h].Withdraw();
+            (_bias, _rows) = (parameters[d], rows);
+            _team.Run(this, chunks, rows >= _minParallelRows);
             _weights = _features = _labels = null;
         }
 
@@ -160,6 +144,9 @@ public sealed unsafe class BatchGradient
         return Finish(gradient, rows, sumResidual, sumSquares);
     }
 
+    private static double Finish(Span<float> gradient, int rows, (double SumResidual, double SumSquares) sums) =>
+        Finish(gradient, rows, sums.SumResidual, sums.SumSquares);
+
     private static double Finish(Span<float> gradient, int rows, double sumResidual, double sumSquares)
     {
         int d = gradient.Length - 1;
@@ -175,25 +162,18 @@ public sealed unsafe class BatchGradient
         ReadOnlySpan<float> weights, float bias, ReadOnlySpan<float> features, ReadOnlySpan<float> labels, Span<float> sum) =>
         GradientKernel.Accumulate(weights, bias, features, labels, sum);
 
-    private int RunChunks()
+    /// <summary>One dense chunk: its sums into its own buffers (a unit of the team).</summary>
+    void ITeamWork.Run(int chunk)
     {
-        int done = 0;
         int d = _parameterCount - 1;
-        var weights = new ReadOnlySpan<float>(_weights, d);
-        int chunk;
-        while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount)
-        {
-            int start = chunk * ChunkRows;
-            int rows = Math.Min(ChunkRows, _rows - start);
-            var sum = _partialGradients.AsSpan(chunk * d, d);
-            sum.Clear();
-            var (residuals, squares) = Accumulate(weights, _bias,
-                new ReadOnlySpan<float>(_features + (long)start * d, rows * d), new ReadOnlySpan<float>(_labels + start, rows), sum);
-            _partialResiduals[chunk] = residuals;
-            _partialSquares[chunk] = squares;
-            done++;
-        }
-        return done;
+        int start = chunk * ChunkRows;
+        int rows = Math.Min(ChunkRows, _rows - start);
+        var sum = _partialGradients.AsSpan(chunk * d, d);
+        sum.Clear();
+        var (residuals, squares) = Accumulate(new ReadOnlySpan<float>(_weights, d), _bias,
+            new ReadOnlySpan<float>(_features + (long)start * d, rows * d), new ReadOnlySpan<float>(_labels + start, rows), sum);
+        _partialResiduals[chunk] = residuals;
+        _partialSquares[chunk] = squares;
     }
 
     private void EnsureCapacity(int chunks)
@@ -208,38 +188,45 @@ public sealed unsafe class BatchGradient
     private static void ThrowLength(string name, long actual, long expected) =>
         throw new ArgumentException($"{name} has length {actual}; {expected} is needed.", name);
 
-    /// <summary>One helper slot: a reusable thread-pool work item that joins the batch on offer, if it starts in time.</summary>
-    private sealed class Helper(BatchGradient owner) : IThreadPoolWorkItem
+    /// <summary>The CSR gradient as a <see cref="CsrBatchSplit"/> model: the raw weights' residuals, then each part's columns of
+    /// <c>Σ rᵢxᵢ</c>.</summary>
+    private sealed class SparseModel(int featureCount) : ICsrBatchModel
     {
-        private const int Idle = 0, Offered = 1, Running = 2, Done = 3;
-        private int _state;
-        private int _queued;
+        private readonly CsrBatchSplit _split = new(featureCount);
+        private float* _weights, _sum;
+        private float _bias;
 
-        public void Offer()
+        public (double SumResidual, double SumSquares) Accumulate(WorkTeam team, ReadOnlySpan<float> parameters, in RowBlock batch, Span<float> sum)
         {
-            Volatile.Write(ref _state, Offered);
-            // A queued item that has not run yet will pick up this offer; queue another only when none is pending.
-            if (Interlocked.CompareExchange(ref _queued, 1, 0) == 0)
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            fixed (float* w = parameters, g = sum)
+            {
+                _weights = w;
+                _sum = g;
+                _bias = parameters[featureCount];
+                try
+                {
+                    return _split.Run(team, in batch, this);
+                }
+                finally
+                {
+                    _weights = _sum = null;
+                }
+            }
         }
 
-        public void Execute()
-        {
-            Volatile.Write(ref _queued, 0);
-            if (Interlocked.CompareExchange(ref _state, Running, Offered) != Offered)
-                return;
-            Interlocked.Add(ref owner._chunksByHelpers, owner.RunChunks());
-            Volatile.Write(ref _state, Done);
-        }
+        public float Residual(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, float label) =>
+            RowBlock.SparseDot(columns, values, new ReadOnlySpan<float>(_weights, featureCount)) + _bias - label;
 
-        public void Withdraw()
+        public bool Accept(double sumResidual, double sumSquares, int rows) => true;
+
+        public void Part(int part, CsrBatchSplit split)
         {
-            if (Interlocked.CompareExchange(ref _state, Idle, Offered) == Offered)
-                return; // it never started; the caller has done its share
-            var spinner = default(SpinWait);
-            while (Volatile.Read(ref _state) == Running)
-                spinner.SpinOnce(sleep1Threshold: -1);
-            Volatile.Write(ref _state, Idle);
+            for (int c = 0; c < split.ChunkCount; c++)
+            {
+                split.Segment(c, part, out var columns, out var contributions);
+                for (int e = 0; e < columns.Length; e++)
+                    _sum[columns[e]] += contributions[e];
+            }
         }
     }
 }

@@ -19,8 +19,11 @@ namespace MlNetGd.Trainers.Core;
 /// <para>Averaging: the mean of v over the epoch's steps is <c>(Σₜ Sₜv′ₜ + u·ΣₜAₜ)/T</c>; each v′ⱼ is constant between the steps
 /// that touch it, so <c>Σₜ Sₜv′ⱼ,ₜ</c> is added up lazily from prefix sums of S when j is touched, and for every j at the end of the
 /// epoch: O(d) once per epoch, not per step.</para>
+/// <para>Threads: a step is a <see cref="CsrBatchSplit"/> — the rows' residuals by chunks of rows, then each fixed part of the columns
+/// gathers and applies its own updates — so a large batch is shared with helper threads, and the bias sum <c>Σv′ⱼuⱼ</c> adds its
+/// parts' changes in part order: the same bits on any number of threads.</para>
 /// </remarks>
-internal sealed class LazySparseSgd : StepEngine
+internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
 {
     private const double Renormalize = 1e-6;
 
@@ -43,16 +46,24 @@ internal sealed class LazySparseSgd : StepEngine
     private readonly float _weightDecay;
     private readonly float _l1;
     private readonly double[] _received; // qⱼ: the L1 penalty vⱼ received since Load (L1 only)
-    private int[] _touched = new int[64];
+    private readonly WorkTeam _team;
+    private readonly CsrBatchSplit _split;
+    private readonly int[][] _touched = new int[CsrBatchSplit.Parts][]; // per part, the columns this step touched, in row order
+    private readonly double[] _partChange = new double[CsrBatchSplit.Parts]; // per part, this step's change of Σv′ⱼuⱼ
     private double[] _prefixS = new double[1024]; // prefix sums of S by step, grown as needed
     private double _s = 1, _a, _p, _c, _sumA, _sumC, _owed;
     private int _step;
+    private Pending _pending; // the step between its two phases
 
     /// <summary>Creates the step for d = <paramref name="featureCount"/> with weight decay <paramref name="weightDecay"/> (2λ₂) and L1
     /// penalty <paramref name="l1"/> (λ₁) on the weights.</summary>
-    public LazySparseSgd(int featureCount, FeatureStandardization? standardization, float weightDecay = 0, float l1 = 0)
+    public LazySparseSgd(int featureCount, FeatureStandardization? standardization, float weightDecay = 0, float l1 = 0, int numberOfThreads = 0)
     {
         _d = featureCount;
+        _team = new WorkTeam(numberOfThreads);
+        _split = new CsrBatchSplit(featureCount);
+        for (int q = 0; q < _touched.Length; q++)
+            _touched[q] = new int[64];
         _weightDecay = weightDecay;
         _l1 = l1;
         _received = l1 > 0 ? new double[featureCount] : [];
@@ -123,77 +134,107 @@ internal sealed class LazySparseSgd : StepEngine
     {
         if (!batch.IsSparse)
             throw new InvalidOperationException("This fit trains CSR batches in O(nonzeros); a source must give one storage for the whole fit.");
-        ReadOnlySpan<int> starts = batch.RowStarts, ends = batch.RowEnds, indices = batch.Indices;
-        ReadOnlySpan<float> values = batch.Values, labels = batch.Labels;
-        int rows = labels.Length;
+        int rows = batch.RowCount;
         if (rows == 0)
             return 0;
-        Column[] columns = _columns;
-        float s = (float)_s, a = (float)_a;
-        float bias = (float)(_c - _s * _p - _a * _u2);
-        int stamp = _step + 1, touched = 0;
-        double sumResidual = 0, sumSquares = 0;
-        for (int i = 0; i < rows; i++)
+        _pending = new Pending(learningRate, costLimit, (float)_s, (float)_a, (float)(_c - _s * _p - _a * _u2));
+        var (_, sumSquares) = _split.Run(_team, in batch, this);
+        if (_pending.Accepted)
         {
-            int start = starts[i], end = ends[i];
-            float dot = 0;
-            for (int k = start; k < end; k++)
-            {
-                ref Column column = ref columns[indices[k]];
-                dot += values[k] * (s * column.V + a * column.U) * column.Scale;
-            }
-            float r = dot + bias - labels[i];
-            for (int k = start; k < end; k++)
-            {
-                int j = indices[k];
-                ref Column column = ref columns[j];
-                if (column.Stamp != stamp)
-                {
-                    column.Stamp = stamp;
-                    column.G = 0;
-                    if (touched == _touched.Length)
-                        Array.Resize(ref _touched, touched * 2);
-                    _touched[touched++] = j;
-                }
-                column.G += r * values[k];
-            }
-            sumResidual += r;
-            sumSquares += (double)r * r;
+            double p = _p;
+            foreach (double change in _partChange)
+                p += change; // in part order, whichever threads did the parts
+            _p = p;
+            if (_step + 1 >= _prefixS.Length)
+                Array.Resize(ref _prefixS, _prefixS.Length * 2);
+            _prefixS[_step] = _pending.PreviousPrefix + _s;
+            _sumA += _a;
+            _sumC += _c;
+            if (_s < Renormalize)
+                Rescale();
         }
-        double cost = sumSquares / rows;
-        if (!Accepts(cost, costLimit))
-            return cost;
+        return sumSquares / rows;
+    }
 
-        double eta = learningRate, gb = 2 * sumResidual / rows, decay = 1 - eta * _weightDecay;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Residual(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, float label)
+    {
+        Column[] all = _columns;
+        float s = _pending.S, a = _pending.A;
+        float dot = 0;
+        for (int k = 0; k < columns.Length; k++)
+        {
+            ref Column column = ref all[columns[k]];
+            dot += values[k] * (s * column.V + a * column.U) * column.Scale;
+        }
+        return dot + _pending.Bias - label;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The scalars of the step (S, A, the owed L1 penalty, the bias) move here, before the parts update their columns.</remarks>
+    public bool Accept(double sumResidual, double sumSquares, int rows)
+    {
+        if (!Accepts(sumSquares / rows, _pending.CostLimit))
+            return false;
+        double eta = _pending.LearningRate, gb = 2 * sumResidual / rows, decay = 1 - eta * _weightDecay;
         double previousPrefix = _prefixS[_step];
         _step++;
         _s *= decay;
         _a = _a * decay + eta * gb;
         _owed += eta * _l1;
         _c -= eta * gb;
-        double factor = eta * 2 / rows / _s;
-        double p = _p;
+        _pending = _pending with { Accepted = true, PreviousPrefix = previousPrefix, Factor = eta * 2 / rows / _s };
+        return true;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The part's columns gather this step's raw gradient <c>Σ rᵢxᵢⱼ</c> (in row order), then each closes its averaging
+    /// stretch, steps and takes its L1 penalty; the part's change of <c>Σv′ⱼuⱼ</c> goes to its own slot.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Part(int part, CsrBatchSplit split)
+    {
+        Column[] columns = _columns;
+        int[] touchedColumns = _touched[part];
+        int stamp = _step, touched = 0;
+        for (int c = 0; c < split.ChunkCount; c++)
+        {
+            split.Segment(c, part, out var indices, out var contributions);
+            for (int e = 0; e < indices.Length; e++)
+            {
+                int j = indices[e];
+                ref Column column = ref columns[j];
+                if (column.Stamp != stamp)
+                {
+                    column.Stamp = stamp;
+                    column.G = 0;
+                    if (touched == touchedColumns.Length)
+                        _touched[part] = touchedColumns = GrowTouched(touchedColumns);
+                    touchedColumns[touched++] = j;
+                }
+                column.G += contributions[e];
+            }
+        }
+        double previousPrefix = _pending.PreviousPrefix, factor = _pending.Factor, change = 0;
         for (int t = 0; t < touched; t++)
         {
-            ref Column column = ref columns[_touched[t]];
+            ref Column column = ref columns[touchedColumns[t]];
             // Close v′ⱼ's constant stretch (steps Mark+1 .. step−1) before it changes at this step.
             column.Sum += column.V * (previousPrefix - _prefixS[column.Mark]);
             column.Mark = _step - 1;
-            float change = (float)(factor * column.G * column.Scale);
-            column.V -= change;
-            p -= (double)change * column.U;
+            float delta = (float)(factor * column.G * column.Scale);
+            column.V -= delta;
+            change -= (double)delta * column.U;
             if (_l1 > 0)
-                p += Penalize(ref column, _touched[t]);
+                change += Penalize(ref column, touchedColumns[t]);
         }
-        _p = p;
-        if (_step + 1 >= _prefixS.Length)
-            Array.Resize(ref _prefixS, _prefixS.Length * 2);
-        _prefixS[_step] = previousPrefix + _s;
-        _sumA += _a;
-        _sumC += _c;
-        if (_s < Renormalize)
-            Rescale();
-        return cost;
+        _partChange[part] = change;
+    }
+
+    private static int[] GrowTouched(int[] touched)
+    {
+        Array.Resize(ref touched, touched.Length * 2);
+        return touched;
     }
 
     // Moves vⱼ toward 0 by the L1 penalty it is owed, clipped at 0 (Tsuruoka et al. 2009); returns the change of v′ⱼ·uⱼ.
@@ -224,5 +265,16 @@ internal sealed class LazySparseSgd : StepEngine
         }
         _p *= _s;
         _s = 1;
+    }
+
+    // A step between its two phases: what its start fixed (the rate, the limit, the lazy scalars and the bias of the parameters the
+    // batch's residuals are taken at) and, once accepted, what its parts read.
+    private readonly record struct Pending(float LearningRate, double CostLimit, float S, float A, float Bias)
+    {
+        public bool Accepted { get; init; }
+
+        public double PreviousPrefix { get; init; }
+
+        public double Factor { get; init; }
     }
 }

@@ -13,7 +13,7 @@ internal abstract class StepEngine
     public static StepEngine Create(GradientDescentSettings settings, int featureCount, FeatureStandardization? standardization,
         IOptimizer? optimizer, float learningRate, bool sparseRows) =>
         sparseRows && optimizer is null && settings.Optimizer == OptimizerKind.Sgd
-            ? new LazySparseSgd(featureCount, standardization, 2 * settings.L2Regularization, settings.L1Regularization)
+            ? new LazySparseSgd(featureCount, standardization, 2 * settings.L2Regularization, settings.L1Regularization, settings.NumberOfThreads ?? 0)
             : new GradientStep(settings, featureCount, standardization, optimizer ?? OptimizerFactory.Create(settings, learningRate));
 
     /// <summary>Gets the number of steps since <see cref="Load"/>.</summary>

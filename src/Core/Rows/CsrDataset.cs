@@ -106,7 +106,7 @@ public sealed class CsrDataset : TrainingRows
     public override void ShuffleRows(int seed)
     {
         // Gathered into locals first: the fields are read while the copy is made.
-        var (starts, indices, values, labels) = Gather(ShuffledOrder(RowCount, seed));
+        var (starts, indices, values, labels) = GatherArrays(ShuffledOrder(RowCount, seed));
         (_rowStarts, _indices, _values, _labels) = (starts, indices, values, labels);
     }
 
@@ -115,12 +115,17 @@ public sealed class CsrDataset : TrainingRows
         var rows = new int[count];
         for (int k = 0; k < count; k++)
             rows[k] = EvenSample.Row(k, count, rowCount);
-        var (starts, indices, values, labels) = Gather(rows);
+        return Gather(rows);
+    }
+
+    internal override TrainingRows Gather(int[] rows)
+    {
+        var (starts, indices, values, labels) = GatherArrays(rows);
         return new CsrDataset(starts, indices, values, labels, FeatureCount, alreadyValidated: true);
     }
 
     // A compact copy of the given rows, in that order.
-    private (int[] Starts, int[] Indices, float[] Values, float[] Labels) Gather(int[] rows)
+    private (int[] Starts, int[] Indices, float[] Values, float[] Labels) GatherArrays(int[] rows)
     {
         RowBlock block = Rows();
         var starts = new int[rows.Length + 1];

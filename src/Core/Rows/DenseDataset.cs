@@ -100,14 +100,21 @@ public sealed class DenseDataset : TrainingRows
 
     internal override TrainingRows Sample(int count, int rowCount)
     {
-        int d = FeatureCount;
-        var features = GC.AllocateUninitializedArray<float>(count * d);
-        var labels = new float[count];
+        var rows = new int[count];
         for (int k = 0; k < count; k++)
+            rows[k] = EvenSample.Row(k, count, rowCount);
+        return Gather(rows);
+    }
+
+    internal override TrainingRows Gather(int[] rows)
+    {
+        int d = FeatureCount;
+        var features = GC.AllocateUninitializedArray<float>(rows.Length * d);
+        var labels = new float[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
         {
-            int row = EvenSample.Row(k, count, rowCount);
-            Row(row).CopyTo(features.AsSpan(k * d, d));
-            labels[k] = Labels[row];
+            Row(rows[k]).CopyTo(features.AsSpan(k * d, d));
+            labels[k] = Labels[rows[k]];
         }
         return new DenseDataset(features, labels, d, alreadyValidated: true);
     }

@@ -47,6 +47,14 @@ public struct SplitMix64
     {
         for (int i = 0; i < destination.Length; i++)
             destination[i] = i;
+        Shuffle(destination);
+    }
+
+    /// <summary>Puts <paramref name="values"/> in a uniformly random order (Fisher–Yates; from 0..length−1 it draws what
+    /// <see cref="Permutation"/> does).</summary>
+    public void Shuffle(Span<int> values)
+    {
+        var destination = values;
         for (int i = destination.Length - 1; i > 0; i--)
         {
             int j = NextInt(i + 1);

@@ -38,6 +38,34 @@ public abstract class TrainingRows
     /// <summary>Returns a copy of <paramref name="count"/> rows of the first <paramref name="rowCount"/>, evenly spaced, in the same storage.</summary>
     internal abstract TrainingRows Sample(int count, int rowCount);
 
+    /// <summary>Returns a copy of the given rows, in that order, in the same storage.</summary>
+    internal abstract TrainingRows Gather(int[] rows);
+
+    /// <summary>Splits the rows into the training rows and the rows <paramref name="holdOut"/> holds out, each gathered into a copy of its
+    /// own: the training rows in the order a seeded shuffle of them gives (<paramref name="shuffleSeed"/>, as <see cref="ShuffleRows"/>
+    /// would), or in their order; the held-out rows in theirs. The rows themselves are not changed.</summary>
+    internal (TrainingRows Training, TrainingRows HeldOut) Split(HoldOut holdOut, int? shuffleSeed)
+    {
+        int held = (int)holdOut.HeldOutCount(RowCount);
+        var training = new int[RowCount - held];
+        var heldOut = new int[held];
+        for (int i = 0, t = 0, h = 0; i < RowCount; i++)
+        {
+            if (holdOut.IsHeldOut(i))
+                heldOut[h++] = i;
+            else
+                training[t++] = i;
+        }
+        if (shuffleSeed is int seed)
+        {
+            int[] order = ShuffledOrder(training.Length, seed);
+            for (int k = 0; k < order.Length; k++)
+                order[k] = training[order[k]];
+            training = order;
+        }
+        return (Gather(training), Gather(heldOut));
+    }
+
     /// <summary>The row order of a seeded Fisher–Yates shuffle of <paramref name="rowCount"/> rows: the draws
     /// <see cref="DenseDataset.ShuffleRows"/> makes, applied to row numbers (new row k is old row <c>order[k]</c>).</summary>
     internal static int[] ShuffledOrder(int rowCount, int seed)

@@ -8,10 +8,9 @@ namespace MlNetGd.Trainers.Core;
 /// the session it starts (<see cref="TrainingSession.Start(GradientDescentSettings, Survey, long, LinearModel, IOptimizer?, RowSourceInfo?)"/>:
 /// the rate), then <see cref="Run(TrainingSession, IBatchSource, CancellationToken)"/>: every epoch, every batch of the source to the
 /// session, until it decides to stop. Sources differ (a copy, rows read in place, a cache file, a shard); the setup and the loop do not.</para>
-/// <para><see cref="Run(TrainingRows, LinearModel, IOptimizer?, CancellationToken)"/> fits rows already in memory: with
-/// <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the last <c>round(fraction × n)</c> rows are held out (shuffle the
-/// rows first; the ML.NET trainer does, with the seed), and the n training rows form K = ⌈n / BatchSize⌉ contiguous batches of equal
-/// size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small, noisy last batch), visited in an order drawn from <c>(Seed, epoch)</c> when
+/// <para><see cref="Run(TrainingRows, LinearModel, IOptimizer?, CancellationToken)"/> fits rows already in memory: the rows the
+/// settings hold out (<see cref="HoldOut.Decide"/>: evenly spaced by position) are copied apart first, and the n training rows form
+/// K = ⌈n / BatchSize⌉ contiguous batches of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small, noisy last batch), visited in an order drawn from <c>(Seed, epoch)</c> when
 /// <see cref="GradientDescentSettings.Shuffle"/> is on (<see cref="CachedBatches"/>). The data is never changed; the epoch loop
 /// allocates nothing.</para>
 /// </remarks>
@@ -28,10 +27,6 @@ public sealed class GradientDescentLoop
         settings.Validate();
         _settings = settings;
     }
-
-    /// <summary>Returns how many of <paramref name="rowCount"/> rows <paramref name="validationFraction"/> holds out (0 when off).</summary>
-    public static int ValidationRowCount(int rowCount, double validationFraction) =>
-        validationFraction > 0 ? Math.Max(1, (int)Math.Round(rowCount * validationFraction)) : 0;
 
     /// <summary>Trains <paramref name="model"/> in place on <paramref name="data"/>, starting from its current parameters.</summary>
     /// <param name="data">The training set (and, at its end, the validation rows).</param>

@@ -65,7 +65,9 @@ public record class GradientDescentSettings
     /// <summary>Gets or sets the relative improvement under which training counts as converged: it stops after an epoch whose
     /// cost is not below <c>(1 − Tolerance) × the best epoch cost so far</c>, once no epoch has beaten that for at least
     /// <see cref="TrainingSession.MinStepsWithoutImprovement"/> optimizer steps (so at least one epoch; more when epochs have
-    /// few batches, whose costs are noisy). 0 runs every epoch.</summary>
+    /// few batches, whose costs are noisy). 0 runs every epoch. The same tolerance stops an averaged fit whose returned model an
+    /// epoch left no better — the first epoch judged against the average of its first half — and, before that, halves the rate
+    /// at a plateau while the returned model still improves.</summary>
     /// <value>Default 1e-4.</value>
     public double Tolerance { get; init; } = DefaultTolerance;
 
@@ -110,11 +112,16 @@ public record class GradientDescentSettings
     /// <value>Default 3.</value>
     public int PlateauPatience { get; init; } = DefaultPlateauPatience;
 
-    /// <summary>Gets or sets the fraction of rows held out to measure a validation cost every epoch; 0 turns early stopping off.</summary>
-    /// <value>Default 0. The core holds out the last rows; the ML.NET trainer shuffles the rows with <see cref="Seed"/> first.</value>
-    /// <remarks>When on, training stops after <see cref="EarlyStoppingPatience"/> epochs without a better validation cost, and
-    /// whatever stops it, the weights of the epoch with the lowest validation cost are restored.</remarks>
-    public double ValidationFraction { get; init; }
+    /// <summary>Gets or sets the fraction of rows held out to measure the returned model every epoch and stop when it no longer
+    /// improves; 0 holds none out, <see langword="null"/> lets the fit decide from the data's shape (<see cref="HoldOut.Decide"/>).</summary>
+    /// <value>Default <see langword="null"/>: rows are held out only from wide data, whose parameters are not far fewer than its rows
+    /// (fewer than 2 rows a column used: hashed or large text features), 10% of them up to 16,384; other data keeps every row and
+    /// trains to the least-squares optimum. The held-out rows are evenly spaced by position in the order the rows are stored
+    /// (<see cref="HoldOut"/>), the same rows whether the fit copies its rows, reads them in place or from a cache file.</value>
+    /// <remarks>With held-out rows, the returned model is judged on them: training stops when an epoch leaves their cost no better by
+    /// <see cref="Tolerance"/>, or after <see cref="EarlyStoppingPatience"/> epochs without a better one, and whatever stops it, the
+    /// weights of the epoch with the lowest held-out cost are restored (<see cref="TrainingHistory.BestEpoch"/>).</remarks>
+    public double? ValidationFraction { get; init; }
 
     /// <summary>Gets or sets how many epochs without a better validation cost end training (with <see cref="ValidationFraction"/> &gt; 0).</summary>
     /// <value>Default 5.</value>
@@ -173,8 +180,9 @@ public record class GradientDescentSettings
             throw new ArgumentOutOfRangeException(nameof(DecayPower), DecayPower, "must be in range (0, 1].");
         if (PlateauPatience < 1)
             throw new ArgumentOutOfRangeException(nameof(PlateauPatience), PlateauPatience, "must be at least 1.");
-        if (!(ValidationFraction >= 0 && ValidationFraction <= MaxValidationFraction))
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "must be in range [0, 0.5] (0 turns early stopping off).");
+        if (ValidationFraction is double fraction && !(fraction >= 0 && fraction <= MaxValidationFraction))
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), fraction,
+                "must be in range [0, 0.5] (0 holds no rows out; leave it unset to hold rows out of wide data only).");
         if (EarlyStoppingPatience < 1)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 1.");
         CheckDefined(OnDivergence, nameof(OnDivergence));

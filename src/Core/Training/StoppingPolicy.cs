@@ -4,11 +4,16 @@ namespace MlNetGd.Trainers.Core;
 /// <remarks>
 /// <para>In order: early stopping (<see cref="GradientDescentSettings.EarlyStoppingPatience"/> epochs without a better validation
 /// cost); the returned model stalled (before any annealing, an averaged fit whose epoch of at least
-/// <see cref="TrainingSession.MinStepsWithoutImprovement"/> steps did not improve the model's MSE on the survey's sample by the
-/// tolerance: more epochs would not change what is returned); the epoch cost plateaued (no relative improvement of the tolerance
+/// <see cref="TrainingSession.MinStepsWithoutImprovement"/> steps did not improve the model's MSE by the tolerance — over the epoch
+/// before, or in the first epoch over the average of its first half: more epochs would not change what is returned, or, measured on
+/// held-out rows, would make it worse); the epoch cost plateaued (no relative improvement of the tolerance
 /// for at least <see cref="TrainingSession.MinStepsWithoutImprovement"/> steps) — where a minibatch fit at a constant rate then
 /// halves its rate, up to <see cref="TrainingSession.MaxAnnealings"/> times, while the returned model still improves, and otherwise
 /// converged; the epoch limit.</para>
+/// <para>The returned model's MSE (<see cref="EpochFigures.SampleCost"/>) is taken on the held-out rows when the fit has some, else on
+/// the survey's sample. The sample is training rows: on wide data (about as many parameters as rows, <see cref="HoldOut"/>) a model
+/// fits them better every epoch, long after its error on new rows has stopped falling (DESIGN.md), so only held-out rows can say
+/// when to stop.</para>
 /// <para>Why annealing: a constant rate leaves minibatch iterates at a noise floor of about <c>η·tr(HΣ)/B</c> above the optimum,
 /// which per-epoch averaging removes in part. A halving is made only while the returned model's MSE on the fixed sample still moves
 /// by the tolerance (since the epoch cost last improved for the first, since the previous halving for the others), so a fit whose
@@ -54,8 +59,9 @@ internal sealed class StoppingPolicy
             _stepsSinceImprovement = 0;
         }
         bool measured = !double.IsNaN(epoch.SampleCost);
+        double previous = epoch.Epoch == 1 ? epoch.HalfEpochCost : _lastSampleCost; // the first epoch against its own first half
         bool returnedModelStalled = measured && _settings.Averaged && Annealings == 0 && epoch.Steps >= TrainingSession.MinStepsWithoutImprovement
-            && epoch.Recoveries == 0 && epoch.SampleCost >= _lastSampleCost * (1 - tolerance);
+            && epoch.Recoveries == 0 && epoch.SampleCost >= previous * (1 - tolerance);
         _lastSampleCost = epoch.SampleCost;
         if (!double.IsNaN(epoch.ValidationCost) && _validation.EpochsSinceBest >= _settings.EarlyStoppingPatience)
             return StopReason.EarlyStopping;

@@ -53,7 +53,9 @@ public sealed class TrainingSession
     private readonly TrainingRows? _sample;
     private readonly float[] _theta, _average, _initialParameters;
     private readonly float _learningRate;
+    private readonly int _halfFirstEpoch; // the step of the first epoch at which the returned model is measured, or 0
     private EpochTally _tally;
+    private double _halfEpochCost = double.NaN;
     private double _scheduleFactor;
     private StopReason? _stopReason;
 
@@ -90,6 +92,10 @@ public sealed class TrainingSession
         _standardization = standardization;
         _sample = survey?.Sample;
         _initialParameters = (float[])model.Parameters.Clone();
+        // Halfway through the first epoch the average of the iterates so far is measured on the sample: if the second half then
+        // leaves it no better, the returned model has stopped moving and a second epoch would not change it (StoppingPolicy).
+        int batches = survey is null ? 0 : GradientDescentLoop.BatchCount((int)Math.Min(survey.RowCount, int.MaxValue), settings.BatchSize);
+        _halfFirstEpoch = settings.Averaged && batches / 2 >= MinStepsWithoutImprovement ? batches / 2 : 0;
         _theta = new float[p];
         _average = new float[p];
         if (standardization is null)
@@ -205,6 +211,8 @@ public sealed class TrainingSession
         if (double.IsFinite(cost) && cost <= _guard.BatchCostLimit)
         {
             _tally.Add(cost, batch.RowCount);
+            if (_tally.Batches == _halfFirstEpoch && _history.Count == 0)
+                MeasureHalfEpoch();
             return cost;
         }
         try
@@ -321,8 +329,14 @@ public sealed class TrainingSession
         _history.Add(new EpochRecord(epoch, epochCost, CurrentRate, validationCost, _guard.RecoveriesThisEpoch)); // after any halving in it
         int recoveries = _guard.RecoveriesThisEpoch;
         _guard.Commit(_theta);
-        double sampleCost = _sample is not null && _policy.MeasuresSample(steps, rolledBack) ? SquaredResiduals(_sample, _model).Mean : double.NaN;
-        _stopReason = _policy.EndEpoch(new EpochFigures(epoch, epochCost, sampleCost, validationCost, steps, recoveries, rolledBack));
+        // The returned model is judged on the held-out rows when there are some (wide data: the sample is training rows it fits
+        // ever better), else on the survey's sample.
+        double returnedCost = !_policy.MeasuresSample(steps, rolledBack) ? double.NaN
+            : validation.RowCount > 0 ? validationCost
+            : _sample is not null ? SquaredResiduals(_sample, _model).Mean : double.NaN;
+        double halfEpochCost = validation.RowCount > 0 ? double.NaN : _halfEpochCost;
+        _halfEpochCost = double.NaN;
+        _stopReason = _policy.EndEpoch(new EpochFigures(epoch, epochCost, returnedCost, validationCost, steps, recoveries, rolledBack, halfEpochCost));
         if (_stopReason is not null)
         {
             _guard.CheckFinalGrowth(epochCost, rate, epoch);
@@ -332,6 +346,16 @@ public sealed class TrainingSession
         _scheduleFactor = _scheduler.Factor(epoch + 1, validation.RowCount > 0 ? validationCost : epochCost);
         _engine.Load(_theta);
         return false;
+    }
+
+    // The first epoch's average so far, on the sample (the model is overwritten again when the epoch ends).
+    private void MeasureHalfEpoch()
+    {
+        if (_sample is null || _guard.RecoveriesThisEpoch > 0 || !_policy.MeasuresSample(_tally.Batches, rolledBack: false))
+            return;
+        _engine.Store(_theta, _average);
+        ToModel(_average);
+        _halfEpochCost = SquaredResiduals(_sample, _model).Mean;
     }
 
     /// <summary>Puts the model's parameters back as they were when the session started (after a failure or cancellation).</summary>

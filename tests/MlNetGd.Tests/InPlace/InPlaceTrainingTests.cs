@@ -117,7 +117,7 @@ public sealed class InPlaceTrainingTests
         var generated = SyntheticRegression.Generate(270_000, 64, seed: 5, noise: 0.5f);
         var shuffled = BigView(ml, generated, sortByLabel: false);
         Assert.AreEqual(RowSource.InPlace, Fit(shuffled, o => o).History.RowSource, "a large cached view in random order");
-        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o with { ValidationFraction = 0.1 }).History.RowSource, "held-out rows need the copy");
+        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, o => o with { ValidationFraction = 0.1 }).History.RowSource, "held-out rows are passed over in place");
         Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o with { Optimizer = OptimizerKind.Adam, NumberOfEpochs = 3 }).History.RowSource,
             "Adam runs many epochs, where the copy's faster epochs win");
         Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o with { Tolerance = 0, NumberOfEpochs = 9 }).History.RowSource, "nine fixed epochs");
@@ -214,11 +214,25 @@ public sealed class InPlaceTrainingTests
     }
 
     [TestMethod]
+    public void TheTrainerReadsSparseRowsInPlaceOnlyWhenTheyAreWide()
+    {
+        // 400,000 rows of 20 ones (a copy of 69 MB): over 2^20 hashed slots nearly every slot is used, fewer than 2 rows a parameter,
+        // so the fit holds rows out and reads the rest in place; over 100,000 levels the rows are narrow and copied.
+        var ml = new MLContext(1);
+        var wide = Fit(ml.Data.Cache(Sparse.WideSparse.View(ml, 400_000, 1 << 20, 20, seed: 1)), o => o with { NumberOfEpochs = 2 });
+        Assert.AreEqual(RowSource.InPlace, wide.History.RowSource, "wide hashed rows");
+        Assert.IsTrue(wide.History.Epochs.All(e => double.IsFinite(e.ValidationCost)), "held out by default");
+        var narrow = Fit(ml.Data.Cache(Sparse.WideSparse.View(ml, 400_000, 100_000, 20, seed: 2)), o => o with { NumberOfEpochs = 2 });
+        Assert.AreEqual(RowSource.Copy, narrow.History.RowSource, "narrow sparse rows");
+        Assert.IsTrue(narrow.History.Epochs.All(e => double.IsNaN(e.ValidationCost)));
+    }
+
+    [TestMethod]
     public void TrainInPlaceRefusesOptionsThatNeedACopy()
     {
         foreach (var (set, option) in new (Configure, string)[]
         {
-            (o => o with { ValidationFraction = 0.2 }, "RowSource"), (o => o with { SkipNonFiniteRows = true }, "RowSource"), (o => o with { CacheFilePath = "rows.cache" }, "CacheFilePath"),
+            (o => o with { SkipNonFiniteRows = true }, "RowSource"), (o => o with { CacheFilePath = "rows.cache" }, "CacheFilePath"),
         })
         {
             var options = set(new GradientDescentRegressionTrainer.Options { RowSource = RowSource.InPlace });

@@ -94,7 +94,7 @@ public sealed class PassBatchesTests
         var rows = Rows(sparse);
         // 20 kB a row: blocks of about a hundred rows, so a pass is read in many blocks.
         using var source = new PassBatches(new RowsPass(rows), rows.FeatureCount, sparse, 20_000, batchSize, shuffle: false, seed: 1);
-        var cached = new CachedBatches(rows, rows.RowCount, batchSize, shuffle: false, seed: 1);
+        var cached = new CachedBatches(rows, batchSize, shuffle: false, seed: 1);
         Assert.AreEqual(cached.BatchCount, source.BatchCount);
         Assert.AreEqual(cached.SmallestBatch, source.SmallestBatch);
         using var copy = new PassBatches(new CopyOf(cached), rows.FeatureCount, sparse, 20_000, batchSize, shuffle: false, seed: 1);

@@ -56,7 +56,7 @@ public sealed class EpochOutcomeTests
     public void ADivergedBatchReportedFromOutsideHalvesTheRateUnderRecoverAndThrowsOtherwise()
     {
         var rows = SyntheticRegression.Generate(500, 3, seed: 2).ToDenseDataset();
-        var survey = Survey.Take(new CachedBatches(rows, rows.RowCount, 64, false, 0), standardize: true);
+        var survey = Survey.Take(new CachedBatches(rows, 64, false, 0), standardize: true);
         var recovering = TrainingSession.Start(new GradientDescentSettings { OnDivergence = DivergenceAction.Recover }, survey, 64, new LinearModel(3));
         float rate = recovering.LearningRate;
         recovering.ReportDivergedBatch(double.NaN);

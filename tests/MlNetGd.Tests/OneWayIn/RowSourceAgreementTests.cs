@@ -62,7 +62,7 @@ public sealed class RowSourceAgreementTests
             var rows = DenseRows();
             rows[Bad].Values[1] = float.NaN;
             rows[Bad + 1].Label = float.PositiveInfinity;
-            return Fit(rows, 3, source, skipNonFinite: true);
+            return Fit(rows, 3, source, o => o with { SkipNonFiniteRows = true });
         }).ToArray();
         foreach (var fit in fits)
         {
@@ -70,6 +70,35 @@ public sealed class RowSourceAgreementTests
             Assert.AreEqual(2, fit.History!.SkippedRowCount);
         }
         CollectionAssert.AreEqual(fits[0].Parameters, fits[1].Parameters, "the same rows left, the same model");
+    }
+
+    [TestMethod]
+    public void HeldOutRowsAreTheSameRowsOnEverySource()
+    {
+        var outcomes = Sources.Select(source => Fit(DenseRows(), 3, source, o => o with { ValidationFraction = 0.2, NumberOfEpochs = 6 })).ToArray();
+        AssertAgree("ValidationFraction = 0.2", null, outcomes);
+        foreach (var outcome in outcomes)
+        {
+            Assert.IsTrue(outcome.History!.Epochs.All(e => double.IsFinite(e.ValidationCost)), $"{outcome.History.RowSource}: every epoch validated");
+            CollectionAssert.AreEqual(outcomes[0].History!.Epochs.Select(e => e.ValidationCost).ToArray(),
+                outcome.History.Epochs.Select(e => e.ValidationCost).ToArray(), $"{outcome.History.RowSource}: the same held-out rows");
+        }
+    }
+
+    [TestMethod]
+    public void WideDataHoldsOutTheSameRowsByDefaultOnEverySource()
+    {
+        // 2000 rows over about 1260 of 2000 one-hot levels: fewer than 2 rows a parameter, so a default fit holds 10% out on every source.
+        var outcomes = Sources.Select(source => Fit(SparseRows(2000), 2000, source, o => o with { NumberOfEpochs = 6 })).ToArray();
+        AssertAgree("wide one-hot rows", null, outcomes);
+        foreach (var outcome in outcomes)
+        {
+            Assert.IsTrue(outcome.History!.Epochs.All(e => double.IsFinite(e.ValidationCost)), $"{outcome.History.RowSource}: held out by default");
+            CollectionAssert.AreEqual(outcomes[0].History!.Epochs.Select(e => e.ValidationCost).ToArray(),
+                outcome.History.Epochs.Select(e => e.ValidationCost).ToArray(), $"{outcome.History.RowSource}: the same held-out rows");
+        }
+        var narrow = Fit(SparseRows(SparseWidth), SparseWidth, RowSource.Copy);
+        Assert.IsTrue(narrow.History!.Epochs.All(e => double.IsNaN(e.ValidationCost)), "narrow data keeps every row");
     }
 
     private static void AssertAgree(string name, string? error, Outcome[] outcomes)
@@ -95,16 +124,14 @@ public sealed class RowSourceAgreementTests
 
     private sealed record Outcome(float[]? Parameters, TrainingHistory? History, Exception? Error);
 
-    private static Outcome Fit(Row[] rows, int width, RowSource source, bool skipNonFinite = false)
+    private static Outcome Fit(Row[] rows, int width, RowSource source, Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>? configure = null)
     {
         var ml = new MLContext(1);
         var definition = SchemaDefinition.Create(typeof(Row));
         definition[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         var data = ml.Data.LoadFromEnumerable(rows, definition);
-        var trainer = new GradientDescentRegressionTrainer(new GradientDescentRegressionTrainer.Options
-        {
-            RowSource = source, Shuffle = false, NumberOfEpochs = 4, Tolerance = 0, BatchSize = 64, SkipNonFiniteRows = skipNonFinite,
-        });
+        var options = new GradientDescentRegressionTrainer.Options { RowSource = source, Shuffle = false, NumberOfEpochs = 4, Tolerance = 0, BatchSize = 64 };
+        var trainer = new GradientDescentRegressionTrainer(configure?.Invoke(options) ?? options);
         try
         {
             var model = trainer.Fit(data).Model;
@@ -128,14 +155,14 @@ public sealed class RowSourceAgreementTests
 
     private const int SparseWidth = 40;
 
-    // One-hot rows: 40 levels, one 1 a row (VBuffers as ML.NET's one-hot encoding makes them, sparse).
-    private static Row[] SparseRows()
+    // One-hot rows: 40 levels (or width), one 1 a row (VBuffers as ML.NET's one-hot encoding makes them, sparse).
+    private static Row[] SparseRows(int width = SparseWidth)
     {
         var random = new Random(6);
         return Enumerable.Range(0, Rows).Select(_ =>
         {
-            var x = new float[SparseWidth];
-            int level = random.Next(SparseWidth);
+            var x = new float[width];
+            int level = random.Next(width);
             x[level] = 1;
             return new Row { Label = level % 7 + (float)random.NextDouble() * 0.1f, Values = x };
         }).ToArray();

@@ -108,21 +108,6 @@ public sealed class OptionValidationTests
     }
 
     [TestMethod]
-    public void EarlyStoppingFromACacheFileIsRejectedNamingBothOptions()
-    {
-        foreach (var options in new[]
-        {
-            new GradientDescentRegressionTrainer.Options { ValidationFraction = 0.2, RowSource = RowSource.CacheFile },
-            new GradientDescentRegressionTrainer.Options { ValidationFraction = 0.2, CacheFilePath = "rows.cache" },
-        })
-        {
-            var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
-            Assert.AreEqual("ValidationFraction", e.ParamName);
-            StringAssert.Contains(e.Message, "cache file");
-        }
-    }
-
-    [TestMethod]
     public void ACacheFilePathWithACopyOrInPlaceIsRejectedNamingBothOptions()
     {
         foreach (var source in new[] { RowSource.Copy, RowSource.InPlace })

@@ -47,18 +47,21 @@ public sealed class SparsePipelineTests
 
     [TestMethod]
     [DynamicData(nameof(Featurizations))]
-    public void DefaultFitReachesTheOptimumAndMatchesSdcaCachedAndStreamed(string kind)
+    public void DefaultFitReachesTheOptimumCachedAndStreamed(string kind)
     {
         var (train, test, ml) = Split();
         var featurizer = Featurize(ml, kind).Fit(train);
         var trainRows = featurizer.Transform(train);
         var testRows = featurizer.Transform(test);
 
-        var optimum = LeastSquaresSolver.Optimum(DataViewReader.ReadRows(trainRows, "Label", "Features", false, out _));
-        Assert.IsNotNull(optimum.Weights, optimum.Reason);
         var trainData = DataViewReader.ReadRows(trainRows, "Label", "Features", false, out _);
         Assert.IsTrue(trainData.IsSparse, $"{kind} features are read as CSR");
+        var optimum = LeastSquaresSolver.Optimum(trainData);
+        Assert.IsNotNull(optimum.Weights, optimum.Reason);
         double best = LeastSquaresSolver.MeanSquaredError(trainData, optimum.Weights, optimum.Bias);
+        var block = trainData.Rows();
+        int used = block.Indices[..block.RowEnds[^1]].ToArray().Distinct().Count();
+        Assert.IsFalse(HoldOut.IsWide(trainData.RowCount, used), $"{kind}: {trainData.RowCount} rows over {used} of {trainData.FeatureCount} columns");
 
         double sdca = ml.Regression.Evaluate(ml.Regression.Trainers.Sdca().Fit(trainRows).Transform(testRows)).RootMeanSquaredError;
         foreach (var source in new[] { RowSource.Copy, RowSource.CacheFile })
@@ -68,8 +71,11 @@ public sealed class SparsePipelineTests
             double trainMse = ml.Regression.Evaluate(model.Transform(trainRows)).MeanSquaredError;
             double rmse = ml.Regression.Evaluate(model.Transform(testRows)).RootMeanSquaredError;
             string what = $"{kind}, RowSource = {source}: train MSE {trainMse} vs optimum {best}; test RMSE {rmse} vs SDCA {sdca}";
-            Assert.IsTrue(trainMse <= best * 1.005, what);
             Assert.IsTrue(rmse <= sdca * 1.02, what);
+            // Twice as many rows as used columns or more (a hashed column's empty slots are no parameters): every row is kept and the
+            // fit reaches the least-squares optimum, which generalizes there.
+            Assert.IsTrue(trainMse <= best * 1.005, what);
+            Assert.IsNull(trainer.LastHistory!.BestEpoch, what);
         }
     }
 

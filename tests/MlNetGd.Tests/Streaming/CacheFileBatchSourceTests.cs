@@ -187,7 +187,7 @@ public sealed class CacheFileBatchSourceTests
         TrainingRows rows = sparse ? CacheFileTests.SparseRows(2999, 40, seed: 8) : CacheFileTests.DenseRows(2999, 6, seed: 8);
         using var reader = Open(rows);
         using var source = new CacheFileBatchSource(reader, batchSize, CacheFileShuffle.None, seed: 1);
-        var cached = new CachedBatches(rows, rows.RowCount, batchSize, shuffle: false, seed: 1);
+        var cached = new CachedBatches(rows, batchSize, shuffle: false, seed: 1);
         Assert.AreEqual(cached.BatchCount, source.BatchCount);
         Assert.AreEqual(cached.SmallestBatch, source.SmallestBatch);
         var expected = new List<float[]>();

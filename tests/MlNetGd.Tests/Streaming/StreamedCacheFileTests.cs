@@ -22,8 +22,11 @@ public sealed class StreamedCacheFileTests
     };
 
     [TestMethod]
-    public void AKeptCacheFileIsReusedWithoutReadingTheSourceAndGivesTheSameModelBitForBit()
+    [DataRow(null, DisplayName = "default (narrow data: no row held out)")]
+    [DataRow(0.2, DisplayName = "ValidationFraction = 0.2: the same rows held out of the reused file")]
+    public void AKeptCacheFileIsReusedWithoutReadingTheSourceAndGivesTheSameModelBitForBit(double? validationFraction)
     {
+        GradientDescentRegressionTrainer.Options Options(string file) => StreamedCacheFileTests.Options(file) with { ValidationFraction = validationFraction };
         string directory = NewDirectory();
         try
         {
@@ -48,6 +51,8 @@ public sealed class StreamedCacheFileTests
             Assert.IsTrue(reader.LastHistory!.ReusedCacheFile, "the history says the file was reused");
             CollectionAssert.AreEqual(first.Weights.ToArray(), second.Weights.ToArray());
             Assert.AreEqual(first.Bias, second.Bias);
+            CollectionAssert.AreEqual(writer.LastHistory.Epochs.Select(e => e.ValidationCost).ToArray(), reader.LastHistory.Epochs.Select(e => e.ValidationCost).ToArray());
+            Assert.AreEqual(validationFraction is not null, reader.LastHistory.Epochs.All(e => double.IsFinite(e.ValidationCost)));
         }
         finally
         {

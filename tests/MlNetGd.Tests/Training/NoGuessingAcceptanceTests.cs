@@ -98,8 +98,8 @@ public sealed class NoGuessingAcceptanceTests
         settings = settings with { EpochCompleted = _ => weightsPerEpoch.Add((float[])model.Parameters.Clone()) };
         var history = new GradientDescentLoop(settings).Run(data, model);
 
-        int held = GradientDescentLoop.ValidationRowCount(80, 0.25);
-        var validation = new DenseDataset(data.Features[((80 - held) * 60)..], data.Labels[(80 - held)..], 60);
+        var validation = data.Split(HoldOut.Of(0.25), shuffleSeed: null).HeldOut; // every 4th row by position: rows 0, 4, 8, …
+        Assert.AreEqual(20, validation.RowCount);
         double best = history.Epochs.Min(e => e.ValidationCost);
         TestContext.WriteLine(history.ToString());
         Assert.AreEqual(StopReason.EarlyStopping, history.StopReason);

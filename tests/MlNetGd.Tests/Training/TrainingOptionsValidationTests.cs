@@ -29,7 +29,7 @@ public sealed class TrainingOptionsValidationTests
     {
         var options = new GradientDescentRegressionTrainer.Options();
         var property = typeof(GradientDescentSettings).GetProperty(option)!;
-        var type = property.PropertyType;
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         object boxed = type.IsEnum ? Enum.ToObject(type, (int)value) : Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
         property.SetValue(options, boxed);
 
