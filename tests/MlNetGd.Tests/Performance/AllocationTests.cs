@@ -23,16 +23,23 @@ public sealed class AllocationTests
 
         // The only per-epoch difference is the history list's capacity (NumberOfEpochs records).
         long historyBytes = 18 * System.Runtime.CompilerServices.Unsafe.SizeOf<EpochRecord>();
+        // Judged by the quietest of three tries. The process-wide count also sees whatever other threads of the test host allocate
+        // meanwhile (a finished test's child-process readers, timers, an in-process cluster); with helpers, the calling thread queues
+        // a helper only when none lingers, so how often it does (and the pool's queue grows a segment) follows the machine's load.
+        // An allocation of the loop itself would show in every try and grow with the epochs.
+        var threadExtras = new List<long>();
         long processExtra = long.MaxValue;
-        for (int attempt = 0; attempt < 3 && processExtra > historyBytes + 4096; attempt++)
+        for (int attempt = 0; attempt < 3 && (processExtra > historyBytes + 4096 || !threadExtras.Contains(historyBytes)); attempt++)
         {
             var (threadBytes2, totalBytes2) = Fit(batchSize, threads, epochs: 2);
             var (threadBytes20, totalBytes20) = Fit(batchSize, threads, epochs: 20);
-            Assert.AreEqual(historyBytes, threadBytes20 - threadBytes2, "calling thread");
-            // The process-wide count also sees whatever other threads of the test host allocate meanwhile (a finished test's
-            // child-process readers, timers): the fit's helpers are judged by the quietest of three tries.
+            threadExtras.Add(threadBytes20 - threadBytes2);
             processExtra = Math.Min(processExtra, totalBytes20 - totalBytes2);
         }
+        if (threads == 1)
+            Assert.IsTrue(threadExtras.All(extra => extra == historyBytes), $"calling thread: {string.Join(", ", threadExtras)} bytes, expected {historyBytes}");
+        else
+            CollectionAssert.Contains(threadExtras, historyBytes, $"calling thread: {string.Join(", ", threadExtras)} bytes in three tries, expected {historyBytes}");
         Assert.IsLessThanOrEqualTo(historyBytes + 4096, processExtra, "whole process (thread-pool bookkeeping may allocate a little)");
     }
 
