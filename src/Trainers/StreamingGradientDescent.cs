@@ -123,7 +123,7 @@ public sealed class StreamingGradientDescent
         return history;
     }
 
-    private static string[]? SlotNames(DataViewSchema.Column features, int d)
+    internal static string[]? SlotNames(DataViewSchema.Column features, int d)
     {
         if (!features.HasSlotNames())
             return null;
@@ -137,7 +137,7 @@ public sealed class StreamingGradientDescent
 
     // The one pass over the source, in its own order: every value checked (the error names the source's row), the storage decided
     // from the first 1024 rows (held until then, so a one-pass enumerable is read once), and every row written to the cache file.
-    private CacheFileReader WriteCacheFile(IDataView data, DataViewSchema.Column label, DataViewSchema.Column features, int d,
+    internal CacheFileReader WriteCacheFile(IDataView data, DataViewSchema.Column label, DataViewSchema.Column features, int d,
         string[]? slotNames, CancellationToken cancellationToken)
     {
         string path = CacheFile ?? CacheFileWriter.TemporaryPath();

@@ -1,0 +1,35 @@
+using Orleans.Concurrency;
+
+namespace MlNetGd.Cluster;
+
+/// <summary>One shard of a distributed fit, activated on the worker that owns the shard's file (<see cref="ShardPlacementAttribute"/>):
+/// it reads the file once into its own cache file, surveys it, and runs one local epoch per round.</summary>
+/// <remarks>The key is <c>fit/shard@host:port</c> (<see cref="ShardKey"/>): the fit, the shard's index and the worker's silo endpoint.
+/// Calls come from the coordinator in this order: <see cref="Prepare"/>, <see cref="Sample"/>, <see cref="Setup"/>, then
+/// <see cref="RunRound"/> once per round, and <see cref="Release"/>. Every call but <see cref="Ping"/> is idempotent for the same
+/// arguments, so the coordinator may repeat one after a lost message.</remarks>
+public interface IShardGrain : IGrainWithStringKey
+{
+    /// <summary>Reads the shard file into the worker's cache file (checking its columns and values against the format) and surveys it.</summary>
+    Task<ShardSummary> Prepare(ShardJob job);
+
+    /// <summary>Returns <paramref name="count"/> rows drawn uniformly, with the shard's seed, from the shard.</summary>
+    Task<SampleRows> Sample(int count);
+
+    /// <summary>Fixes the standardization and the update rule for the rounds to come.</summary>
+    Task Setup(TrainingSetup setup);
+
+    /// <summary>Runs one local epoch from the request's start and returns its last and averaged iterates.</summary>
+    Task<RoundResult> RunRound(RoundRequest request);
+
+    /// <summary>Answers while the worker is alive, even during a long call (the coordinator's watchdog).</summary>
+    [AlwaysInterleave]
+    Task<string> Ping();
+
+    /// <summary>Returns the header line and up to <paramref name="count"/> data lines drawn uniformly with <paramref name="seed"/> from a
+    /// text file on the worker (the coordinator fits the featurization on them).</summary>
+    Task<string[]> SampleLines(string path, int count, int seed);
+
+    /// <summary>Deletes the shard's cache file and ends the activation.</summary>
+    Task Release();
+}
