@@ -48,15 +48,7 @@ public static class DistributedGradientDescent
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (shards.Count == 0)
-            throw new ArgumentException("No shard was given: name at least one file.", nameof(shards));
-        var workers = await Workers(client, options.Workers);
-        string fit = Guid.NewGuid().ToString("N");
-        var handles = shards.Select((path, i) =>
-        {
-            string worker = workers[i % workers.Count];
-            return new ShardHandle(i, path, worker, client.GetGrain<IShardGrain>(ShardKey.Create(fit, i, worker)));
-        }).ToList();
+        var handles = await Handles(client, shards, options);
         var watchdog = new Watchdog(options.FaultTimeout);
         var lost = new List<LostShard>();
         try
@@ -65,9 +57,53 @@ public static class DistributedGradientDescent
         }
         finally
         {
-            await Task.WhenAll(handles.Select(h => h.Grain.Release().WaitAsync(options.FaultTimeout).ContinueWith(_ => { }, TaskScheduler.Default)));
+            await Release(handles.ToList(), options);
         }
     }
+
+    /// <summary>Returns, per shard, its header line and up to <paramref name="linesPerShard"/> of its data lines drawn uniformly with the
+    /// options' seed, read on the shard's worker (for fitting the featurization: <see cref="ClusterFeaturization"/>).</summary>
+    /// <exception cref="ShardDataException">A file is missing, empty or unreadable on its worker.</exception>
+    /// <exception cref="WorkerLostException">A worker was lost.</exception>
+    public static async Task<IReadOnlyList<string[]>> SampleLinesAsync(IClusterClient client, IReadOnlyList<string> shards, DistributedOptions options,
+        int linesPerShard)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(options);
+        var handles = await Handles(client, shards, options);
+        try
+        {
+            var (answers, failures) = await new Watchdog(options.FaultTimeout).CallAll(handles,
+                h => h.Grain.SampleLines(h.Path, linesPerShard, unchecked(options.Seed * 31 + h.Index)), CancellationToken.None);
+            if (failures.Length > 0)
+            {
+                var (shard, cause, error) = failures[0];
+                throw new WorkerLostException(shard.Worker, handles.Where(h => h.Worker == shard.Worker).Select(h => h.Path).ToArray(), 0, cause, error);
+            }
+            return answers!;
+        }
+        finally
+        {
+            await Release(handles, options);
+        }
+    }
+
+    private static async Task<List<ShardHandle>> Handles(IClusterClient client, IReadOnlyList<string> shards, DistributedOptions options)
+    {
+        if (shards.Count == 0)
+            throw new ArgumentException("No shard was given: name at least one file.", nameof(shards));
+        var workers = await Workers(client, options.Workers);
+        string fit = Guid.NewGuid().ToString("N");
+        return shards.Select((path, i) =>
+        {
+            string worker = workers[i % workers.Count];
+            return new ShardHandle(i, path, worker, client.GetGrain<IShardGrain>(ShardKey.Create(fit, i, worker)));
+        }).ToList();
+    }
+
+    private static Task Release(List<ShardHandle> handles, DistributedOptions options) =>
+        Task.WhenAll(handles.Select(h => h.Grain.Release().WaitAsync(options.FaultTimeout).ContinueWith(_ => { }, TaskScheduler.Default)));
 
     private static async Task<DistributedFit> Run(List<ShardHandle> handles, ShardFormat format, DistributedOptions options, Watchdog watchdog,
         List<LostShard> lost, CancellationToken cancellationToken)
@@ -169,7 +205,7 @@ public static class DistributedGradientDescent
             costSum += result.CostSum;
             costRows += result.Rows;
         }
-        return (Array.ConvertAll(last, v => (float)v), Array.ConvertAll(average, v => (float)v), costSum / costRows, round.Min(r => r.Result.Batches));
+        return (Array.ConvertAll(last, v => (float)v), Array.ConvertAll(average, v => (float)v), costSum / costRows, round.Sum(r => r.Result.Batches));
     }
 
     private static float[] StandardizedStart(FeatureStandardization? standardization, LinearModel start)

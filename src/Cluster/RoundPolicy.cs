@@ -12,7 +12,7 @@ namespace MlNetGd.Cluster;
 /// <see cref="TrainingSession.MaxAnnealings"/> halvings of the rate while the returned model's sample MSE still improves; the stop when
 /// the averaged model stalls before any halving; divergence at <see cref="TrainingSession.DivergenceFactor"/> × the first epoch's cost
 /// (or the starting model's largest residual for one batch) and at <see cref="TrainingSession.FinalGrowthFactor"/> at the end. A step
-/// count is one worker's: the smallest shard's batches per round. Under <see cref="DivergenceAction.Recover"/> a diverged round is run
+/// count is the round's over every worker: as many as a local epoch over the same rows. Under <see cref="DivergenceAction.Recover"/> a diverged round is run
 /// again from the same start at half the rate.</para>
 /// </remarks>
 internal sealed class RoundPolicy
@@ -58,7 +58,7 @@ internal sealed class RoundPolicy
 
     /// <summary>Closes a round on the reduced figures and decides whether the fit stops.</summary>
     /// <param name="cost">The row-weighted mean batch cost of every worker's epoch.</param>
-    /// <param name="steps">The optimizer steps one worker made (the smallest shard's).</param>
+    /// <param name="steps">The optimizer steps of the round, over every worker (a local epoch over the same rows makes as many).</param>
     /// <param name="returned">The model the round returns (raw parameters): averaged or last iterate, reduced over the workers.</param>
     /// <param name="next">The next round's start (standardized parameters).</param>
     /// <returns>Whether the round must be run again (it diverged and the rate was halved).</returns>

@@ -30,6 +30,7 @@ public static class WorkerHost
         var certificate = options.TlsCertificate is null ? null : ClusterTls.Load(options.TlsCertificate);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Error); // its warnings (server GC, slow timers on a busy machine) are not the user's to act on
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.UseOrleans(silo =>
         {

@@ -23,8 +23,15 @@ internal static class TrainCommand
         command.Add(model);
         command.Add(common.Quiet);
         command.Add(common.Verbose);
+        var cluster = new ClusterOptions();
+        cluster.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
+            if (parse.GetValue(cluster.Cluster) is not null)
+            {
+                CheckOutputFile(parse.GetValue(model)!, "--model");
+                return ClusterTrain.Run(parse, common, cluster, parse.GetValue(model)!, parse.GetValue(explain), stdout, stderr);
+            }
             string label = parse.GetValue(common.Label)!;
             var options = common.GradientDescent(parse, label);
             char? separator = common.SeparatorChar(parse);
