@@ -108,10 +108,9 @@ public static class DistributedGradientDescent
     private static async Task<DistributedFit> Run(List<ShardHandle> handles, ShardFormat format, DistributedOptions options, Watchdog watchdog,
         List<LostShard> lost, CancellationToken cancellationToken)
     {
-        var summaries = new Dictionary<int, ShardSummary>();
         var all = handles.ToList();
         int threads = options.NumberOfThreads ?? 0;
-        await Each(handles, watchdog, options, lost, 0, async h => summaries[h.Index] = await h.Grain.Prepare(new ShardJob
+        var summaries = await Each(handles, watchdog, options, lost, 0, h => h.Grain.Prepare(new ShardJob
         {
             ShardIndex = h.Index, Path = h.Path, Format = format, Seed = options.Seed, BatchSize = options.BatchSize, Shuffle = options.Shuffle,
             NumberOfThreads = threads,
@@ -124,9 +123,9 @@ public static class DistributedGradientDescent
         {
             var counts = ClusterSurvey.SampleCounts(handles.Select(h => summaries[h.Index].Rows).ToArray(),
                 ClusterSurvey.Capacity(format.FeatureCount, handles.Any(h => summaries[h.Index].IsSparse)));
-            var samples = new Dictionary<int, SampleRows>();
             var before = handles.Count;
-            await Each(handles, watchdog, options, lost, 0, async h => samples[h.Index] = await h.Grain.Sample(counts[handles.IndexOf(h)]), cancellationToken);
+            var shares = handles.Select((h, i) => (h.Index, Count: counts[i])).ToDictionary(x => x.Index, x => x.Count);
+            var samples = await Each(handles, watchdog, options, lost, 0, h => h.Grain.Sample(shares[h.Index]), cancellationToken);
             if (handles.Count != before)
                 continue; // a worker was lost: the shares change
             survey = ClusterSurvey.Merge(handles.Select(h => summaries[h.Index]).ToArray(), handles.Select(h => samples[h.Index]).ToArray(), options, start);
@@ -139,7 +138,7 @@ public static class DistributedGradientDescent
                 break;
         }
 
-        long rows = all.Sum(h => summaries[h.Index].Rows);
+        long rows = summaries.Values.Sum(s => s.Rows);
         string key = Checkpoint.KeyOf(all.Select(h => h.Path).ToArray(), format, rows, options);
         var resumed = options.CheckpointFile is null ? null : Checkpoint.Load(options.CheckpointFile, key);
         var policy = new RoundPolicy(options, survey, resumed?.Policy);
@@ -153,8 +152,7 @@ public static class DistributedGradientDescent
             int epoch = policy.Epoch;
             var request = new RoundRequest { Epoch = epoch, Start = next, LearningRate = policy.LearningRate, DivergenceCost = policy.DivergenceCost };
             var clock = Stopwatch.StartNew();
-            var results = new Dictionary<int, RoundResult>();
-            await Each(handles, watchdog, options, lost, epoch, async h => results[h.Index] = await h.Grain.RunRound(request), cancellationToken);
+            var results = await Each(handles, watchdog, options, lost, epoch, h => h.Grain.RunRound(request), cancellationToken);
             if (handles.Count == 0)
                 throw new InvalidOperationException("Every worker was lost; no model was written.");
             var round = handles.Select(h => (Rows: summaries[h.Index].Rows, Result: results[h.Index])).ToArray();
@@ -183,7 +181,8 @@ public static class DistributedGradientDescent
         var featurizer = ml.Model.Load(new MemoryStream(format.Featurizer, writable: false), out var inputSchema);
         var featureColumn = featurizer.GetOutputSchema(inputSchema)[format.FeatureColumnName];
         var predictor = LinearModelFactory.Create(ml, returned.AsSpan(0, p - 1), returned[p - 1], format.LabelColumnName, featureColumn);
-        return new DistributedFit(predictor, policy.ToHistory(), reports, all.Select(h => summaries[h.Index]).ToArray(), all.Select(h => h.Path).ToArray(), lost,
+        return new DistributedFit(predictor, policy.ToHistory(), reports, all.Where(h => summaries.ContainsKey(h.Index)).Select(h => summaries[h.Index]).ToArray(),
+            all.Where(h => summaries.ContainsKey(h.Index)).Select(h => h.Path).ToArray(), lost,
             resumed?.Policy.Records.Count ?? 0);
     }
 
@@ -216,11 +215,18 @@ public static class DistributedGradientDescent
     }
 
     // Calls every live shard; a lost worker ends the fit, or (ContinueWithoutLostShards) its shards leave the list.
-    private static async Task Each<T>(List<ShardHandle> handles, Watchdog watchdog, DistributedOptions options, List<LostShard> lost, int round,
-        Func<ShardHandle, Task<T>> call, CancellationToken cancellationToken)
+    // Returns the answers by shard index.
+    private static async Task<Dictionary<int, T>> Each<T>(List<ShardHandle> handles, Watchdog watchdog, DistributedOptions options, List<LostShard> lost,
+        int round, Func<ShardHandle, Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {
-        var (_, failures) = await watchdog.CallAll(handles, call, cancellationToken);
+        var (answers, failures) = await watchdog.CallAll(handles, call, cancellationToken);
+        var result = new Dictionary<int, T>();
+        for (int i = 0; i < handles.Count; i++)
+        {
+            if (answers[i] is { } answer)
+                result[handles[i].Index] = answer;
+        }
         foreach (var group in failures.GroupBy(f => f.Shard.Worker))
         {
             var (_, cause, error) = group.First();
@@ -231,8 +237,10 @@ public static class DistributedGradientDescent
             {
                 lost.Add(new LostShard(h.Index, h.Path, h.Worker, round));
                 handles.Remove(h);
+                result.Remove(h.Index);
             }
         }
+        return result;
     }
 
     // The workers of the fit, by silo endpoint: the ones the options name (a silo or gateway endpoint each), or every active silo.
