@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MlNetGd.Tests.Cluster;
+
+/// <summary>A real <c>mlnetgd worker</c> process on loopback ports, started from the tool built beside the tests; killed when disposed.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+
+    private WorkerProcess(Process process, int port, int gatewayPort)
+    {
+        _process = process;
+        Port = port;
+        GatewayPort = gatewayPort;
+    }
+
+    public int Port { get; }
+
+    public int GatewayPort { get; }
+
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    /// <summary>Starts a worker and waits (bounded) until it says it is ready.</summary>
+    public static WorkerProcess Start(int port, int gatewayPort, int? primaryPort, string workDirectory)
+    {
+        string tool = Path.Combine(AppContext.BaseDirectory, "mlnetgd.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { tool, "worker", "--port", $"{port}", "--gateway-port", $"{gatewayPort}", "--work-dir", workDirectory })
+            start.ArgumentList.Add(argument);
+        if (primaryPort is int primary)
+        {
+            start.ArgumentList.Add("--primary");
+            start.ArgumentList.Add($"127.0.0.1:{primary}");
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var worker = new WorkerProcess(process, port, gatewayPort);
+        var errors = process.StandardError.ReadToEndAsync();
+        var ready = Task.Run(() =>
+        {
+            while (process.StandardOutput.ReadLine() is { } line)
+            {
+                if (line.Contains("ready.", StringComparison.Ordinal))
+                    return true;
+            }
+            return false;
+        });
+        if (!ready.Wait(StartTimeout) || !ready.Result)
+        {
+            worker.Dispose();
+            throw new InvalidOperationException($"The worker on port {port} did not get ready within {StartTimeout}: {(errors.Wait(TimeSpan.FromSeconds(5)) ? errors.Result : "")}");
+        }
+        _ = process.StandardOutput.ReadToEndAsync(); // keep draining, so the worker never blocks on a full pipe
+        return worker;
+    }
+
+    /// <summary>Ends the process at once (SIGKILL): no chance to leave the cluster cleanly.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill();
+        _process.WaitForExit(30_000);
+    }
+
+    /// <summary>Free loopback ports (the OS's choice, released before returning; distinct from each other).</summary>
+    public static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        foreach (var l in listeners)
+            l.Start();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var l in listeners)
+            l.Stop();
+        return ports;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using MlNetGd.Cli;
+using MlNetGd.Tests.Cli;
+
+namespace MlNetGd.Tests.Cluster;
+
+/// <summary>Three real <c>mlnetgd worker</c> processes on loopback ports: <c>train --cluster</c> trains and <c>predict</c> scores with its
+/// model; a worker killed with SIGKILL mid-fit ends the fit within the fault timeout with an error naming it and its shard, and no model
+/// file; restarted, it rejoins and the next fit uses it.</summary>
+[TestClass]
+[DoNotParallelize] // four processes on a 2-core machine: alone, so the bound is about the fit, not the neighbours
+public sealed class WorkerProcessTests
+{
+    [TestMethod]
+    public void WorkersTrainPredictLoseAWorkerToSigkillAndTakeItBack()
+    {
+        using var data = ClusterData.Write(oneHot: true, rowsPerShard: 2000, testRows: 200);
+        var ports = WorkerProcess.FreePorts(6);
+        string work = Path.Combine(data.Directory, "work");
+        var workers = new WorkerProcess?[3];
+        try
+        {
+            workers[0] = WorkerProcess.Start(ports[0], ports[1], null, work + "0");
+            var second = Task.Run(() => WorkerProcess.Start(ports[2], ports[3], ports[0], work + "1"));
+            var third = Task.Run(() => WorkerProcess.Start(ports[4], ports[5], ports[0], work + "2"));
+            try
+            {
+                Task.WaitAll(second, third);
+            }
+            finally
+            {
+                workers[1] = second.IsCompletedSuccessfully ? second.Result : null;
+                workers[2] = third.IsCompletedSuccessfully ? third.Result : null;
+            }
+            string cluster = string.Join(',', workers.Select(w => w!.Gateway));
+            string shards = string.Join(',', data.Shards);
+            string model = Path.Combine(data.Directory, "model.zip");
+
+            var (code, output, error) = CliHarness.Run("train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", model, "--quiet");
+            Assert.AreEqual(CliRunner.Ok, code, error);
+            StringAssert.Contains(output, "Trained on 6000 rows in 3 shards on 3 workers");
+            string predictions = Path.Combine(data.Directory, "predictions.csv");
+            (code, _, error) = CliHarness.Run("predict", "--model", model, "--data", data.Test, "--out", predictions);
+            Assert.AreEqual(CliRunner.Ok, code, error);
+            Assert.AreEqual(201, File.ReadAllLines(predictions).Length);
+
+            // SIGKILL the second worker while the coordinator closes round 2.
+            string lostModel = Path.Combine(data.Directory, "lost.zip");
+            var clock = new Stopwatch();
+            using var progress = new Tripwire("round 2:", () =>
+            {
+                workers[1]!.Kill();
+                clock.Start();
+            });
+            using var output2 = new StringWriter();
+            code = CliRunner.Run(["train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", lostModel, "--verbose",
+                "--epochs", "50", "--tolerance", "0", "--fault-timeout", "3"], output2, progress);
+            clock.Stop();
+            Assert.IsTrue(progress.Tripped, "the fit got to round 2");
+            Assert.AreEqual(CliRunner.UserError, code, progress.ToString());
+            Assert.IsTrue(clock.Elapsed < TimeSpan.FromSeconds(60), $"the fit ended {clock.Elapsed} after the kill: nothing may hang");
+            StringAssert.Contains(progress.ToString(), $"The worker {workers[1]!.Endpoint} was lost in round 3");
+            StringAssert.Contains(progress.ToString(), data.Shards[1]);
+            Assert.IsFalse(File.Exists(lostModel), "no model is written");
+            Assert.IsFalse(Directory.EnumerateFiles(data.Directory, ".lost.zip.*").Any(), "nor any part of one");
+
+            // Restarted on the same ports, the worker rejoins; the next fit trains on all three again.
+            workers[1]!.Dispose();
+            workers[1] = WorkerProcess.Start(ports[2], ports[3], ports[0], work + "1");
+            (code, output, error) = CliHarness.Run("train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", lostModel, "--quiet");
+            Assert.AreEqual(CliRunner.Ok, code, error);
+            StringAssert.Contains(output, "3 shards on 3 workers");
+        }
+        finally
+        {
+            foreach (var worker in workers)
+                worker?.Dispose();
+        }
+    }
+
+    /// <summary>Captures the CLI's stderr and runs an action once, the first time a text appears in it.</summary>
+    private sealed class Tripwire(string text, Action action) : StringWriter
+    {
+        public bool Tripped { get; private set; }
+
+        public override void Write(char value)
+        {
+            base.Write(value);
+            Check();
+        }
+
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            Check();
+        }
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            Check();
+        }
+
+        private void Check()
+        {
+            if (Tripped || !GetStringBuilder().ToString().Contains(text, StringComparison.Ordinal))
+                return;
+            Tripped = true;
+            action();
+        }
+    }
+}
