@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Cluster;
@@ -36,6 +37,7 @@ internal sealed class ShardEpoch
     }
 
     /// <summary>Runs epoch <c>request.Epoch</c> of <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a worker's first rounds would otherwise run at tier 0
     public RoundResult Run(IBatchSource source, bool sparse, RoundRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -86,6 +88,7 @@ internal sealed class ShardEpoch
     }
 
     // TrainingSession.TrainBatch's dense step: the gradient on the raw rows at the raw parameters, mapped to the standardized space.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double DenseStep(in RowBlock batch, float[] theta, IOptimizer optimizer)
     {
         if (_standardization is null)
