@@ -8,19 +8,21 @@ using MlNetGd.Trainers;
 
 // Distributed fits on k = 1, 2, 3 'mlnetgd worker' processes on this machine, one shard of --rows rows each, against the single-process
 // fit of the same rows: seconds per round, the share of a round outside the slowest worker's epoch (messages, waiting, reduction),
-// payload bytes per round, memory per worker, held-out MSE.
+// payload bytes per round, memory per worker, held-out MSE. Both fits run a fixed number of epochs (--rounds, constant rate, no
+// stopping rule), so the comparison is like for like and the per-round figures are medians over warm rounds (the first is left out).
 //   dotnet run -c Release --project bench/Distributed [-- --rows 1000000 --workers 1,2,3 --kinds dense,onehot --dir /tmp/mlnetgd-distributed-bench]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 int rows = int.Parse(Arg("--rows", "1000000"));
+int rounds = int.Parse(Arg("--rounds", "6"));
 int testRows = int.Parse(Arg("--test-rows", "200000"));
 int[] ks = Arg("--workers", "1,2,3").Split(',').Select(int.Parse).ToArray();
 string[] kinds = Arg("--kinds", "dense,onehot").Split(',');
 string directory = Arg("--dir", Path.Combine(Path.GetTempPath(), "mlnetgd-distributed-bench"));
 Directory.CreateDirectory(directory);
 Console.WriteLine($"rows per shard {rows:N0}, held-out rows {testRows:N0}, {Environment.ProcessorCount} cores");
-Console.WriteLine("| data | k | rows | rounds | s/round (median) | worker epoch s (median) | communication + reduction share (median) | payload bytes/round | prepare s (slowest shard) | worker RSS after / peak MiB | held-out MSE: distributed / single-process | single-process s/epoch | single-process epochs |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|");
+Console.WriteLine("| data | k | rows | rounds | s/round (median) | worker epoch s (median) | communication + reduction share (median) | reduction s (median) | payload bytes/round | prepare s (slowest shard) | worker RSS after / peak MiB | held-out MSE: distributed / single-process | single-process s/epoch | single-process epochs |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|");
 foreach (string kind in kinds)
 {
     bool oneHot = kind == "onehot";
@@ -50,7 +52,7 @@ foreach (string kind in kinds)
             await using var connection = await ClusterConnection.ConnectAsync(workers.Gateways.Select(g => ClusterEndpoints.Parse(g, "gateway")).ToArray(), TimeSpan.FromSeconds(60));
             fit = await DistributedGradientDescent.FitAsync(connection.Client, mine, format, new DistributedOptions
             {
-                Workers = workers.Gateways.ToArray(), FaultTimeout = TimeSpan.FromSeconds(120),
+                Workers = workers.Gateways.ToArray(), FaultTimeout = TimeSpan.FromSeconds(120), NumberOfEpochs = rounds, Tolerance = 0,
             });
             memory = workers.Memory().ToList();
         }
@@ -62,15 +64,19 @@ foreach (string kind in kinds)
         var local = new GradientDescentRegressionTrainer(new GradientDescentRegressionTrainer.Options
         {
             LabelColumnName = "y",
+            NumberOfEpochs = rounds,
+            Tolerance = 0,
             EpochCompleted = _ => epochTimes.Add(clock.Elapsed.TotalSeconds),
         });
         var model = local.Fit(featurizer.Transform(loader.Load(new MultiFileSource(mine))));
         double single = ml.Regression.Evaluate(model.Transform(held), "y").MeanSquaredError;
         double localEpoch = epochTimes.Count > 1 ? Median(epochTimes.Zip(epochTimes.Skip(1), (a, b) => b - a)) : double.NaN;
 
-        var r = fit.Rounds;
-        Console.WriteLine($"| {kind} (d = {format.FeatureCount}) | {k} | {fit.RowCount:N0} | {r.Count} | {Median(r.Select(x => x.Seconds)):F4} | {Median(r.Select(x => x.WorkerSeconds)):F4} | " +
-            $"{Median(r.Select(x => x.CommunicationShare)):P1} | {r[0].PayloadBytes:N0} | {fit.Shards.Max(s => s.Seconds):F1} | " +
+        if (args.Contains("--history"))
+            Console.WriteLine($"  distributed: {fit.History}: {string.Join(" ", fit.History.Epochs.Select(e => $"{e.TrainingCost:G4}@{e.LearningRate:G3}"))}\n  single process: {local.LastHistory}\n  rounds (s, slowest worker s, reduction s): {string.Join(" ", fit.Rounds.Select(x => $"{x.Seconds:F3}/{x.WorkerSeconds:F3}/{x.ReductionSeconds:F4}"))}");
+        var r = fit.Rounds.Skip(1).ToArray(); // warm rounds
+        Console.WriteLine($"| {kind} (d = {format.FeatureCount}) | {k} | {fit.RowCount:N0} | {fit.Rounds.Count} | {Median(r.Select(x => x.Seconds)):F4} | {Median(r.Select(x => x.WorkerSeconds)):F4} | " +
+            $"{Median(r.Select(x => x.CommunicationShare)):P1} | {Median(r.Select(x => x.ReductionSeconds)):F4} | {r[0].PayloadBytes:N0} | {fit.Shards.Max(s => s.Seconds):F1} | " +
             $"{string.Join(", ", memory.Select(m => $"{m.Resident:F0} / {m.Peak:F0}"))} | {distributed:G6} / {single:G6} ({distributed / single - 1:+0.00%;-0.00%}) | {localEpoch:F4} | {local.LastHistory!.EpochCount} |");
     }
 }

@@ -155,6 +155,7 @@ public static class DistributedGradientDescent
             var results = await Each(handles, watchdog, options, lost, epoch, h => h.Grain.RunRound(request), cancellationToken);
             if (handles.Count == 0)
                 throw new InvalidOperationException("Every worker was lost; no model was written.");
+            var answered = clock.Elapsed.TotalSeconds;
             var round = handles.Select(h => (Rows: summaries[h.Index].Rows, Result: results[h.Index])).ToArray();
             if (round.FirstOrDefault(r => r.Result.Diverged) is { Result: not null } diverged)
             {
@@ -171,7 +172,8 @@ public static class DistributedGradientDescent
             if (policy.EndRound(cost, steps, raw, last))
                 continue;
             (next, returned) = (last, raw);
-            reports.Add(new RoundReport(epoch, clock.Elapsed.TotalSeconds, round.Max(r => r.Result.Seconds), (long)round.Length * (3L * p * sizeof(float) + 64),
+            double seconds = clock.Elapsed.TotalSeconds;
+            reports.Add(new RoundReport(epoch, seconds, round.Max(r => r.Result.Seconds), seconds - answered, (long)round.Length * (3L * p * sizeof(float) + 64),
                 round.Length));
             if (options.CheckpointFile is not null)
                 new Checkpoint(key, next, returned, policy.State).Save(options.CheckpointFile);
