@@ -150,7 +150,7 @@ public static class DistributedGradientDescent
         {
             cancellationToken.ThrowIfCancellationRequested();
             int epoch = policy.Epoch;
-            var request = new RoundRequest { Epoch = epoch, Start = next, LearningRate = policy.LearningRate, DivergenceCost = policy.DivergenceCost };
+            var request = new RoundRequest { Epoch = epoch, Start = Vector.ToBytes(next), LearningRate = policy.LearningRate, DivergenceCost = policy.DivergenceCost };
             var clock = Stopwatch.StartNew();
             var results = await Each(handles, watchdog, options, lost, epoch, h => h.Grain.RunRound(request), cancellationToken);
             if (handles.Count == 0)
@@ -198,10 +198,12 @@ public static class DistributedGradientDescent
         foreach (var (rows, result) in round)
         {
             double weight = rows / total;
+            ReadOnlySpan<float> shardLast = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(result.Last);
+            ReadOnlySpan<float> shardAverage = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(result.Average);
             for (int j = 0; j < p; j++)
             {
-                last[j] += weight * result.Last[j];
-                average[j] += weight * result.Average[j];
+                last[j] += weight * shardLast[j];
+                average[j] += weight * shardAverage[j];
             }
             costSum += result.CostSum;
             costRows += result.Rows;

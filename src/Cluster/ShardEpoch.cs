@@ -42,9 +42,9 @@ internal sealed class ShardEpoch
     {
         var clock = Stopwatch.StartNew();
         int p = _d + 1;
-        if (request.Start.Length != p)
-            throw new ArgumentException($"The round's start has {request.Start.Length} parameters; the shard has {_d} features, so {p} are needed.", nameof(request));
-        var theta = (float[])request.Start.Clone();
+        var theta = Vector.FromBytes(request.Start);
+        if (theta.Length != p)
+            throw new ArgumentException($"The round's start has {theta.Length} parameters; the shard has {_d} features, so {p} are needed.", nameof(request));
         var average = new float[p];
         double costSum = 0, divergedCost = double.NaN;
         long rows = 0;
@@ -82,7 +82,7 @@ internal sealed class ShardEpoch
             _lazy!.Store(theta, average);
         return new RoundResult
         {
-            Last = theta, Average = batches > 0 ? average : (float[])theta.Clone(), CostSum = costSum, Rows = rows, Batches = batches,
+            Last = Vector.ToBytes(theta), Average = Vector.ToBytes(batches > 0 ? average : theta), CostSum = costSum, Rows = rows, Batches = batches,
             Diverged = diverged, DivergedCost = divergedCost, Seconds = clock.Elapsed.TotalSeconds,
         };
     }

@@ -7,8 +7,8 @@ public sealed class RoundRequest
     /// <summary>Gets the epoch (round) number, from 1; the shard's batch order is drawn from it.</summary>
     [Id(0)] public required int Epoch { get; init; }
 
-    /// <summary>Gets the starting parameters θ = [v, c] in the standardized space (d + 1 values).</summary>
-    [Id(1)] public required float[] Start { get; init; }
+    /// <summary>Gets the starting parameters θ = [v, c] in the standardized space (d + 1 values), as bytes (<see cref="Vector"/>).</summary>
+    [Id(1)] public required byte[] Start { get; init; }
 
     /// <summary>Gets the learning rate of the round.</summary>
     [Id(2)] public required float LearningRate { get; init; }

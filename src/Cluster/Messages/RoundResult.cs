@@ -5,11 +5,11 @@ namespace MlNetGd.Cluster;
 [GenerateSerializer, Immutable]
 public sealed class RoundResult
 {
-    /// <summary>Gets the last iterate θ.</summary>
-    [Id(0)] public required float[] Last { get; init; }
+    /// <summary>Gets the last iterate θ, as bytes (<see cref="Vector"/>).</summary>
+    [Id(0)] public required byte[] Last { get; init; }
 
-    /// <summary>Gets the average of the epoch's iterates.</summary>
-    [Id(1)] public required float[] Average { get; init; }
+    /// <summary>Gets the average of the epoch's iterates, as bytes.</summary>
+    [Id(1)] public required byte[] Average { get; init; }
 
     /// <summary>Gets Σ (batch cost × batch rows) over the epoch, each cost taken before its step.</summary>
     [Id(2)] public required double CostSum { get; init; }
