@@ -28,6 +28,7 @@ public static class WorkerHost
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var certificate = options.TlsCertificate is null ? null : ClusterTls.Load(options.TlsCertificate);
+        RemoveOrphans(options.WorkDirectory);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error); // its warnings (server GC, slow timers on a busy machine) are not the user's to act on
@@ -49,5 +50,36 @@ public static class WorkerHost
                 silo.UseTls(o => ClusterTls.Configure(o, certificate));
         });
         return builder.Build();
+    }
+
+    /// <summary>Deletes the cache files (and their unfinished temporaries) that workers killed outright left in
+    /// <paramref name="workDirectory"/>: each file's name carries its worker's process id, and a file whose process is gone is orphaned.</summary>
+    public static int RemoveOrphans(string workDirectory)
+    {
+        if (!Directory.Exists(workDirectory))
+            return 0;
+        int removed = 0;
+        foreach (string path in Directory.EnumerateFiles(workDirectory, "*shard-*.cache*"))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(Path.GetFileName(path), @"-(\d+)\.cache");
+            if (!match.Success || !int.TryParse(match.Groups[1].Value, out int pid) || Alive(pid))
+                continue;
+            File.Delete(path);
+            removed++;
+        }
+        return removed;
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
