@@ -153,8 +153,6 @@ public static class DistributedGradientDescent
             var request = new RoundRequest { Epoch = epoch, Start = Vector.ToBytes(next), LearningRate = policy.LearningRate, DivergenceCost = policy.DivergenceCost };
             var clock = Stopwatch.StartNew();
             var results = await Each(handles, watchdog, options, lost, epoch, h => h.Grain.RunRound(request), cancellationToken);
-            if (handles.Count == 0)
-                throw new InvalidOperationException("Every worker was lost; no model was written.");
             var answered = clock.Elapsed.TotalSeconds;
             var round = handles.Select(h => (Rows: summaries[h.Index].Rows, Result: results[h.Index])).ToArray();
             if (round.FirstOrDefault(r => r.Result.Diverged) is { Result: not null } diverged)
@@ -244,6 +242,8 @@ public static class DistributedGradientDescent
                 result.Remove(h.Index);
             }
         }
+        if (handles.Count == 0)
+            throw new InvalidOperationException($"Every worker was lost ({string.Join(", ", lost.Select(l => l.Worker).Distinct())}); no model was written.");
         return result;
     }
 
