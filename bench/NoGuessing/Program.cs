@@ -113,7 +113,7 @@ var bigHistory = new GradientDescentLoop(new GradientDescentSettings()).Run(bigT
 watch.Stop();
 var watched = new LinearModel(bigFeatures);
 var watchedSettings = new GradientDescentSettings();
-watchedSettings.EpochCompleted = _ => perEpoch.Add(Math.Sqrt(MseLoss.Cost(watched, bigTest)));
+watchedSettings = watchedSettings with { EpochCompleted = _ => perEpoch.Add(Math.Sqrt(MseLoss.Cost(watched, bigTest))) };
 new GradientDescentLoop(watchedSettings).Run(bigTrain, watched); // same fit again, test RMSE after every epoch (untimed)
 double bigRmse = Math.Sqrt(MseLoss.Cost(bigModel, bigTest));
 Console.WriteLine($"C. Default fit, {bigTrain.RowCount} x {bigFeatures}, raw scales 1e-2..1e2: {bigHistory.EpochCount} epochs, {watch.Elapsed.TotalSeconds:F2} s, " +
@@ -163,7 +163,7 @@ static (int Epochs, double Rmse, float Rate) EpochsToOnePercent(DenseDataset tra
     {
         Optimizer = kind, StandardizeFeatures = false, Averaged = averaged, Tolerance = 0, NumberOfEpochs = 200, LearningRate = rate,
     };
-    settings.EpochCompleted = record =>
+    settings = settings with { EpochCompleted = record =>
     {
         double rmse = Math.Sqrt(MseLoss.Cost(model, test));
         if (reached == 0 && rmse <= 1.01 * optimum)
@@ -171,7 +171,7 @@ static (int Epochs, double Rmse, float Rate) EpochsToOnePercent(DenseDataset tra
             reached = record.Epoch;
             rmseThen = rmse;
         }
-    };
+    } };
     var history = new GradientDescentLoop(settings).Run(train, model);
     return (reached, rmseThen, history.LearningRate);
 }

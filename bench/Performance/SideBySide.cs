@@ -215,7 +215,7 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
         using var stop = new CancellationTokenSource();
         var settings = new GradientDescentRegressionTrainer.Options { BatchSize = batchSize };
         LinearModel? model = null;
-        settings.EpochCompleted = record =>
+        settings = settings with { EpochCompleted = record =>
         {
             clock.Stop();
             epochs = record.Epoch;
@@ -227,7 +227,7 @@ public sealed class SideBySide(MLContext ml, BenchData data, Report report)
                     stop.Cancel();
             }
             clock.Start();
-        };
+        } };
         GC.Collect();
         clock.Start();
         var dense = DataViewReader.Read(data.CachedTrain, settings.LabelColumnName, settings.FeatureColumnName);

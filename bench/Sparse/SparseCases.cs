@@ -43,7 +43,7 @@ internal static class SparseCases
             var settings = new GradientDescentSettings();
             var model = new LinearModel(rows.FeatureCount);
             var batches = new CachedBatches(rows, rows.RowCount, settings.BatchSize, true, 0);
-            var session = TrainingSession.Start(settings, rows, rows.RowCount, batches.SmallestBatch, model);
+            var session = TrainingSession.Start(settings, Survey.Take(batches, settings.StandardizeFeatures), batches.SmallestBatch, model);
             double start = t0.Elapsed.TotalSeconds - read - shuffle;
             var history = GradientDescentLoop.Run(session, batches);
             double loop = t0.Elapsed.TotalSeconds - read - shuffle - start;
@@ -65,7 +65,7 @@ internal static class SparseCases
             IEstimator<ITransformer> estimator = trainer switch
             {
                 "gd" => ml.Regression.Trainers.GradientDescent(labelColumnName: label),
-                "gd-inplace" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, TrainInPlace = true }),
+                "gd-inplace" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, RowSource = RowSource.InPlace }),
                 "sdca" => ml.Regression.Trainers.Sdca(labelColumnName: label),
                 "ogd" => ml.Regression.Trainers.OnlineGradientDescent(labelColumnName: label),
                 _ => throw new ArgumentException($"Unknown trainer '{trainer}'."),

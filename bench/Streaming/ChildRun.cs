@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Bench.Streaming;
 
@@ -27,7 +28,7 @@ internal static class ChildRun
         var costs = new List<double>(epochs);
         var options = new GradientDescentRegressionTrainer.Options
         {
-            CacheData = !streamed,
+            RowSource = streamed ? RowSource.CacheFile : RowSource.Copy,
             NumberOfEpochs = epochs,
             Tolerance = 0,
             Seed = 1,

@@ -31,7 +31,7 @@ internal static class CsvBench
         double last = 0;
         var options = new GradientDescentRegressionTrainer.Options
         {
-            CacheData = false,
+            RowSource = RowSource.CacheFile,
             EpochCompleted = _ => { double now = clock.Elapsed.TotalSeconds; epochs.Add(now - last); last = now; },
         };
         new GradientDescentRegressionTrainer(options).Fit(data);

@@ -96,7 +96,7 @@ internal static class InPlaceChild
             case "gd" or "gd-copy" or "gd-inplace":
                 var options = new GradientDescentRegressionTrainer.Options
                 {
-                    TrainInPlace = configuration switch { "gd-copy" => false, "gd-inplace" => true, _ => null },
+                    RowSource = configuration switch { "gd-copy" => RowSource.Copy, "gd-inplace" => RowSource.InPlace, _ => RowSource.Auto },
                 };
                 var gd = new GradientDescentRegressionTrainer(options);
                 return (data => gd.Fit(data), () => gd.LastHistory);

@@ -41,13 +41,18 @@ public static class CliRunner
         ArgumentNullException.ThrowIfNull(args);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
-        {
-            foreach (var e in parse.Errors)
-                error.WriteLine($"error: {e.Message}");
-            error.WriteLine("Run 'mlnetgd --help' or 'mlnetgd <command> --help' for the options and their defaults.");
-            return BadArguments;
-        }
+            return BadArgument(error, parse.Errors.Select(e => e.Message).ToArray());
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>Prints bad-argument errors (each as "error: …") and the hint to --help, and returns <see cref="BadArguments"/>. A verb
+    /// calls it for an option whose allowed range depends on the data (<c>--cv</c> against the row count), before any work.</summary>
+    internal static int BadArgument(TextWriter error, params string[] messages)
+    {
+        foreach (string message in messages)
+            error.WriteLine($"error: {message}");
+        error.WriteLine("Run 'mlnetgd --help' or 'mlnetgd <command> --help' for the options and their defaults.");
+        return BadArguments;
     }
 
     /// <summary>Runs a verb's body, turning user errors into exit code 1 with a one-line message. (Bad arguments never get here: the

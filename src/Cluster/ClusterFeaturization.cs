@@ -98,13 +98,13 @@ public sealed class ClusterFeaturization
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(featurizer);
         var output = featurizer.GetOutputSchema(inputSchema);
-        var (_, features, d) = DataViewReader.FindColumns(output, label, featureColumn);
+        var found = DataViewColumns.Find(output, label, featureColumn);
         using var bytes = new MemoryStream();
         mlContext.Model.Save(featurizer, inputSchema, bytes);
         return new ShardFormat
         {
             Separator = separator, Columns = columns, LabelColumnName = label, FeatureColumnName = featureColumn, Featurizer = bytes.ToArray(),
-            FeatureCount = d, SlotNameHash = CacheFileSchema.HashSlotNames(StreamingGradientDescent.SlotNames(features, d)),
+            FeatureCount = found.FeatureCount, SlotNameHash = CacheFileSchema.HashSlotNames(found.AllSlotNames()),
         };
     }
 }

@@ -8,18 +8,23 @@ using MlNetGd.Trainers.Core;
 namespace MlNetGd.Cluster;
 
 /// <summary>Trains MlNetGd's linear regression on an Orleans cluster, one shard per file, each read once by its worker into that worker's
-/// own cache file: synchronous data-parallel local SGD with one reduction per round.</summary>
+/// own cache file: synchronous data-parallel local SGD with one reduction per round, decided by the same <see cref="TrainingSession"/>
+/// a local fit runs.</summary>
 /// <remarks>
-/// <para>Per fit: every worker reads its shard (<see cref="IShardGrain.Prepare"/>) and surveys it; the coordinator merges the surveys, in
-/// shard order, into one standardization and one automatic rate (<see cref="ClusterSurvey"/>). Per round: every worker runs one local
-/// epoch of the same plain SGD from the same start at the same rate (<see cref="ShardEpoch"/>); the coordinator takes the row-weighted
-/// average of the last iterates (the next start) and of the averaged iterates (the returned model), adding in shard order, so one seed
-/// and one shard layout give the same model bit for bit; the stopping rule and the divergence guard decide on the reduced figures
-/// (<see cref="RoundPolicy"/>). Only parameter vectors cross the network: 3(d + 1) floats per worker per round.</para>
+/// <para>Per fit: every worker reads its shard through the door a local fit from a cache file uses (<see cref="IShardGrain.Prepare"/>),
+/// and takes its part of the survey (<see cref="Survey.TakePart"/>); the coordinator merges the parts in shard order into the fit's one
+/// survey (<see cref="SurveyMerge"/>) and starts the session on it (<see cref="TrainingSession.Start(GradientDescentSettings, Survey, long, LinearModel, IOptimizer?, RowSourceInfo?)"/>:
+/// the rate, the divergence scale). Per round: every worker runs one local epoch with the core's step engine from
+/// <see cref="TrainingSession.NextEpochParameters"/> at <see cref="TrainingSession.LearningRate"/> (<see cref="ShardRound"/>); the
+/// coordinator takes the row-weighted averages of the last and averaged iterates and of the cost, adding in shard order
+/// (<see cref="RoundReduction"/>), and the session closes the epoch on them (<see cref="TrainingSession.EndEpoch(in EpochOutcome, RowBlock)"/>):
+/// the same history, divergence guard, schedule, annealing and stopping rule as a local fit; a worker's diverged batch goes to
+/// <see cref="TrainingSession.ReportDivergedBatch"/>. One seed and one shard layout give the same model bit for bit; one shard gives the
+/// local fit from a cache file of the same rows. Only parameter vectors cross the network: 3(d + 1) floats per worker per round.</para>
 /// <para>Faults: every wait pings the workers that have not answered; one that stays silent for <see cref="DistributedOptions.FaultTimeout"/>
 /// ends the fit with <see cref="WorkerLostException"/> (no model), or is left out with its shards
-/// (<see cref="DistributedOptions.ContinueWithoutLostShards"/>). With <see cref="DistributedOptions.CheckpointFile"/> the state after each
-/// round is written atomically, and the same fit started again resumes there.</para>
+/// (<see cref="DistributedOptions.ContinueWithoutLostShards"/>). With <see cref="DistributedOptions.CheckpointFile"/> what the session was
+/// told is written after each round (<see cref="Checkpoint"/>), and the same fit started again resumes there.</para>
 /// </remarks>
 public static class DistributedGradientDescent
 {
@@ -109,112 +114,91 @@ public static class DistributedGradientDescent
         List<LostShard> lost, CancellationToken cancellationToken)
     {
         var all = handles.ToList();
-        int threads = options.NumberOfThreads ?? 0;
+        int d = format.FeatureCount;
         var summaries = await Each(handles, watchdog, options, lost, 0, h => h.Grain.Prepare(new ShardJob
         {
             ShardIndex = h.Index, Path = h.Path, Format = format, Seed = options.Seed, BatchSize = options.BatchSize, Shuffle = options.Shuffle,
-            NumberOfThreads = threads,
         }), cancellationToken);
+        var survey = await SurveyAsync(handles, summaries, d, options, watchdog, lost, cancellationToken);
 
-        // The survey: each shard's share of the one sample, then the one standardization and rate.
-        var start = new LinearModel(format.FeatureCount);
-        ClusterSurvey survey;
-        while (true)
-        {
-            var counts = ClusterSurvey.SampleCounts(handles.Select(h => summaries[h.Index].Rows).ToArray(),
-                ClusterSurvey.Capacity(format.FeatureCount, handles.Any(h => summaries[h.Index].IsSparse)));
-            var before = handles.Count;
-            var shares = handles.Select((h, i) => (h.Index, Count: counts[i])).ToDictionary(x => x.Index, x => x.Count);
-            var samples = await Each(handles, watchdog, options, lost, 0, h => h.Grain.Sample(shares[h.Index]), cancellationToken);
-            if (handles.Count != before)
-                continue; // a worker was lost: the shares change
-            survey = ClusterSurvey.Merge(handles.Select(h => summaries[h.Index]).ToArray(), handles.Select(h => samples[h.Index]).ToArray(), options, start);
-            await Each(handles, watchdog, options, lost, 0, async h =>
-            {
-                await h.Grain.Setup(survey.Setup);
-                return "";
-            }, cancellationToken);
-            if (handles.Count == before)
-                break;
-        }
+        // The session a local fit runs, deciding on the reduced rounds; a checkpoint tells it again what it was told before.
+        bool replaying = false;
+        var settings = options with { EpochCompleted = e => { if (!replaying) options.EpochCompleted?.Invoke(e); } };
+        var model = new LinearModel(d);
+        var session = TrainingSession.Start(settings, survey, handles.Min(h => summaries[h.Index].SmallestBatch), model, optimizer: null,
+            new RowSourceInfo(RowSource.CacheFile));
+        string key = Checkpoint.KeyOf(all.Select(h => h.Path).ToArray(), format, summaries.Values.Sum(s => s.Rows), options);
+        var checkpoint = options.CheckpointFile is null ? null : Checkpoint.Load(options.CheckpointFile, key, d + 1) ?? Checkpoint.Start(key, d + 1);
+        int resumedAfter = checkpoint?.Rounds ?? 0;
+        replaying = true;
+        checkpoint?.Replay(session);
+        replaying = false;
 
-        long rows = summaries.Values.Sum(s => s.Rows);
-        string key = Checkpoint.KeyOf(all.Select(h => h.Path).ToArray(), format, rows, options);
-        var resumed = options.CheckpointFile is null ? null : Checkpoint.Load(options.CheckpointFile, key);
-        var policy = new RoundPolicy(options, survey, resumed?.Policy);
-        int p = format.FeatureCount + 1;
-        float[] next = resumed?.Next ?? StandardizedStart(survey.Standardization, start);
-        float[] returned = resumed?.Returned ?? (float[])start.Parameters.Clone();
         var reports = new List<RoundReport>();
-        while (!policy.IsFinished)
+        while (!session.IsFinished)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int epoch = policy.Epoch;
-            var request = new RoundRequest { Epoch = epoch, Start = Vector.ToBytes(next), LearningRate = policy.LearningRate, DivergenceCost = policy.DivergenceCost };
-            var clock = Stopwatch.StartNew();
-            var results = await Each(handles, watchdog, options, lost, epoch, h => h.Grain.RunRound(request), cancellationToken);
-            var answered = clock.Elapsed.TotalSeconds;
-            var round = handles.Select(h => (Rows: summaries[h.Index].Rows, Result: results[h.Index])).ToArray();
-            if (round.FirstOrDefault(r => r.Result.Diverged) is { Result: not null } diverged)
+            var request = new RoundRequest
             {
-                policy.Diverged(diverged.Result.DivergedCost);
+                Epoch = session.Epoch, Start = Vector.ToBytes(session.NextEpochParameters), LearningRate = session.LearningRate, CostLimit = session.BatchCostLimit,
+            };
+            var clock = Stopwatch.StartNew();
+            var answers = await Each(handles, watchdog, options, lost, request.Epoch, h => h.Grain.RunRound(request), cancellationToken);
+            double answered = clock.Elapsed.TotalSeconds;
+            var results = handles.Select(h => answers[h.Index]).ToArray();
+            if (results.FirstOrDefault(r => r.Diverged) is { } diverged)
+            {
+                session.ReportDivergedBatch(diverged.DivergedCost); // throws, or halves the rate and goes back: the round runs again
+                checkpoint?.AddDivergedBatch(diverged.DivergedCost);
                 continue;
             }
-            var (last, average, cost, steps) = Reduce(round, p);
-            var model = options.Averaged ? average : last;
-            var raw = new float[p];
-            if (survey.Standardization is null)
-                model.CopyTo(raw, 0);
-            else
-                survey.Standardization.ToRaw(model, raw);
-            if (policy.EndRound(cost, steps, raw, last))
-                continue;
-            (next, returned) = (last, raw);
+            var round = RoundReduction.Of(results, d + 1);
+            EndEpoch(session, round, d);
             double seconds = clock.Elapsed.TotalSeconds;
-            reports.Add(new RoundReport(epoch, seconds, round.Max(r => r.Result.Seconds), seconds - answered, (long)round.Length * (3L * p * sizeof(float) + 64),
-                round.Length));
-            if (options.CheckpointFile is not null)
-                new Checkpoint(key, next, returned, policy.State).Save(options.CheckpointFile);
+            reports.Add(new RoundReport(request.Epoch, seconds, results.Max(r => r.Seconds), seconds - answered,
+                (long)results.Length * (3L * (d + 1) * sizeof(float) + 64), results.Length));
+            checkpoint?.AddRound(round);
+            checkpoint?.Save(options.CheckpointFile!);
         }
 
         var ml = new MLContext(options.Seed);
         var featurizer = ml.Model.Load(new MemoryStream(format.Featurizer, writable: false), out var inputSchema);
         var featureColumn = featurizer.GetOutputSchema(inputSchema)[format.FeatureColumnName];
-        var predictor = LinearModelFactory.Create(ml, returned.AsSpan(0, p - 1), returned[p - 1], format.LabelColumnName, featureColumn);
-        return new DistributedFit(predictor, policy.ToHistory(), reports, all.Where(h => summaries.ContainsKey(h.Index)).Select(h => summaries[h.Index]).ToArray(),
-            all.Where(h => summaries.ContainsKey(h.Index)).Select(h => h.Path).ToArray(), lost,
-            resumed?.Policy.Records.Count ?? 0);
+        var predictor = LinearModelFactory.Create(ml, model.Weights, model.Bias, format.LabelColumnName, featureColumn);
+        var kept = all.Where(h => summaries.ContainsKey(h.Index)).ToArray();
+        return new DistributedFit(predictor, session.ToHistory(), reports, kept.Select(h => summaries[h.Index]).ToArray(), kept.Select(h => h.Path).ToArray(),
+            lost, resumedAfter);
     }
 
-    // The row-weighted averages of the last and averaged iterates, and the row-weighted cost, added in shard order (double).
-    private static (float[] Last, float[] Average, double Cost, int Steps) Reduce((long Rows, RoundResult Result)[] round, int p)
+    // The survey: each shard's part (its share of the one sample, its sums), merged in shard order into the fit's one standardization,
+    // which every worker is then given (and with which CSR shards measure their largest row). A worker lost on the way changes the
+    // shares: the survey starts again without it.
+    private static async Task<Survey> SurveyAsync(List<ShardHandle> handles, Dictionary<int, ShardSummary> summaries, int d, DistributedOptions options,
+        Watchdog watchdog, List<LostShard> lost, CancellationToken cancellationToken)
     {
-        double total = round.Sum(r => (double)r.Rows);
-        var last = new double[p];
-        var average = new double[p];
-        double costSum = 0, costRows = 0;
-        foreach (var (rows, result) in round)
+        while (true)
         {
-            double weight = rows / total;
-            ReadOnlySpan<float> shardLast = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(result.Last);
-            ReadOnlySpan<float> shardAverage = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(result.Average);
-            for (int j = 0; j < p; j++)
-            {
-                last[j] += weight * shardLast[j];
-                average[j] += weight * shardAverage[j];
-            }
-            costSum += result.CostSum;
-            costRows += result.Rows;
+            int before = handles.Count;
+            bool sparse = handles.Any(h => summaries[h.Index].IsSparse); // every shard surveyed alike, as CSR if any is stored so
+            var rows = handles.Select(h => summaries[h.Index].Rows).ToArray();
+            var shares = SurveyMerge.Shares(rows, Survey.SampleRowCount(rows.Sum(), d, sparse));
+            var share = handles.Select((h, i) => (h.Index, Rows: shares[i])).ToDictionary(s => s.Index, s => s.Rows);
+            var parts = await Each(handles, watchdog, options, lost, 0,
+                h => h.Grain.Part(new PartRequest { Sparse = sparse, Standardize = options.StandardizeFeatures, SampleRows = share[h.Index] }), cancellationToken);
+            if (handles.Count != before)
+                continue;
+            var merged = SurveyMerge.Merge(handles.Select(h => parts[h.Index]).ToArray(), d, sparse);
+            var standardization = Survey.Standardize(merged, options.StandardizeFeatures);
+            var setup = TrainingSetup.Of(standardization, options, measureLargestRow: sparse && standardization is not null);
+            var answers = await Each(handles, watchdog, options, lost, 0, h => h.Grain.Setup(setup), cancellationToken);
+            if (handles.Count == before)
+                return SurveyMerge.Create(merged, standardization, sparse, answers.Values.Select(a => a.LargestRowNorm));
         }
-        return (Array.ConvertAll(last, v => (float)v), Array.ConvertAll(average, v => (float)v), costSum / costRows, round.Sum(r => r.Result.Batches));
     }
 
-    private static float[] StandardizedStart(FeatureStandardization? standardization, LinearModel start)
-    {
-        var theta = (float[])start.Parameters.Clone();
-        standardization?.FromRaw(start.Parameters, theta);
-        return theta;
-    }
+    // The round, reduced, closed by the session (outside the async method: the outcome is a ref struct).
+    private static void EndEpoch(TrainingSession session, RoundReduction round, int featureCount) =>
+        session.EndEpoch(new EpochOutcome(round.Parameters, round.Average, round.Cost, round.Rows, round.Steps), RowBlock.Dense([], [], featureCount));
 
     // Calls every live shard; a lost worker ends the fit, or (ContinueWithoutLostShards) its shards leave the list.
     // Returns the answers by shard index.

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using MlNetGd.Trainers;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Cluster;
 
-/// <summary>The worker's side of one shard (<see cref="IShardGrain"/>): its cache file, its survey and its local epochs. Heavy work
+/// <summary>The worker's side of one shard (<see cref="IShardGrain"/>): its cache file, its part of the survey and its local epochs,
+/// all through the core's own parts (<see cref="Survey"/>, <see cref="StepEngine"/>, <see cref="CacheFileBatchSource"/>). Heavy work
 /// runs off the grain's scheduler, so <see cref="Ping"/> answers while an epoch runs.</summary>
 [ShardPlacement]
 internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo, ILogger<ShardGrain> logger) : Grain, IShardGrain
@@ -11,10 +13,10 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
     private ShardJob? _job;
     private CacheFileReader? _reader;
     private CacheFileBatchSource? _batches;
-    private ShardSurvey? _survey;
-    private ShardEpoch? _epoch;
     private ShardSummary? _summary;
-    private string? _cachePath;
+    private TrainingSetup? _setup;
+    private FeatureStandardization? _standardization;
+    private StepEngine? _engine;
 
     public async Task<ShardSummary> Prepare(ShardJob job)
     {
@@ -23,55 +25,56 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
             return _summary; // a repeated call after a lost answer
         Close();
         Directory.CreateDirectory(settings.WorkDirectory);
-        _cachePath = Path.Combine(settings.WorkDirectory, $"shard-{this.GetPrimaryKeyString().Split('@')[0].Replace('/', '-')}-{Environment.ProcessId}.cache");
-        logger.LogInformation("Reading shard {Shard} from {Path} into {Cache}", job.ShardIndex, job.Path, _cachePath);
+        // The process id in the name lets a worker started later remove the files of one that was killed (WorkerHost.RemoveOrphans).
+        string cachePath = Path.Combine(settings.WorkDirectory, $"shard-{this.GetPrimaryKeyString().Split('@')[0].Replace('/', '-')}-{Environment.ProcessId}.cache");
+        logger.LogInformation("Reading shard {Shard} from {Path} into {Cache}", job.ShardIndex, job.Path, cachePath);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int seed = ShardReader.ShardSeed(job);
-        (_reader, long dropped, _survey) = await Task.Run(() =>
+        var (reader, dropped) = await Task.Run(() => ShardReader.Write(job, cachePath, CancellationToken.None));
+        try
         {
-            var (reader, dropped) = ShardReader.Write(job, _cachePath, CancellationToken.None);
-            try
-            {
-                return (reader, dropped, ShardSurvey.Run(reader, seed, CancellationToken.None));
-            }
-            catch
-            {
-                reader.Dispose();
-                throw;
-            }
-        });
-        _batches = new CacheFileBatchSource(_reader, job.BatchSize, job.Shuffle ? CacheFileShuffle.BlocksAndBatches : CacheFileShuffle.None, seed,
-            memoryMap: false);
-        _job = job;
-        var (rows, sum, squares, highest, lowest) = _survey.Sums.Parts;
+            _batches = CacheFileRows.Batches(reader, job.BatchSize, job.Shuffle, job.ShardSeed);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+        (_reader, _job) = (reader, job);
         _summary = new ShardSummary
         {
-            Worker = silo.SiloAddress.Endpoint.ToString(), Rows = rows, DroppedRows = dropped, IsSparse = _reader.Schema.IsSparse,
-            BatchCount = _batches.BatchCount, SmallestBatch = _batches.SmallestBatch, Sum = sum, Squares = squares, Highest = highest,
-            Lowest = lowest, CacheBytes = new FileInfo(_cachePath).Length, Seconds = clock.Elapsed.TotalSeconds,
+            Worker = silo.SiloAddress.Endpoint.ToString(), Rows = reader.RowCount, DroppedRows = dropped, IsSparse = reader.Schema.IsSparse,
+            BatchCount = _batches.BatchCount, SmallestBatch = _batches.SmallestBatch, CacheBytes = new FileInfo(cachePath).Length,
+            Seconds = clock.Elapsed.TotalSeconds,
         };
         return _summary;
     }
 
-    public Task<SampleRows> Sample(int count) => Task.FromResult(Prepared().Survey.Sample(count));
+    public Task<ShardPart> Part(PartRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (reader, _) = Prepared();
+        return Task.Run(() => ShardPart.Of(Survey.TakePart(new CacheFileRowPass(reader), request.Sparse, request.Standardize), request.SampleRows));
+    }
 
-    public Task Setup(TrainingSetup setup)
+    public Task<SetupAnswer> Setup(TrainingSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var (reader, _, _) = Prepared();
-        FeatureStandardization? standardization = setup.Standardize
-            ? new FeatureStandardization.SparseAccumulator(setup.Rows, setup.Sum, setup.Squares, setup.Highest, setup.Lowest).ToStandardization()
-            : null;
-        _epoch = new ShardEpoch(reader.Schema.FeatureCount, standardization, setup.L2Regularization, _job!.NumberOfThreads);
-        return Task.CompletedTask;
+        var (reader, _) = Prepared();
+        var standardization = setup.Standardization(reader.Schema.FeatureCount);
+        (_setup, _standardization, _engine) = (setup, standardization, null);
+        if (!setup.MeasureLargestRow || standardization is null)
+            return Task.FromResult(new SetupAnswer { LargestRowNorm = double.NaN });
+        return Task.Run(() => new SetupAnswer { LargestRowNorm = Survey.LargestStandardizedRowNorm(new CacheFileRowPass(reader), standardization) });
     }
 
     public Task<RoundResult> RunRound(RoundRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (reader, batches, _) = Prepared();
-        var epoch = _epoch ?? throw new InvalidOperationException("Setup must come before the first round.");
-        return Task.Run(() => epoch.Run(batches, reader.Schema.IsSparse, request, CancellationToken.None));
+        var (reader, batches) = Prepared();
+        var setup = _setup ?? throw new InvalidOperationException("Setup must come before the first round.");
+        var engine = _engine ??= StepEngine.Create(setup.StepSettings(), reader.Schema.FeatureCount, _standardization, optimizer: null,
+            request.LearningRate, reader.Schema.IsSparse);
+        return Task.Run(() => ShardRound.Run(engine, batches, request, CancellationToken.None));
     }
 
     public Task<string> Ping() => Task.FromResult(silo.SiloAddress.Endpoint.ToString());
@@ -91,18 +94,15 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
         return Task.CompletedTask;
     }
 
-    private (CacheFileReader Reader, CacheFileBatchSource Batches, ShardSurvey Survey) Prepared() =>
-        _reader is not null && _batches is not null && _survey is not null
-            ? (_reader, _batches, _survey)
+    private (CacheFileReader Reader, CacheFileBatchSource Batches) Prepared() =>
+        _reader is not null && _batches is not null
+            ? (_reader, _batches)
             : throw new InvalidOperationException($"The shard {this.GetPrimaryKeyString()} is not prepared on {silo.SiloAddress.Endpoint}: the worker restarted, or Prepare was not called.");
 
     private void Close()
     {
         _batches?.Dispose();
-        _reader?.Dispose();
-        (_batches, _reader, _survey, _epoch, _summary, _job) = (null, null, null, null, null, null);
-        if (_cachePath is not null)
-            File.Delete(_cachePath);
-        _cachePath = null;
+        _reader?.Dispose(); // the cache file goes with it
+        (_batches, _reader, _summary, _job, _setup, _standardization, _engine) = (null, null, null, null, null, null, null);
     }
 }

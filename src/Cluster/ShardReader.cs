@@ -7,10 +7,12 @@ using MlNetGd.Trainers.Core;
 namespace MlNetGd.Cluster;
 
 /// <summary>Reads one shard file on its worker, once: checks it against the fit's format, featurizes it with the shipped featurizer and
-/// writes the rows to the worker's cache file (the streamed fit's writer: every value checked, dense or CSR, seeded row shuffle).</summary>
+/// writes its rows into the worker's cache file through the one door a local fit from a cache file uses (<c>CacheFileRows.Write</c>:
+/// the checked reader, the storage rule, the cache-file writer with its seeded row shuffle).</summary>
 internal static class ShardReader
 {
-    /// <summary>Writes <paramref name="cachePath"/> from the job's shard file and returns it open, with the rows dropped for an empty label.</summary>
+    /// <summary>Writes <paramref name="cachePath"/> from the job's shard file and returns it open (deleted when disposed), with the
+    /// rows dropped for an empty label.</summary>
     /// <exception cref="ShardDataException">The file cannot be used; the message names it and says why.</exception>
     public static (CacheFileReader Reader, long DroppedRows) Write(ShardJob job, string cachePath, CancellationToken cancellationToken)
     {
@@ -36,15 +38,15 @@ internal static class ShardReader
                 data = ml.Data.FilterRowsByMissingValues(data, format.LabelColumnName);
             var featurizer = ml.Model.Load(new MemoryStream(format.Featurizer, writable: false), out _);
             var featurized = featurizer.Transform(data);
-            var (label, features, d) = DataViewReader.FindColumns(featurized.Schema, format.LabelColumnName, format.FeatureColumnName);
-            var slotNames = StreamingGradientDescent.SlotNames(features, d);
-            if (d != format.FeatureCount || CacheFileSchema.HashSlotNames(slotNames) != format.SlotNameHash)
+            var columns = DataViewColumns.Find(featurized.Schema, format.LabelColumnName, format.FeatureColumnName);
+            var slotNames = columns.AllSlotNames();
+            if (columns.FeatureCount != format.FeatureCount || CacheFileSchema.HashSlotNames(slotNames) != format.SlotNameHash)
                 throw new ShardDataException(path,
-                    $"The shard '{path}' does not match the fit's schema: featurized it has {d} features" +
-                    (d == format.FeatureCount ? " with other slot names" : $" where the fit has {format.FeatureCount}") +
+                    $"The shard '{path}' does not match the fit's schema: featurized it has {columns.FeatureCount} features" +
+                    (columns.FeatureCount == format.FeatureCount ? " with other slot names" : $" where the fit has {format.FeatureCount}") +
                     ". Every shard must have the columns the featurization was fitted on.");
-            var writer = new StreamingGradientDescent(new GradientDescentSettings { Seed = ShardSeed(job), Shuffle = job.Shuffle }) { CacheFile = cachePath };
-            var reader = writer.WriteCacheFile(featurized, label, features, d, slotNames, cancellationToken);
+            var reader = CacheFileRows.Write(featurized, columns, slotNames, cachePath, job.Shuffle ? job.ShardSeed : null, skipNonFiniteRows: false,
+                deleteOnDispose: true, cancellationToken, out _);
             return (reader, dropped);
         }
         catch (Exception e) when (e is DataFileException or ArgumentException or InvalidOperationException or FormatException or InvalidDataException
@@ -54,7 +56,4 @@ internal static class ShardReader
             throw new ShardDataException(path, message);
         }
     }
-
-    /// <summary>The seed of shard <c>j</c>'s row shuffle, batch order and sample: distinct per shard, fixed by the fit's seed.</summary>
-    public static int ShardSeed(ShardJob job) => unchecked((int)(job.Seed * 1_000_003L + job.ShardIndex * 7919L + 1));
 }

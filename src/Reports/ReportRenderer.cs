@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace MlNetGd.Reports;
 
 /// <summary>Renders a <see cref="ReportDocument"/> as Markdown, or as one self-contained HTML page with the charts embedded as base64.</summary>
-internal static class ReportRenderer
+internal static partial class ReportRenderer
 {
     public static string Markdown(ReportDocument document)
     {
@@ -14,25 +15,25 @@ internal static class ReportRenderer
             switch (block)
             {
                 case ReportDocument.HeadingBlock h:
-                    text.Append('#', h.Level).Append(' ').AppendLine(h.Text).AppendLine();
+                    text.Append('#', h.Level).Append(' ').AppendLine(M(h.Text)).AppendLine();
                     break;
                 case ReportDocument.ParagraphBlock p:
-                    text.AppendLine(p.Text).AppendLine();
+                    text.AppendLine(M(p.Text)).AppendLine();
                     break;
                 case ReportDocument.BulletsBlock b:
                     foreach (string item in b.Items)
-                        text.Append("- ").AppendLine(item);
+                        text.Append("- ").AppendLine(M(item));
                     text.AppendLine();
                     break;
                 case ReportDocument.TableBlock t:
-                    text.Append("| ").AppendJoin(" | ", t.Headers).AppendLine(" |");
+                    text.Append("| ").AppendJoin(" | ", t.Headers.Select(M)).AppendLine(" |");
                     text.Append('|').AppendJoin("", t.Headers.Select(_ => "---|")).AppendLine();
                     foreach (var row in t.Rows)
-                        text.Append("| ").AppendJoin(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))).AppendLine(" |");
+                        text.Append("| ").AppendJoin(" | ", row.Select(c => M(c).Replace("|", "\\|", StringComparison.Ordinal))).AppendLine(" |");
                     text.AppendLine();
                     break;
                 case ReportDocument.ImageBlock i:
-                    text.Append("![").Append(i.Caption).Append("](").Append(i.FileName).AppendLine(")").AppendLine();
+                    text.Append("![").Append(M(i.Caption)).Append("](").Append(i.FileName).AppendLine(")").AppendLine();
                     break;
             }
         }
@@ -88,4 +89,11 @@ internal static class ReportRenderer
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text).Replace("`", "", StringComparison.Ordinal);
+
+    /// <summary>Text for Markdown, where a '&lt;' that could open a tag (a column name such as &lt;img onerror=…&gt;) is written as
+    /// the entity, so the page shows the name instead of running it; any other '&lt;' ("R² &lt; 0") stays readable.</summary>
+    private static string M(string text) => TagStart().Replace(text, "&lt;");
+
+    [GeneratedRegex("<(?=[A-Za-z/!?])")]
+    private static partial Regex TagStart();
 }

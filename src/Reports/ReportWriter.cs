@@ -28,6 +28,13 @@ public static class ReportWriter
     /// <exception cref="UnauthorizedAccessException">The parent directory is read-only.</exception>
     public static AtomicDirectory Begin(string directory) => AtomicDirectory.Begin(directory, IsReportFile);
 
+    /// <summary>Checks, leaving nothing behind, what <see cref="Begin"/> checks of <paramref name="directory"/> before it takes the lock
+    /// (<see cref="AtomicDirectory.Check"/>), so a run can fail before its work.</summary>
+    /// <exception cref="DirectoryNotFoundException">The parent directory does not exist.</exception>
+    /// <exception cref="IOException">The path is a file, or the directory holds files that are not a report's.</exception>
+    /// <exception cref="UnauthorizedAccessException">The parent directory is not writable.</exception>
+    public static void Check(string directory) => AtomicDirectory.Check(directory, IsReportFile);
+
     /// <summary>Writes the report into <paramref name="directory"/> (replacing it as a whole) and returns the files written, in order.</summary>
     /// <exception cref="DirectoryNotFoundException">The parent directory does not exist.</exception>
     /// <exception cref="IOException">A file cannot be written, another run is writing the directory, or it holds files that are not a report's.</exception>

@@ -1,30 +1,27 @@
-using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Trainers;
 
-/// <summary>Reads an <see cref="IDataView"/> into a <see cref="DenseDataset"/> in one cursor pass.</summary>
-/// <remarks>
-/// The label must be a <see cref="float"/> (Single) column and the features a known-size vector of Single. Sparse vectors are
-/// made dense. A NaN or infinite value is an error naming its row and column. When the source does not know its row count,
-/// one extra counting pass runs first, so the matrix is allocated once at its exact size. Each row is checked while it is in
-/// cache, so the matrix is not read a second time.
-/// </remarks>
+/// <summary>Reads the label and feature columns of an <see cref="IDataView"/> into memory in one pass, every row checked
+/// (<see cref="DataViewRowPass"/>): dense rows, or CSR for sparse one-hot, hashed and text features (never densified).</summary>
+/// <remarks>The label must be a <see cref="float"/> (Single) column and the features a known-size vector of Single. A source that
+/// does not know its row count is read once all the same: the arrays grow as it is read (<see cref="TrainingRowsBuilder"/>).</remarks>
 public static class DataViewReader
 {
-    /// <summary>Reads the label and feature columns of <paramref name="data"/>.</summary>
+    /// <summary>Reads the label and feature columns of <paramref name="data"/> as dense rows.</summary>
     /// <param name="data">The data.</param>
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
     /// <param name="cancellationToken">Checked every 4096 rows.</param>
-    /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows, or a value is not finite.
-    /// The message names the column and, for values, the row.</exception>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows, or a row fails
+    /// <see cref="RowCheck"/>. The message names the column and, for values, the row.</exception>
     public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, CancellationToken cancellationToken = default) =>
         Read(data, labelColumnName, featureColumnName, skipNonFiniteRows: false, out _, cancellationToken);
 
-    /// <summary>Reads the label and feature columns of <paramref name="data"/>, optionally leaving out rows with a NaN or infinite value.</summary>
+    /// <summary>Reads the label and feature columns of <paramref name="data"/> as dense rows, optionally leaving out rows with a NaN
+    /// or infinite value.</summary>
     /// <param name="data">The data.</param>
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
@@ -33,170 +30,58 @@ public static class DataViewReader
     /// <param name="skippedRowCount">Receives the number of rows left out (0 unless <paramref name="skipNonFiniteRows"/>).</param>
     /// <param name="cancellationToken">Checked every 4096 rows.</param>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type, there are no rows (or none left after skipping),
-    /// a value is not finite and rows are not skipped, or a row is so large its squared norm overflows single precision.
-    /// The message names the column and, for values, the row.</exception>
+    /// or a row fails <see cref="RowCheck"/>. The message names the column and, for values, the row.</exception>
     public static DenseDataset Read(IDataView data, string labelColumnName, string featureColumnName, bool skipNonFiniteRows,
         out long skippedRowCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var (label, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
-
-        long count = data.GetRowCount() ?? CountRows(data, cancellationToken);
-        if (count == 0)
-            throw new ArgumentException("The training data has no rows.", nameof(data));
-        if (count * d > Array.MaxLength)
-            throw new ArgumentException($"{count} rows x {d} features exceed the largest array .NET can hold ({Array.MaxLength} values).", nameof(data));
-
-        var x = GC.AllocateUninitializedArray<float>((int)(count * d));
-        var y = GC.AllocateUninitializedArray<float>((int)count);
-        using var cursor = new RowCursorReader(data, label, features, random: null);
-        long row = 0, kept = 0;
-        while (NextRow(cursor, row, count, cancellationToken))
-        {
-            cursor.Read(out y[kept]);
-            ref readonly VBuffer<float> buffer = ref cursor.Features;
-            var destination = x.AsSpan((int)(kept * d), d);
-            buffer.CopyTo(destination);
-            bool labelFinite = float.IsFinite(y[kept]);
-            bool featuresFinite = TensorPrimitives.IsFiniteAll<float>(destination);
-            if (labelFinite && featuresFinite)
-            {
-                if (!float.IsFinite(TensorPrimitives.SumOfSquares<float>(destination)))
-                    throw TooLargeFeatures(features, destination, default, row);
-                kept++;
-            }
-            else if (!skipNonFiniteRows)
-                throw labelFinite
-                    ? NonFiniteFeature(features, FirstNonFinite(destination), destination[FirstNonFinite(destination)], row)
-                    : NonFiniteLabel(labelColumnName, y[kept], row);
-            row++;
-        }
-        skippedRowCount = Skipped(row, count, kept, labelColumnName, featureColumnName);
-        if (kept < row)
-        {
-            Array.Resize(ref x, (int)(kept * d));
-            Array.Resize(ref y, (int)kept);
-        }
-        return new DenseDataset(x, y, d, alreadyValidated: true);
+        var columns = DataViewColumns.Find(data.Schema, labelColumnName, featureColumnName);
+        return (DenseDataset)ReadRows(data, columns, skipNonFiniteRows, (false, 1), out skippedRowCount, cancellationToken);
     }
 
-    /// <summary>The density (stored nonzeros / values) below which rows are kept as CSR instead of dense: CSR costs 8 bytes a
-    /// nonzero against 4 a dense value, and its gradient kernel scatters, so it pays below about a third.</summary>
-    public const double SparseDensityThreshold = 1.0 / 3;
-
-    /// <summary>The leading rows whose density decides the storage (cached and streamed alike).</summary>
-    internal const int DensityProbeRows = 1024;
-
     /// <summary>Reads the label and feature columns of <paramref name="data"/> into the storage that suits them: CSR
-    /// (<see cref="CsrDataset"/>) when the leading rows are less than <see cref="SparseDensityThreshold"/> nonzero (one-hot,
-    /// hashed and text features), dense (<see cref="DenseDataset"/>) otherwise. Rows are never densified on the way to CSR.</summary>
+    /// (<see cref="CsrDataset"/>) when the leading rows are less than <see cref="RowStorage.SparseDensityThreshold"/> nonzero (one-hot,
+    /// hashed and text features), dense (<see cref="DenseDataset"/>) otherwise (<see cref="RowStorage"/>).</summary>
     /// <inheritdoc cref="Read(IDataView, string, string, bool, out long, CancellationToken)"/>
     public static TrainingRows ReadRows(IDataView data, string labelColumnName, string featureColumnName, bool skipNonFiniteRows,
         out long skippedRowCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var (_, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
-        double density = ProbeDensity(data, features, d);
-        return density < SparseDensityThreshold
-            ? ReadSparse(data, labelColumnName, featureColumnName, skipNonFiniteRows, density, out skippedRowCount, cancellationToken)
-            : Read(data, labelColumnName, featureColumnName, skipNonFiniteRows, out skippedRowCount, cancellationToken);
+        var columns = DataViewColumns.Find(data.Schema, labelColumnName, featureColumnName);
+        return ReadRows(data, columns, skipNonFiniteRows, null, out skippedRowCount, cancellationToken);
     }
 
-    /// <summary>The fraction of nonzero values in the leading rows of the feature column.</summary>
-    internal static double ProbeDensity(IDataView data, DataViewSchema.Column features, int d)
+    /// <summary>The one read of a copy: one pass (rows checked, non-finite ones skipped if asked), the storage decided from the
+    /// leading rows unless <paramref name="storage"/> gives it.</summary>
+    internal static TrainingRows ReadRows(IDataView data, DataViewColumns columns, bool skipNonFiniteRows, (bool Sparse, double Density)? storage,
+        out long skippedRowCount, CancellationToken cancellationToken)
     {
-        using var cursor = data.GetRowCursor(new[] { features });
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        VBuffer<float> buffer = default;
-        long nonzeros = 0, values = 0;
-        for (int row = 0; row < DensityProbeRows && cursor.MoveNext(); row++)
-        {
-            getFeatures(ref buffer);
-            nonzeros += buffer.GetValues().Length - buffer.GetValues().Count(0f);
-            values += d;
-        }
-        return values == 0 ? 1 : (double)nonzeros / values;
+        long? count = data.GetRowCount();
+        int d = columns.FeatureCount;
+        TrainingRowsBuilder? builder = null;
+        var intake = new RowIntake(d, (sparse, density) => builder = new TrainingRowsBuilder(d, sparse, density, count), storage);
+        skippedRowCount = ReadOnce(data, columns, skipNonFiniteRows, intake, cancellationToken);
+        return builder!.Build();
     }
 
-    private static CsrDataset ReadSparse(IDataView data, string labelColumnName, string featureColumnName, bool skipNonFiniteRows,
-        double density, out long skippedRowCount, CancellationToken cancellationToken)
+    /// <summary>The one pass over a source read once (into a copy or a cache file): every row through the checked reader into
+    /// <paramref name="intake"/>, which is finished. Returns how many rows were skipped for a non-finite value.</summary>
+    /// <exception cref="ArgumentException">There are no rows, none is left after skipping, or a row fails <see cref="RowCheck"/>.</exception>
+    /// <exception cref="InvalidOperationException">The source returned another number of rows than it reported.</exception>
+    internal static long ReadOnce(IDataView data, DataViewColumns columns, bool skipNonFiniteRows, RowIntake intake, CancellationToken cancellationToken)
     {
-        var (label, features, d) = FindColumns(data.Schema, labelColumnName, featureColumnName);
-        long count = data.GetRowCount() ?? CountRows(data, cancellationToken);
-        if (count == 0)
-            throw new ArgumentException("The training data has no rows.", nameof(data));
-        if (count >= Array.MaxLength)
-            throw new ArgumentException($"{count} rows exceed the largest array .NET can hold ({Array.MaxLength} values).", nameof(data));
-        var labels = GC.AllocateUninitializedArray<float>((int)count);
-        var starts = new int[count + 1];
-        long capacity = Math.Clamp((long)(density * 1.1 * d * count) + 16, 16, Array.MaxLength);
-        var indices = GC.AllocateUninitializedArray<int>((int)capacity);
-        var values = GC.AllocateUninitializedArray<float>((int)capacity);
-        using var cursor = new RowCursorReader(data, label, features, random: null);
-        long row = 0;
-        int kept = 0, stored = 0;
-        while (NextRow(cursor, row, count, cancellationToken))
-        {
-            cursor.Read(out float y);
-            ref readonly VBuffer<float> buffer = ref cursor.Features;
-            ReadOnlySpan<float> rowValues = buffer.GetValues();
-            ReadOnlySpan<int> rowIndices = buffer.IsDense ? default : buffer.GetIndices();
-            if ((long)stored + rowValues.Length > indices.Length)
-            {
-                long grown = Math.Min(Math.Max((long)stored + rowValues.Length, indices.Length + (indices.Length >> 1)), Array.MaxLength);
-                if (grown < (long)stored + rowValues.Length)
-                    throw new ArgumentException(
-                        $"The rows hold more than {Array.MaxLength} nonzero features, the largest array .NET can hold; train on fewer rows, or stream them (CacheData = false).",
-                        nameof(data));
-                Array.Resize(ref indices, (int)grown);
-                Array.Resize(ref values, (int)grown);
-            }
-            int first = stored;
-            double squares = 0;
-            int bad = -1;
-            for (int k = 0; k < rowValues.Length; k++)
-            {
-                float v = rowValues[k];
-                if (v == 0)
-                    continue;
-                int slot = buffer.IsDense ? k : rowIndices[k];
-                if (!float.IsFinite(v) && bad < 0)
-                    bad = slot;
-                squares += (double)v * v;
-                indices[stored] = slot;
-                values[stored++] = v;
-            }
-            bool labelFinite = float.IsFinite(y);
-            if (labelFinite && bad < 0)
-            {
-                if (squares > float.MaxValue)
-                    throw TooLargeFeatures(features, values.AsSpan(first, stored - first), indices.AsSpan(first, stored - first), row);
-                labels[kept++] = y;
-                starts[kept] = stored;
-            }
-            else
-            {
-                stored = first;
-                if (!skipNonFiniteRows)
-                    throw labelFinite
-                        ? NonFiniteFeature(features, bad, rowValues[buffer.IsDense ? bad : rowIndices.IndexOf(bad)], row)
-                        : NonFiniteLabel(labelColumnName, y, row);
-            }
-            row++;
-        }
-        skippedRowCount = Skipped(row, count, kept, labelColumnName, featureColumnName);
-        if (kept < row)
-        {
-            Array.Resize(ref labels, kept);
-            Array.Resize(ref starts, kept + 1);
-        }
-        // The arrays grew from an estimate; more than a quarter of slack is given back (one copy), so a fit holds at most 1.25× its nonzeros.
-        if (indices.Length > stored + (stored >> 2) + 16)
-        {
-            Array.Resize(ref indices, stored);
-            Array.Resize(ref values, stored);
-        }
-        return new CsrDataset(starts, indices, values, labels, d, alreadyValidated: true);
+        long? count = data.GetRowCount();
+        using var pass = new DataViewRowPass(data, columns, count ?? -1, skipNonFiniteRows);
+        intake.AddAll(pass, cancellationToken);
+        long skipped = pass.Skipped;
+        if (intake.RowCount == 0 && skipped > 0)
+            throw new ArgumentException(
+                $"Every one of the {skipped} rows has a NaN or infinite label or feature in columns '{columns.Label.Name}' / '{columns.Features.Name}'; no row is left to train on.",
+                "data");
+        intake.Finish();
+        if (count is long reported && intake.RowCount + skipped != reported)
+            throw new InvalidOperationException($"The data reported {reported} rows but returned {intake.RowCount + skipped}.");
+        return skipped;
     }
 
     /// <summary>Checks that the schema has a Single label and a known-size Single vector feature column, and returns them.</summary>
@@ -231,19 +116,7 @@ public static class DataViewReader
         throw new ArgumentException($"The {role} column '{name}' was not found. The data has: {available}.", option);
     }
 
-    // Moves to the next row of a copying read (row from 0): checks the token every 4096 rows and that the source does not return
-    // more rows than it reported.
-    private static bool NextRow(RowCursorReader cursor, long row, long count, CancellationToken cancellationToken)
-    {
-        if ((row & 4095) == 0)
-            cancellationToken.ThrowIfCancellationRequested();
-        if (!cursor.Skip())
-            return false;
-        if (row >= count)
-            throw new InvalidOperationException($"The data returned more rows than the {count} it reported.");
-        return true;
-    }
-
+    /// <summary>Counts the rows of a source that does not report its count (filling ML.NET's cache, when it is one).</summary>
     internal static long CountRows(IDataView data, CancellationToken cancellationToken)
     {
         long count = 0;
@@ -254,58 +127,5 @@ public static class DataViewReader
                 cancellationToken.ThrowIfCancellationRequested();
         }
         return count;
-    }
-
-    // Gradient descent in single precision cannot train on a row whose squared norm overflows: the stable learning rate would be
-    // below 1/|x|², under the smallest normal float. Named here, where the row index is still the user's. Dense rows pass no indices.
-    internal static ArgumentException TooLargeFeatures(DataViewSchema.Column features, ReadOnlySpan<float> row, ReadOnlySpan<int> indices, long rowIndex)
-    {
-        int k = TensorPrimitives.IndexOfMaxMagnitude(row);
-        int slot = indices.IsEmpty ? k : indices[k];
-        return new ArgumentException(
-            $"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {row[k]:G3}; the features are too large for " +
-            "single precision (the row's squared norm overflows). Scale or normalize the features (e.g. NormalizeMeanVariance).", "data");
-    }
-
-    /// <summary>Names a slot of a vector column: its slot name and index when the column has slot names, else the index.</summary>
-    internal static string SlotName(DataViewSchema.Column features, int slot)
-    {
-        if (features.HasSlotNames())
-        {
-            VBuffer<ReadOnlyMemory<char>> names = default;
-            features.GetSlotNames(ref names);
-            string name = names.GetItemOrDefault(slot).ToString();
-            if (name.Length > 0)
-                return $"'{name}' (slot {slot})";
-        }
-        return $"slot {slot}";
-    }
-
-    private static int FirstNonFinite(ReadOnlySpan<float> row)
-    {
-        int slot = 0;
-        while (float.IsFinite(row[slot]))
-            slot++;
-        return slot;
-    }
-
-    internal static ArgumentException NonFiniteFeature(DataViewSchema.Column features, int slot, float value, long rowIndex) =>
-        new($"Row {rowIndex}: feature {SlotName(features, slot)} of column '{features.Name}' is {value}; features must be finite numbers. " +
-            "Remove or replace missing values first (e.g. ml.Transforms.ReplaceMissingValues), or set SkipNonFiniteRows.", "data");
-
-    internal static ArgumentException NonFiniteLabel(string labelColumnName, float value, long rowIndex) =>
-        new($"Row {rowIndex}: the label column '{labelColumnName}' is {value}; labels must be finite numbers. " +
-            "Filter such rows out first, or set SkipNonFiniteRows.", "data");
-
-    // The rows left out; the source must have returned the rows it reported, and at least one must be left.
-    private static long Skipped(long rows, long reported, long kept, string labelColumnName, string featureColumnName)
-    {
-        if (rows != reported)
-            throw new InvalidOperationException($"The data reported {reported} rows but returned {rows}.");
-        if (kept == 0)
-            throw new ArgumentException(
-                $"Every one of the {rows} rows has a NaN or infinite label or feature in columns '{labelColumnName}' / '{featureColumnName}'; no row is left to train on.",
-                "data");
-        return rows - kept;
     }
 }

@@ -5,80 +5,78 @@ using MlNetGd.Trainers.Core;
 
 namespace MlNetGd.Trainers;
 
-/// <summary>The rows of an <see cref="IDataView"/> as sequential passes (<see cref="IRowPass"/>): one cursor per pass, in the
-/// source's order, every value checked as it is read (the error names the source's row and column, as the copying reader does).</summary>
+/// <summary>The one door of an <see cref="IDataView"/>'s rows into a fit: sequential passes (<see cref="IRowPass"/>), one cursor per
+/// pass in the source's order, every row checked as it is read (<see cref="RowCheck"/>: the error names the source's row, the column
+/// and the slot, in the same words whichever way the rows then go — a copy, in place, a cache file).</summary>
 internal sealed class DataViewRowPass : IRowPass, IDisposable
 {
     private readonly IDataView _data;
-    private readonly DataViewSchema.Column _label;
-    private readonly DataViewSchema.Column _features;
+    private readonly DataViewColumns _columns;
+    private readonly bool _skipNonFinite;
     private RowCursorReader? _reader;
 
-    public DataViewRowPass(IDataView data, DataViewSchema.Column label, DataViewSchema.Column features, long rowCount)
+    /// <summary>Passes over <paramref name="data"/>'s columns.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="columns">The columns, found once.</param>
+    /// <param name="rowCount">The rows every pass returns, or −1 when unknown (a pass read once, to its end).</param>
+    /// <param name="skipNonFinite">Whether a row with a NaN or infinite label or value is passed over (and counted in
+    /// <see cref="Skipped"/>) instead of being an error; a pass then returns fewer rows than the source has.</param>
+    public DataViewRowPass(IDataView data, DataViewColumns columns, long rowCount, bool skipNonFinite = false)
     {
         _data = data;
-        _label = label;
-        _features = features;
+        _columns = columns;
+        _skipNonFinite = skipNonFinite;
         RowCount = rowCount;
     }
 
     /// <inheritdoc/>
     public long RowCount { get; }
 
-    /// <summary>Gets the source's index of the row read last (−1 before the first).</summary>
-    public long Position => _reader!.RowsRead - 1;
+    /// <inheritdoc/>
+    public int FeatureCount => _columns.FeatureCount;
+
+    /// <summary>Gets the source's number of the row read last (−1 before the first): what errors name.</summary>
+    public long Position => (_reader?.RowsRead ?? 0) - 1;
+
+    /// <summary>Gets how many rows the current pass has passed over for a NaN or infinite value.</summary>
+    public long Skipped { get; private set; }
 
     /// <inheritdoc/>
     public void Restart()
     {
         _reader?.Dispose();
-        _reader = new RowCursorReader(_data, _label, _features, random: null);
+        _reader = new RowCursorReader(_data, _columns);
+        Skipped = 0;
     }
 
-    /// <summary>Moves to the next row without reading it; <see langword="false"/> at the end of the pass.</summary>
+    /// <inheritdoc/>
     public bool Skip() => _reader!.Skip();
-
-    /// <summary>Reads the row moved to by <see cref="Skip"/>, checked.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Read(out float label, out ReadOnlySpan<int> indices, out ReadOnlySpan<float> values)
-    {
-        _reader!.Read(out label);
-        ref readonly VBuffer<float> x = ref _reader.Features;
-        values = x.GetValues();
-        indices = x.IsDense ? default : x.GetIndices();
-        Check(label, indices, values);
-    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(out float label, out ReadOnlySpan<int> indices, out ReadOnlySpan<float> values)
     {
-        if (!Skip())
+        while (_reader!.Skip())
         {
-            label = 0;
-            indices = default;
-            values = default;
-            return false;
+            _reader.Read(out label);
+            ref readonly VBuffer<float> x = ref _reader.Features;
+            values = x.GetValues();
+            indices = x.IsDense ? default : x.GetIndices();
+            if (RowCheck.HasValidValues(label, values) && x.Length == _columns.FeatureCount)
+                return true;
+            if (_skipNonFinite && x.Length == _columns.FeatureCount && RowCheck.HasNonFiniteValue(label, values))
+            {
+                Skipped++;
+                continue;
+            }
+            RowCheck.Check(Position, label, indices, values, x.Length, _columns.FeatureCount, _columns.Names); // throws: the row failed the fast check
+            return true;
         }
-        Read(out label, out indices, out values);
-        return true;
+        label = 0;
+        indices = default;
+        values = default;
+        return false;
     }
 
     public void Dispose() => _reader?.Dispose();
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Check(float label, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
-    {
-        if (!float.IsFinite(label))
-            throw DataViewReader.NonFiniteLabel(_label.Name, label, Position);
-        float squares = RowKernels.Dot(values, values); // every row read: see RowKernels for why not TensorPrimitives
-        if (float.IsFinite(squares))
-            return;
-        int k = 0;
-        while (k < values.Length && float.IsFinite(values[k]))
-            k++;
-        if (k < values.Length)
-            throw DataViewReader.NonFiniteFeature(_features, indices.IsEmpty ? k : indices[k], values[k], Position);
-        throw DataViewReader.TooLargeFeatures(_features, values, indices, Position);
-    }
 }

@@ -7,13 +7,11 @@ namespace MlNetGd.Trainers;
 
 /// <summary>An ML.NET regression trainer that fits <c>y = W·x + b</c> by minibatch gradient descent on the MSE.</summary>
 /// <remarks>
-/// <para>The data is read once into memory (<see cref="DataViewReader.ReadRows"/>: dense rows, or CSR for sparse one-hot, hashed
-/// and text features, never densified), its rows shuffled once with the seed, and
-/// trained by <see cref="GradientDescentLoop"/> — or, when the input is ML.NET's own in-memory cache of dense rows in no particular
-/// order, trained on in place, one cursor pass per epoch, without a copy (<see cref="Options.TrainInPlace"/>); with <see cref="Options.CacheData"/> off it is read once into a cache file on
-/// disk that every epoch reads instead, so memory stays flat (<see cref="StreamingGradientDescent"/>). The result is ML.NET's own
-/// <see cref="RegressionPredictionTransformer{T}"/> of <see cref="LinearRegressionModelParameters"/>, so Evaluate,
-/// CrossValidate, PermutationFeatureImportance, Save/Load and ConvertToOnnx work as they do for SDCA.</para>
+/// <para>The rows come in by one door whatever <see cref="Options.RowSource"/> chooses — a copy in memory, ML.NET's cache read in
+/// place, or a cache file on disk — each row checked as it is read, and every fit then runs the same setup and loop
+/// (<see cref="GradientDescentLoop.Fit"/>). The result is ML.NET's own <see cref="RegressionPredictionTransformer{T}"/> of
+/// <see cref="LinearRegressionModelParameters"/>, so Evaluate, CrossValidate, PermutationFeatureImportance, Save/Load and
+/// ConvertToOnnx work as they do for SDCA.</para>
 /// <para>Unlike ML.NET's other linear trainers it needs no normalizer: by default it standardizes internally
 /// (<see cref="GradientDescentSettings.StandardizeFeatures"/>), chooses the rate from the curvature, averages each epoch's
 /// iterates, and returns the model on raw features. With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the
@@ -23,7 +21,7 @@ public sealed class GradientDescentRegressionTrainer
     : ITrainerEstimator<RegressionPredictionTransformer<LinearRegressionModelParameters>, LinearRegressionModelParameters>
 {
     /// <summary>The options of <see cref="GradientDescentRegressionTrainer"/>.</summary>
-    public sealed class Options : GradientDescentSettings
+    public sealed record Options : GradientDescentSettings
     {
         /// <summary>The default label column name.</summary>
         public const string DefaultLabelColumnName = "Label";
@@ -33,46 +31,37 @@ public sealed class GradientDescentRegressionTrainer
 
         /// <summary>Gets or sets the label column (Single).</summary>
         /// <value>Default "Label".</value>
-        public string LabelColumnName { get; set; } = DefaultLabelColumnName;
+        public string LabelColumnName { get; init; } = DefaultLabelColumnName;
 
         /// <summary>Gets or sets the feature column (known-size vector of Single).</summary>
         /// <value>Default "Features".</value>
-        public string FeatureColumnName { get; set; } = DefaultFeatureColumnName;
+        public string FeatureColumnName { get; init; } = DefaultFeatureColumnName;
 
         /// <summary>Gets or sets whether rows whose label or a feature is NaN or infinite are left out of training instead of
         /// stopping it with an error naming the row and column. The number left out is <see cref="TrainingHistory.SkippedRowCount"/>.</summary>
         /// <value>Default <see langword="false"/>: such a row is an error.</value>
-        public bool SkipNonFiniteRows { get; set; }
+        public bool SkipNonFiniteRows { get; init; }
 
         /// <summary>Gets or sets a token that stops a fit between two batches.</summary>
         /// <value>Default: none.</value>
-        public CancellationToken CancellationToken { get; set; }
+        public CancellationToken CancellationToken { get; init; }
 
-        /// <summary>Gets or sets whether the data is read once into memory (fast epochs), or read once into a cache file on disk that
-        /// every epoch reads in minibatches, so that memory does not grow with the row count (see <see cref="StreamingGradientDescent"/>).</summary>
-        /// <value>Default <see langword="true"/>: cached in memory.</value>
-        public bool CacheData { get; set; } = true;
+        /// <summary>Gets or sets where the epochs read the rows from.</summary>
+        /// <value>Default <see cref="Core.RowSource.Auto"/>: in place when the data is ML.NET's in-memory cache (<c>ml.Data.Cache</c>,
+        /// <c>AppendCacheCheckpoint</c>) of dense rows in no particular order, a copy would take 64 MB or more, and the fit is likely
+        /// short (plain SGD stopping at convergence); from a cache file when <see cref="CacheFilePath"/> is set; otherwise a copy in
+        /// memory. <see cref="Core.RowSource.InPlace"/> reads any source in place every epoch (a file is then parsed every epoch);
+        /// <see cref="Core.RowSource.CacheFile"/> writes the rows once to a file on disk that every epoch reads, so memory does not
+        /// grow with the rows. <see cref="TrainingHistory.RowSource"/> says which ran.</value>
+        public RowSource RowSource { get; init; } = RowSource.Auto;
 
-        /// <summary>Gets or sets where a fit with <see cref="CacheData"/> off keeps the cache file of its rows (written atomically), or
-        /// <see langword="null"/> for a temporary file deleted when the fit ends, however it ends.</summary>
-        /// <value>Default <see langword="null"/>: a temporary file.</value>
-        public string? CacheFile { get; set; }
-
-        /// <summary>Gets or sets whether an existing <see cref="CacheFile"/> whose header matches the data (feature count, dense or
-        /// sparse, slot names) is trained on without reading the source; a file that does not match, or is truncated or corrupted,
-        /// is rebuilt. The check cannot see rows that changed with the same schema: rebuild the file (turn this off) when they do.</summary>
-        /// <value>Default <see langword="false"/>: the file is written anew.</value>
-        public bool ReuseCacheFile { get; set; }
-
-        /// <summary>Gets or sets whether a cached fit trains on the <see cref="IDataView"/> in place — one sequential cursor pass per
-        /// epoch, rows shuffled inside blocks of about 2 MB, no copy of the rows — instead of on a shuffled copy of them.</summary>
-        /// <value>Default <see langword="null"/>: chosen from the data — in place when it is ML.NET's in-memory cache
-        /// (<c>ml.Data.Cache</c>, <c>AppendCacheCheckpoint</c>), its rows are dense, the fit is likely short (plain SGD stopping at
-        /// convergence), a copy would take 64 MB or more, and the rows are in no particular order (a sorted file is copied and fully
-        /// shuffled). <see langword="true"/> reads any source in place, every
-        /// epoch (a file is then parsed every epoch); <see langword="false"/> always copies. <see cref="TrainingHistory.RowSource"/>
-        /// says which ran.</value>
-        public bool? TrainInPlace { get; set; }
+        /// <summary>Gets or sets where a fit from a cache file keeps it (written atomically), or <see langword="null"/> for a temporary
+        /// file deleted when the fit ends, however it ends. A file already there that matches the data (feature count, dense or
+        /// sparse, slot names and, when the source knows it, the row count) is trained from without reading the source, as Vowpal
+        /// Wabbit's <c>--cache_file</c> is (<see cref="TrainingHistory.ReusedCacheFile"/>); one that does not match or is corrupted
+        /// is rebuilt. The check cannot see rows that changed under the same schema and count: delete the file to rebuild it.</summary>
+        /// <value>Default <see langword="null"/>. Setting it makes <see cref="Core.RowSource.Auto"/> read from the cache file.</value>
+        public string? CacheFilePath { get; init; }
 
         /// <inheritdoc/>
         /// <exception cref="ArgumentException">A column name is null or empty, or both name the same column; <c>ParamName</c> names the option.</exception>
@@ -86,28 +75,23 @@ public sealed class GradientDescentRegressionTrainer
                 throw new ArgumentException(
                     $"LabelColumnName and FeatureColumnName are both '{LabelColumnName}'; the label (Single) and the features (vector of Single) must be different columns.",
                     nameof(FeatureColumnName));
-            if ((CacheFile is not null || ReuseCacheFile) && CacheData)
+            if (!Enum.IsDefined(RowSource))
+                throw new ArgumentOutOfRangeException(nameof(RowSource), RowSource, $"must be one of {string.Join(", ", Enum.GetNames<RowSource>())}.");
+            if (CacheFilePath is not null && RowSource is RowSource.Copy or RowSource.InPlace)
                 throw new ArgumentException(
-                    $"{(CacheFile is not null ? "CacheFile" : "ReuseCacheFile")} needs CacheData = false: with CacheData = true the rows are held in memory, not in a file.",
-                    CacheFile is not null ? nameof(CacheFile) : nameof(ReuseCacheFile));
-            if (ReuseCacheFile && CacheFile is null)
-                throw new ArgumentException("ReuseCacheFile needs CacheFile: a temporary cache file is deleted when its fit ends.", nameof(ReuseCacheFile));
-            if (CacheFile is not null && (CacheFile.Length == 0 || Directory.Exists(CacheFile)))
-                throw new ArgumentException($"CacheFile '{CacheFile}' must name a file, not {(CacheFile.Length == 0 ? "an empty path" : "a directory")}.", nameof(CacheFile));
-            if (TrainInPlace == true && (!CacheData || ValidationFraction > 0 || SkipNonFiniteRows))
+                    $"CacheFilePath names a cache file, but RowSource = {RowSource} does not read one. Set RowSource = CacheFile (or Auto), or leave CacheFilePath unset.",
+                    nameof(CacheFilePath));
+            if (CacheFilePath is not null && (CacheFilePath.Trim().Length == 0 || Directory.Exists(CacheFilePath)))
+                throw new ArgumentException($"CacheFilePath '{CacheFilePath}' must name a file, not {(CacheFilePath.Trim().Length == 0 ? "an empty path" : "a directory")}.", nameof(CacheFilePath));
+            if (RowSource == RowSource.InPlace && (ValidationFraction > 0 || SkipNonFiniteRows))
                 throw new ArgumentException(
-                    $"TrainInPlace = true reads every row of the data in place each epoch; it cannot be combined with {(!CacheData ? "CacheData = false (a cache file on disk)" : ValidationFraction > 0 ? "ValidationFraction > 0 (held-out rows need a shuffled copy)" : "SkipNonFiniteRows (skipped rows need a copy)")}. " +
-                    "Leave TrainInPlace unset to let the trainer choose.",
-                    nameof(TrainInPlace));
-            if (SkipNonFiniteRows && !CacheData)
+                    $"RowSource = InPlace reads every row of the data in place each epoch; it cannot be combined with {(ValidationFraction > 0 ? "ValidationFraction > 0 (held-out rows need a shuffled copy)" : "SkipNonFiniteRows (skipped rows need a copy or a cache file)")}. " +
+                    "Leave RowSource = Auto to let the trainer choose.",
+                    nameof(RowSource));
+            if (ValidationFraction > 0 && (RowSource == RowSource.CacheFile || CacheFilePath is not null))
                 throw new ArgumentException(
-                    "SkipNonFiniteRows needs CacheData = true: the streamed path stops at a non-finite value as it writes its cache file. " +
-                    "Filter the rows in the pipeline instead (ml.Data.FilterRowsByMissingValues) or cache the data.",
-                    nameof(SkipNonFiniteRows));
-            if (ValidationFraction > 0 && !CacheData)
-                throw new ArgumentException(
-                    "ValidationFraction needs CacheData = true: a streamed fit does not hold out validation rows. " +
-                    "Split the data first (ml.Data.TrainTestSplit) or cache it.",
+                    "ValidationFraction needs the rows in memory: a fit from a cache file does not hold out validation rows. " +
+                    "Split the data first (ml.Data.TrainTestSplit), or use RowSource = Copy.",
                     nameof(ValidationFraction));
             base.Validate();
         }
@@ -120,20 +104,19 @@ public sealed class GradientDescentRegressionTrainer
     /// <summary>Creates the trainer; the options are validated now.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; <c>ParamName</c> names it.</exception>
-    /// <exception cref="ArgumentException">A column name is missing.</exception>
+    /// <exception cref="ArgumentException">A column name is missing, or two options do not go together.</exception>
     public GradientDescentRegressionTrainer(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _mlContext = new MLContext(options.Seed);
-        var probe = _mlContext.Regression.Trainers.OnlineGradientDescent(options.LabelColumnName, options.FeatureColumnName);
-        Info = probe.Info;
-        _schemaProbe = probe;
+        _schemaProbe = _mlContext.Regression.Trainers.OnlineGradientDescent(options.LabelColumnName, options.FeatureColumnName);
     }
 
-    /// <summary>Gets what ML.NET should know about this trainer (it wants normalized features and supports warm start).</summary>
-    public TrainerInfo Info { get; }
+    /// <summary>Gets what ML.NET should know about this trainer: it needs no normalization (it standardizes internally), does not
+    /// want ML.NET to cache its input (it reads its rows once, into its own copy or cache file), and supports warm start.</summary>
+    public TrainerInfo Info => TrainerInfoFactory.GradientDescent;
 
     /// <summary>Gets the history of the most recent <c>Fit</c> on this instance: cost per epoch, learning rate, stop reason.
     /// For concurrent fits, use <see cref="GradientDescentSettings.EpochCompleted"/> instead.</summary>
@@ -155,29 +138,20 @@ public sealed class GradientDescentRegressionTrainer
         ArgumentNullException.ThrowIfNull(input);
         LastHistory = null;
         var token = _options.CancellationToken;
-        if (!_options.CacheData)
+        var columns = DataViewColumns.Find(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
+        var model = StartingModel(modelParameters, columns.FeatureCount);
+        using (var rows = FitRows.Open(input, columns, _options, token))
         {
-            var (_, streamedColumn, featureCount) = DataViewReader.FindColumns(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
-            var streamed = StartingModel(modelParameters, featureCount);
-            var streaming = new StreamingGradientDescent(_options) { CacheFile = _options.CacheFile, ReuseCacheFile = _options.ReuseCacheFile };
-            LastHistory = streaming.Run(input, _options.LabelColumnName, _options.FeatureColumnName, streamed, cancellationToken: token);
-            return LinearModelFactory.Create(_mlContext, streamed.Weights, streamed.Bias, _options.LabelColumnName, streamedColumn);
+            try
+            {
+                LastHistory = GradientDescentLoop.Fit(_options, rows.Source, model, optimizer: null, rows.Info, token, rows.Survey);
+            }
+            catch (TrainingDivergedException diverged) when (rows.OrderCause is { } cause)
+            {
+                throw diverged.WithCause(cause);
+            }
         }
-        var (_, featureColumn, features) = DataViewReader.FindColumns(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
-        var model = StartingModel(modelParameters, features);
-        if (InPlaceGradientDescent.TryRun(input, _options, model, token) is { } inPlace)
-        {
-            LastHistory = inPlace;
-            return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, featureColumn);
-        }
-        var data = DataViewReader.ReadRows(input, _options.LabelColumnName, _options.FeatureColumnName, _options.SkipNonFiniteRows, out long skipped, token);
-        if (_options.Shuffle || _options.ValidationFraction > 0)
-            data.ShuffleRows(_options.Seed); // the validation rows are the last ones after this seeded shuffle
-
-        var history = new GradientDescentLoop(_options).Run(data, model, cancellationToken: token);
-        history.SkippedRowCount = skipped;
-        LastHistory = history;
-        return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, featureColumn);
+        return LinearModelFactory.Create(_mlContext, model.Weights, model.Bias, _options.LabelColumnName, columns.Features);
     }
 
     /// <summary>Returns the output schema (a Single Score column added), checking the label and feature columns as ML.NET does.</summary>

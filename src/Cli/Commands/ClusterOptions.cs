@@ -34,6 +34,17 @@ internal sealed class ClusterOptions
         Description = $"The cluster's certificate (.pfx with its private key; password in {ClusterTls.PasswordVariable}): mutual TLS, and only peers holding this certificate are accepted. Every worker and 'train --cluster' must give the same file.",
     };
 
+    /// <summary>With --cluster, the one sameness rule (<see cref="PathRules"/>) over each shard of --data (compared as a path on this
+    /// machine: workers here read these very files), --model and --checkpoint.</summary>
+    public void AddSamenessRule(Command command, CommonOptions common, Option<string> model) =>
+        command.AddSamenessRule(result => result.GetValue(Cluster) is null ? []
+            : Shards(result.GetValue(common.Data) ?? "").Select(shard => (common.Data.Name, (string?)shard, PathRules.Role.Input))
+                .Append((model.Name, result.GetValue(model), PathRules.Role.OutputFile))
+                .Append((Checkpoint.Name, result.GetValue(Checkpoint), PathRules.Role.OutputFile)));
+
+    /// <summary>The shard files --data lists, comma-separated.</summary>
+    public static string[] Shards(string data) => data.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public void AddTo(Command command)
     {
         command.Add(Cluster);

@@ -17,26 +17,24 @@ internal static class ClusterTrain
     {
         string label = parse.GetValue(common.Label)!;
         var gateways = ClusterEndpoints.ParseList(parse.GetValue(cluster.Cluster)!, "--cluster");
-        var shards = common.DataPath(parse).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shards = ClusterOptions.Shards(common.DataPath(parse));
         if (!parse.GetValue(common.HasHeader))
             throw new ArgumentException("--cluster needs shard files with a header line (--has-header true): the workers find the columns by name.");
         var local = common.GradientDescent(parse, label);
         string? checkpoint = parse.GetValue(cluster.Checkpoint);
         if (checkpoint is not null)
             TrainCommand.CheckOutputFile(checkpoint, "--checkpoint");
-        var options = new DistributedOptions
+        using var sink = common.Progress(parse, stderr, "train");
+        var progress = sink.Status;
+        var options = new DistributedOptions(local)
         {
-            LearningRate = local.LearningRate, BatchSize = local.BatchSize, NumberOfEpochs = local.NumberOfEpochs, Tolerance = local.Tolerance,
-            Shuffle = local.Shuffle, Seed = local.Seed, StandardizeFeatures = local.StandardizeFeatures,
             Workers = gateways.Select(g => g.ToString()).ToArray(),
             FaultTimeout = TimeSpan.FromSeconds(parse.GetValue(cluster.FaultTimeout)),
             ContinueWithoutLostShards = parse.GetValue(cluster.ContinueWithoutLostShards),
             CheckpointFile = checkpoint,
+            EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
+                $"round {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}")),
         };
-        using var sink = common.Progress(parse, stderr, "train");
-        var progress = sink.Status;
-        options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
-            $"round {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
         try
         {
             return RunAsync(parse, common, cluster, gateways, shards, options, modelPath, explain, stdout, sink).GetAwaiter().GetResult();

@@ -21,7 +21,8 @@ internal sealed class CommonOptions
 
     public Option<string[]> IgnoredColumns { get; } = ColumnList("--ignore", "Columns to leave out.");
 
-    public Option<string> Label { get; } = new("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName };
+    public Option<string> Label { get; } = new Option<string>("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName }
+        .Check(label => string.IsNullOrWhiteSpace(label) ? "--label is empty: give the name of the label column." : null);
 
     public Option<string?> Separator { get; } = CheckSeparator(new("--separator")
     { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" });
@@ -47,7 +48,7 @@ internal sealed class CommonOptions
         .Allow(epochs => epochs >= 1, "must be at least 1");
 
     public Option<double> Tolerance { get; } = new Option<double>("--tolerance")
-    { HelpName = "T", Description = $"GradientDescent stops after an epoch whose cost is not below (1 - T) x the best epoch cost so far, once no epoch has been for {TrainingSession.MinStepsWithoutImprovement} optimizer steps (at least one epoch); 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance }
+    { HelpName = "T", Description = $"GradientDescent's relative tolerance T: a fit stops when no epoch has brought its cost below (1 - T) x the best so far for {TrainingSession.MinStepsWithoutImprovement} optimizer steps (at least one epoch), first halving a constant rate up to {TrainingSession.MaxAnnealings} times while the returned model still improves by T on the survey sample; before any halving, an averaged fit also stops when an epoch leaves that model unimproved by T. 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance }
         .Allow(t => t >= 0 && double.IsFinite(t), "must be a finite number >= 0 (0 runs every epoch)");
 
     public Option<bool> Shuffle { get; } = new("--shuffle")
@@ -113,9 +114,14 @@ internal sealed class CommonOptions
     }
 
     /// <summary>The data path: --data, or the bundled file (from the current directory, else next to the tool).</summary>
-    public string DataPath(ParseResult parse)
+    public string DataPath(ParseResult parse) => DataPath(parse.GetValue(Data));
+
+    /// <summary>The --data path option for the sameness rule (<see cref="PathRules"/>), its default included.</summary>
+    public PathRules.PathOption DataInput() => new(Data.Name, result => DataPath(result.GetValue(Data)), PathRules.Role.Input);
+
+    private static string DataPath(string? given)
     {
-        if (parse.GetValue(Data) is { } given)
+        if (given is not null)
             return given;
         if (File.Exists(BundledData))
             return BundledData;

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using MlNetGd.Comparison;
 using MlNetGd.Data;
+using MlNetGd.IO;
 using MlNetGd.Reports;
 using static MlNetGd.Reports.ReportFormat;
 
@@ -16,15 +18,20 @@ internal static class CompareCommand
     /// with three (ML.NET's AutoML also stops cross-validating large data).</summary>
     public const int LargeDataRows = 100_000;
 
+    /// <summary>The fewest rows a fold's test part, or either side of a test split, may expect. ML.NET assigns rows to parts by a seeded
+    /// hash, so a part expecting fewer is too often empty (a fold expecting 5 rows is empty with probability e^-5 = 0.7%); the comparison
+    /// also checks that no part came out empty before it fits anything.</summary>
+    public const int MinRowsPerPart = 5;
+
     public static Command Create()
     {
         var common = new CommonOptions();
         var trainers = new Option<string>("--trainers")
         { HelpName = "LIST", Description = "Comma-separated trainers: gd (MlNetGd GradientDescent), sdca, ogd (OnlineGradientDescent), poisson (LbfgsPoissonRegression), fasttree.", DefaultValueFactory = _ => "gd,sdca,ogd,poisson,fasttree" }
             .Check(list => TrainerNames.TryParse(list, out _, out string? problem) ? null : $"--trainers: {problem}");
-        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100). [default: {DefaultFolds} folds unless --test-fraction is given; one 20% test split above {LargeDataRows} rows]" }
+        var folds = new Option<int?>("--cv") { HelpName = "K", Description = $"k-fold cross-validation with K folds (2-100, and at most one fold per {MinRowsPerPart} labelled rows). [default: {DefaultFolds} folds (fewer below {DefaultFolds * MinRowsPerPart} rows) unless --test-fraction is given; one 20% test split above {LargeDataRows} rows]" }
             .Allow(k => k is >= 2 and <= 100, "must be in range [2, 100]");
-        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = "Hold out this fraction (0-1) in one seeded split instead of cross-validation." }
+        var fraction = new Option<double?>("--test-fraction") { HelpName = "F", Description = $"Hold out this fraction (0-1) in one seeded split instead of cross-validation; each side needs at least {MinRowsPerPart} rows." }
             .Allow(f => f is > 0 and < 1, "must be in range (0, 1)");
         var repeats = new Option<int?>("--repeats") { HelpName = "N", Description = $"How many times each fit and scoring pass is timed (the median is reported). [default: {ComparisonOptions.DefaultTimingRepeats}, or 1 above {LargeDataRows} rows]" }
             .Allow(n => n is >= 1 and <= 100, "must be in range [1, 100]");
@@ -48,13 +55,14 @@ internal static class CompareCommand
             if (result.GetResult(folds) is not null && result.GetResult(fraction) is not null)
                 result.AddError("--cv and --test-fraction cannot be used together; choose cross-validation or one split.");
         });
+        command.AddSamenessRule(common.DataInput(), new(output.Name, result => result.GetValue(output), PathRules.Role.OutputDirectory));
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             var clock = Stopwatch.StartNew();
             string label = parse.GetValue(common.Label)!;
+            string directory = parse.GetValue(output)!;
+            ReportWriter.Check(directory);   // a report that could not be written fails now, changing nothing
             using var progress = common.Progress(parse, stderr, "compare");
-            var plan = Plan(parse.GetValue(folds), parse.GetValue(fraction));
-            int? timingRepeats = parse.GetValue(repeats);
             var options = new ComparisonOptions
             {
                 LabelColumnName = label,
@@ -65,16 +73,23 @@ internal static class CompareCommand
                 Progress = progress.Record,
                 Status = progress.Status,
             };
-            char? separator = common.SeparatorChar(parse);
-            string directory = parse.GetValue(output)!;
-            string data = common.DataPath(parse);
-            using var report = ReportWriter.Begin(directory);   // locks the directory for the whole run; removed unless committed
+            using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
+            var file = DelimitedFile.Read(input.Path, common.SeparatorChar(parse), parse.GetValue(common.HasHeader));
+            var featurization = ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName);
+            int rows = featurization.RowCount - featurization.DroppedRowCount;
+            var (plan, problem) = Plan(parse.GetValue(folds), parse.GetValue(fraction), rows);
+            if (problem is not null)
+            {
+                progress.Dispose();
+                return CliRunner.BadArgument(stderr, problem);
+            }
+            bool large = rows > LargeDataRows;
+            options.Plan = plan!;
+            options.TimingRepeats = parse.GetValue(repeats) ?? (large ? 1 : ComparisonOptions.DefaultTimingRepeats);
+            stdout.WriteLine(featurization);
 
-            var file = DelimitedFile.Read(data, separator, parse.GetValue(common.HasHeader));
-            bool large = file.RowCount > LargeDataRows;
-            options.Plan = plan ?? (large ? EvaluationPlan.TestSplit(0.2) : EvaluationPlan.CrossValidation(DefaultFolds));
-            options.TimingRepeats = timingRepeats ?? (large ? 1 : ComparisonOptions.DefaultTimingRepeats);
-            stdout.WriteLine(ColumnInference.Infer(file, label, options.Columns, options.FeatureColumnName));
+            // The lock only now that every input passed its checks: a run refused above leaves nothing behind.
+            using var report = ReportWriter.Begin(directory);
             var result = TrainerComparison.RunOnFile(file, options);
             var files = ReportWriter.Write(result, report);
             progress.Dispose();   // clears the status line before the summary
@@ -85,10 +100,38 @@ internal static class CompareCommand
         return command;
     }
 
-    /// <summary>The plan the options ask for, or <see langword="null"/> when neither is given (chosen from the row count). The options'
-    /// parse-time checks have rejected bad values and --cv with --test-fraction.</summary>
-    private static EvaluationPlan? Plan(int? folds, double? fraction) =>
-        fraction is double f ? EvaluationPlan.TestSplit(f) : folds is int k ? EvaluationPlan.CrossValidation(k) : null;
+    /// <summary>The plan the options ask for, checked against the labelled row count, or the default plan for that count (5 folds, fewer
+    /// on small data; one 20% split above <see cref="LargeDataRows"/> rows). Bad values were parse errors, and so was --cv with
+    /// --test-fraction; what remains is a value the data is too small for, which is named with the range the data allows.</summary>
+    internal static (EvaluationPlan? Plan, string? Problem) Plan(int? folds, double? fraction, int rows)
+    {
+        string n = rows.ToString("N0", CultureInfo.InvariantCulture);
+        if (fraction is double f)
+        {
+            double lowest = (double)MinRowsPerPart / rows, highest = 1 - lowest;
+            if (f * rows >= MinRowsPerPart && (1 - f) * rows >= MinRowsPerPart)
+                return (EvaluationPlan.TestSplit(f), null);
+            return (null, lowest > highest
+                ? Invariant($"--test-fraction {f}: {n} labelled rows are too few to split; each side needs at least {MinRowsPerPart} rows.")
+                : Invariant($"--test-fraction {f} holds out about {f * rows:0} of the {n} labelled rows and trains on about {(1 - f) * rows:0}; each side needs at least {MinRowsPerPart}: with {n} rows it must be in range [{Math.Ceiling(lowest * 1e4) / 1e4}, {Math.Floor(highest * 1e4) / 1e4}]."));
+        }
+        int most = Math.Min(100, rows / MinRowsPerPart);
+        if (folds is int k)
+        {
+            if (k <= most)
+                return (EvaluationPlan.CrossValidation(k), null);
+            return (null, most < 2
+                ? Invariant($"--cv {k}: {n} labelled rows are too few to cross-validate; each fold needs at least {MinRowsPerPart} test rows, so at least {2 * MinRowsPerPart} rows.")
+                : Invariant($"--cv {k}: {n} labelled rows allow at most {most} folds (each fold needs at least {MinRowsPerPart} test rows): it must be in range [2, {most}]."));
+        }
+        if (rows > LargeDataRows)
+            return (EvaluationPlan.TestSplit(EvaluationPlan.DefaultTestFraction), null);
+        if (most < 2)
+            return (null, Invariant($"{n} labelled rows are too few to evaluate trainers: cross-validation needs at least {2 * MinRowsPerPart} rows ({MinRowsPerPart} test rows per fold)."));
+        return (EvaluationPlan.CrossValidation(Math.Min(DefaultFolds, most)), null);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static void PrintSummary(TextWriter stdout, ComparisonResult r)
     {

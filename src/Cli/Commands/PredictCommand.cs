@@ -24,12 +24,10 @@ internal static class PredictCommand
         command.Add(separator);
         command.Add(hasHeader);
         command.Add(output);
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(output) is { } o && result.GetValue(data) is { } d && SamePath(o, d))
-                result.AddError($"--out '{o}' is the --data file; writing the scores there would replace the input. Give another file.");
-        });
-        command.SetAction(parse => CliRunner.Guard(parse, (stdout, _) =>
+        command.AddSamenessRule(new(model.Name, result => result.GetValue(model), PathRules.Role.Input),
+            new(data.Name, result => result.GetValue(data), PathRules.Role.Input),
+            new(output.Name, result => result.GetValue(output), PathRules.Role.OutputFile));
+        command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             string modelPath = parse.GetValue(model)!;
             string? outPath = parse.GetValue(output);
@@ -38,11 +36,18 @@ internal static class PredictCommand
             if (outPath is not null)
                 TrainCommand.CheckOutputFile(outPath, "--out");
             var ml = new MLContext();
-            var (transformer, schema) = Load(ml, modelPath);
-            var file = DelimitedFile.Read(dataPath, sep, parse.GetValue(hasHeader));
+            ITransformer transformer;
+            DataViewSchema schema;
+            using (var modelInput = InputSpool.Open(modelPath))   // pipes are read once, into temporary copies
+                (transformer, schema) = Load(ml, modelInput.Path, modelPath);
+            using var dataInput = InputSpool.Open(dataPath);
+            var file = DelimitedFile.Read(dataInput.Path, sep, parse.GetValue(hasHeader));
             var input = ModelInput(file, schema);
             float[] scores = transformer.Transform(file.Load(ml, input)).GetColumn<float>("Score").ToArray();
-            string text = WithScores(file, scores);
+            string scoreColumn = ScoreColumn(file);
+            if (scoreColumn != ScoreName)
+                stderr.WriteLine($"note: '{dataPath}' already has a column '{ScoreName}'; the scores are written as '{scoreColumn}'.");
+            string text = WithScores(file, scores, scoreColumn);
             if (outPath is null)
                 stdout.Write(text);
             else
@@ -52,23 +57,27 @@ internal static class PredictCommand
         return command;
     }
 
-    private static (ITransformer Model, DataViewSchema Schema) Load(MLContext ml, string path)
+    /// <summary>The column the scores are appended as.</summary>
+    private const string ScoreName = "Score";
+
+    private static (ITransformer Model, DataViewSchema Schema) Load(MLContext ml, string path, string givenPath)
     {
         var model = ModelFiles.LoadRegression(ml, path, out var schema);
         if (schema is null || schema.Count == 0)
-            throw new InvalidDataException($"The model file '{path}' has no input schema: save it with 'mlnetgd train' (or ml.Model.Save with the input schema).");
+            throw new InvalidDataException($"The model file '{givenPath}' has no input schema: save it with 'mlnetgd train' (or ml.Model.Save with the input schema).");
         return (model, schema);
     }
 
-    /// <summary>Whether two paths name the same file once made absolute and symbolic links followed (letter case ignored where the
-    /// file system usually ignores it).</summary>
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Resolved(a), Resolved(b), OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-    private static string Resolved(string path)
+    /// <summary>"Score", or, when the file already has a column of that name (it was scored before), the first of "Score_2",
+    /// "Score_3", … it does not have, so the output has no duplicate column name.</summary>
+    private static string ScoreColumn(DelimitedFile file)
     {
-        var file = new FileInfo(Path.GetFullPath(path));
-        return file.Exists && file.LinkTarget is not null ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName : file.FullName;
+        if (!file.HasHeader)
+            return ScoreName;
+        string name = ScoreName;
+        for (int i = 2; file.ColumnNames.Contains(name); i++)
+            name = string.Create(CultureInfo.InvariantCulture, $"{ScoreName}_{i}");
+        return name;
     }
 
     /// <summary>The model's input columns in the file, read as the model reads them (numbers or text). A column the model needs and the
@@ -88,11 +97,11 @@ internal static class PredictCommand
         return input;
     }
 
-    private static string WithScores(DelimitedFile file, float[] scores)
+    private static string WithScores(DelimitedFile file, float[] scores, string scoreColumn)
     {
         var text = new StringBuilder();
         if (file.HasHeader)
-            text.Append(file.HeaderLine()).Append(file.Separator).Append("Score\n");
+            text.Append(file.HeaderLine()).Append(file.Separator).Append(scoreColumn).Append('\n');
         int row = 0;
         foreach (string line in file.DataLines())
         {

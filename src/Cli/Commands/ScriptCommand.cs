@@ -21,7 +21,8 @@ internal static class ScriptCommand
         var command = new Command("script",
             "Run a C# script (.csx) with dotnet-script's directives: #r \"path.dll\", #load \"other.csx\", " +
             "#r \"nuget: ...\" for Microsoft.ML*, System.Numerics.Tensors and MlNetGd.*, Args and 'return N;' as the exit code. " +
-            $"Compiled scripts are cached (set {ScriptRunner.CacheDirectoryVariable} to choose where).")
+            $"Compiled scripts are cached (set {ScriptRunner.CacheDirectoryVariable} to choose where). " +
+            "A script is a program: it runs as you, with your full rights (it can read, change and delete any file you can, and reach the network). Run only scripts you trust.")
         {
             file,
             scriptArgs,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetGd.Data;
+using MlNetGd.IO;
 using MlNetGd.Trainers;
 
 namespace MlNetGd.Cli.Commands;
@@ -23,8 +24,10 @@ internal static class TrainCommand
         command.Add(model);
         command.Add(common.Quiet);
         command.Add(common.Verbose);
+        command.AddSamenessRule(common.DataInput(), new(model.Name, result => result.GetValue(model), PathRules.Role.OutputFile));
         var cluster = new ClusterOptions();
         cluster.AddTo(command);
+        cluster.AddSamenessRule(command, common, model);
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             if (parse.GetValue(cluster.Cluster) is not null)
@@ -39,11 +42,15 @@ internal static class TrainCommand
             CheckOutputFile(modelPath, "--model");
             using var sink = common.Progress(parse, stderr, "train");
             var progress = sink.Status;
-            options.EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}"));
+            options = options with
+            {
+                EpochCompleted = progress is null ? null : e => progress(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {e.Epoch}: training cost {e.TrainingCost:G6}, learning rate {e.LearningRate:G4}")),
+            };
 
             var overrides = common.Overrides(parse);
-            var file = DelimitedFile.Read(common.DataPath(parse), separator, parse.GetValue(common.HasHeader));
+            using var input = InputSpool.Open(common.DataPath(parse));   // a pipe is read once, into a temporary copy
+            var file = DelimitedFile.Read(input.Path, separator, parse.GetValue(common.HasHeader));
             var plan = ColumnInference.Infer(file, label, overrides, options.FeatureColumnName);
             if (parse.GetValue(explain))
                 stdout.WriteLine(plan);
@@ -65,7 +72,8 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Checks that a file can be written at <paramref name="path"/>: its directory exists and the path is not a directory.</summary>
+    /// <summary>Checks, before any work, that a file can be written at <paramref name="path"/>: its directory exists and is writable,
+    /// the path is not a directory and its name is not too long (<see cref="AtomicFile.Check"/>).</summary>
     internal static void CheckOutputFile(string path, string option)
     {
         string full = Path.GetFullPath(path);
@@ -74,5 +82,6 @@ internal static class TrainCommand
         string? directory = Path.GetDirectoryName(full);
         if (directory is not null && !Directory.Exists(directory))
             throw new DirectoryNotFoundException($"{option} '{path}': the directory '{directory}' does not exist; create it first.");
+        AtomicFile.Check(path);
     }
 }

@@ -1,6 +1,6 @@
 namespace MlNetGd.Cluster;
 
-/// <summary>What a worker is asked to do with one shard before training: read it once into its own cache file and survey it.</summary>
+/// <summary>What a worker is asked to do with one shard before training: read it once into its own cache file.</summary>
 [GenerateSerializer, Immutable]
 public sealed class ShardJob
 {
@@ -13,7 +13,7 @@ public sealed class ShardJob
     /// <summary>Gets how the file is read and featurized.</summary>
     [Id(2)] public required ShardFormat Format { get; init; }
 
-    /// <summary>Gets the fit's seed; the shard's own seeds are drawn from it and <see cref="ShardIndex"/>.</summary>
+    /// <summary>Gets the fit's seed; the shard's own seed is drawn from it and <see cref="ShardIndex"/> (<see cref="ShardSeed"/>).</summary>
     [Id(3)] public required int Seed { get; init; }
 
     /// <summary>Gets the rows per minibatch of the worker's local epochs.</summary>
@@ -22,6 +22,7 @@ public sealed class ShardJob
     /// <summary>Gets whether the rows and the batch order are shuffled.</summary>
     [Id(5)] public required bool Shuffle { get; init; }
 
-    /// <summary>Gets the threads a dense batch's gradient may use on the worker (0 = all cores).</summary>
-    [Id(6)] public required int NumberOfThreads { get; init; }
+    /// <summary>Gets the seed of the shard's row shuffle and batch order: the fit's seed for shard 0 (so a fit of one shard draws
+    /// what a local fit from a cache file draws), and distinct seeds for the others.</summary>
+    public int ShardSeed => unchecked(Seed + ShardIndex * -1640531527); // 2^32 / φ: consecutive shards far apart
 }

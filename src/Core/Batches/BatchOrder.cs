@@ -3,10 +3,9 @@ namespace MlNetGd.Trainers.Core;
 /// <summary>The order in which an epoch visits its contiguous batches.</summary>
 /// <remarks>
 /// <para>With shuffling on, the order is drawn from <c>(Seed, epoch)</c>. When there are many small batches, a fully random order
-/// jumps across the whole matrix at every batch and the hardware prefetcher cannot follow: at 1M × 64, batch 256, an epoch took
-/// 2.1× a plain read of the matrix, 1.5× with the batches in order. So small batches are grouped into super-blocks of about
-/// <see cref="SuperBlockBytes"/>; the super-blocks are visited in a random order and the batches inside one in order. (256 KB
-/// super-blocks measured 1.7–2.0× at batch 256; 1 MB ones 1.24–1.60×, the same as in order, in bench/Performance.)</para>
+/// jumps across the whole matrix at every batch and the hardware prefetcher cannot follow. So small batches are grouped into
+/// super-blocks of about <see cref="SuperBlockBytes"/>; the super-blocks are visited in a random order and the batches inside one
+/// in order (the measurements behind the size are in bench/RESULTS.md).</para>
 /// <para>This changes only the order of the batches, never which rows share a batch (that is decided once, by the row shuffle).
 /// With fewer than <see cref="MinSuperBlocks"/> super-blocks (data that fits in cache anyway) every batch is placed at random,
 /// as before. Buffers are allocated once; <see cref="Next"/> allocates nothing.</para>

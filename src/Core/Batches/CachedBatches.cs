@@ -35,14 +35,41 @@ public sealed class CachedBatches : IBatchSource
         _order = new BatchOrder(_batchCount, (trainingRows + _batchCount - 1) / _batchCount * bytesPerRow);
     }
 
+    /// <summary>The batches of a fit on rows in memory: the last <c>round(ValidationFraction × n)</c> rows are held out
+    /// (<see cref="GradientDescentLoop.ValidationRowCount"/>; shuffle the rows first), the rest cut into batches of
+    /// <see cref="GradientDescentSettings.BatchSize"/> rows at most.</summary>
+    /// <exception cref="ArgumentException">There are no rows, or the validation rows would leave none to train on.</exception>
+    public static CachedBatches ForFit(TrainingRows data, GradientDescentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (data.RowCount == 0)
+            throw new ArgumentException("The training data has no rows.", nameof(data));
+        int held = GradientDescentLoop.ValidationRowCount(data.RowCount, settings.ValidationFraction);
+        if (data.RowCount - held < 1)
+            throw new ArgumentException(
+                $"ValidationFraction = {settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
+                nameof(data));
+        return new CachedBatches(data, data.RowCount - held, settings.BatchSize, settings.Shuffle, settings.Seed);
+    }
+
     /// <summary>Gets the number of batches per epoch (K).</summary>
     public int BatchCount => _batchCount;
 
-    /// <summary>Gets the smallest batch, in rows (⌊n/K⌋): the automatic rate is set for it.</summary>
-    public int SmallestBatch => _trainingRows / _batchCount;
+    /// <inheritdoc/>
+    public long SmallestBatch => _trainingRows / _batchCount;
 
     /// <inheritdoc/>
     public int FeatureCount => _data.FeatureCount;
+
+    /// <inheritdoc/>
+    public bool IsSparse => _data.IsSparse;
+
+    /// <inheritdoc/>
+    public long RowCount => _trainingRows;
+
+    /// <inheritdoc/>
+    public IRowPass OpenPass() => new TrainingRowsPass(_data, _trainingRows);
 
     /// <inheritdoc/>
     public RowBlock Validation => _data.Rows(_trainingRows, _heldOut);

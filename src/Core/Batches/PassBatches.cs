@@ -56,6 +56,7 @@ public sealed class PassBatches : IBatchSource, IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows.RowCount, (long)Array.MaxLength, nameof(rows));
         _rows = rows;
         _featureCount = featureCount;
+        IsSparse = sparse;
         _shuffle = shuffle;
         _seed = seed;
         _rowCount = (int)rows.RowCount;
@@ -77,8 +78,17 @@ public sealed class PassBatches : IBatchSource, IDisposable
     /// <summary>Gets the number of batches per epoch (K = ⌈n/B⌉).</summary>
     public int BatchCount { get; }
 
-    /// <summary>Gets the smallest batch, in rows (⌊n/K⌋): the automatic rate is set for it.</summary>
-    public int SmallestBatch => _rowCount / BatchCount;
+    /// <inheritdoc/>
+    public long SmallestBatch => _rowCount / BatchCount;
+
+    /// <inheritdoc/>
+    public bool IsSparse { get; }
+
+    /// <inheritdoc/>
+    public long RowCount => _rowCount;
+
+    /// <summary>Returns the rows themselves: the pass is read front to back, as every epoch reads it.</summary>
+    public IRowPass OpenPass() => _rows;
 
     /// <summary>Gets the number of blocks a pass is read in.</summary>
     public int BlockCount { get; }

@@ -3,7 +3,8 @@ using System.Runtime.ExceptionServices;
 namespace MlNetGd.Trainers.Core;
 
 /// <summary>One background thread that runs <c>prepare(position)</c> for one requested position at a time while the caller works:
-/// the double buffering of <see cref="CacheFileBatchSource"/>. Allocates nothing per request; a failure is rethrown to the caller by
+/// the double buffering of <see cref="CacheFileBatchSource"/> and <see cref="PassBatches"/>. Allocates nothing per request; a failure
+/// is rethrown to the caller by
 /// <see cref="Wait"/>.</summary>
 internal sealed class ReadAhead : IDisposable
 {

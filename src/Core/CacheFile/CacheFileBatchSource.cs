@@ -89,13 +89,19 @@ public sealed class CacheFileBatchSource : IBatchSource, IDisposable
     /// <inheritdoc/>
     public RowBlock Validation => _validation is null ? RowBlock.Dense([], [], FeatureCount) : _validation.Rows();
 
-    /// <summary>Gets the number of rows an epoch visits.</summary>
+    /// <inheritdoc/>
     public long RowCount => _reader.RowCount;
+
+    /// <inheritdoc/>
+    public bool IsSparse => _reader.Schema.IsSparse;
+
+    /// <inheritdoc/>
+    public IRowPass OpenPass() => new CacheFileRowPass(_reader);
 
     /// <summary>Gets the number of batches per epoch (K = ⌈n/B⌉).</summary>
     public long BatchCount { get; }
 
-    /// <summary>Gets the smallest batch, in rows (⌊n/K⌋): the automatic rate is set for it.</summary>
+    /// <inheritdoc/>
     public long SmallestBatch => RowCount / BatchCount;
 
     /// <summary>Starts epoch <paramref name="epoch"/>: draws its block order and starts reading its first block.</summary>

@@ -16,7 +16,7 @@ namespace MlNetGd.Trainers.Core;
 /// <para>Its own temp-and-rename (rather than Reports' <c>AtomicFile</c>): the core references nothing above it, and the file
 /// is streamed block by block rather than written from one buffer.</para>
 /// </remarks>
-public sealed class CacheFileWriter : IDisposable
+public sealed class CacheFileWriter : IDisposable, IRowSink
 {
     /// <summary>The default size of a block of rows, in bytes: large sequential reads, and the size of the cached loop's
     /// super-blocks (<see cref="BatchOrder.SuperBlockBytes"/>).</summary>
@@ -39,8 +39,6 @@ public sealed class CacheFileWriter : IDisposable
     private float[] _values;
     private int _rows;
     private int _stored;
-    private long _storedTotal;
-    private bool _committed;
     private RowBlockBuffer? _shuffled;
     private int[] _permutation = [];
 
@@ -79,7 +77,7 @@ public sealed class CacheFileWriter : IDisposable
     /// <param name="durable">Whether <see cref="Commit"/> forces the file to disk (fsync) before renaming it. Without it the rename
     /// still happens only after every byte has been handed to the operating system, so a killed process never leaves a partial file
     /// under the target name; only a machine crash can, and then the checksums reject it. A cache can always be rebuilt, so the
-    /// default skips the fsync (0.3–0.5 s per GB here, bench/Streaming/RESULTS.md).</param>
+    /// default skips the fsync (its cost per GB is in bench/Streaming/RESULTS.md).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockBytes"/> is below 4096, or the feature count is below 1.</exception>
     /// <exception cref="IOException">The directory is missing or not writable.</exception>
     public static CacheFileWriter Create(string path, CacheFileSchema schema, int blockBytes = DefaultBlockBytes, int? rowShuffleSeed = null,
@@ -132,13 +130,37 @@ public sealed class CacheFileWriter : IDisposable
     public void AppendDense(ReadOnlySpan<float> features, float label)
     {
         EnsureOpen();
+        RowCheck.Check(RowCount, label, default, features, features.Length, _schema.FeatureCount, RowNames.Default);
+        AddDense(features, label);
+    }
+
+    /// <summary>Appends one CSR row: the nonzeros <paramref name="values"/> at columns <paramref name="indices"/>.</summary>
+    /// <exception cref="ArgumentException">The row fails <see cref="RowCheck"/>: the lengths differ, a column is outside [0, d), or
+    /// a value or the label is not finite or too large.</exception>
+    /// <exception cref="InvalidOperationException">The writer was committed or disposed.</exception>
+    public void AppendSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float label)
+    {
+        EnsureOpen();
+        RowCheck.Check(RowCount, label, indices, values, _schema.FeatureCount, _schema.FeatureCount, RowNames.Default);
+        AddSparse(indices, values, label);
+    }
+
+    /// <inheritdoc/>
+    void IRowSink.Add(float label, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        EnsureOpen();
+        if (indices.IsEmpty && values.Length == _schema.FeatureCount)
+            AddDense(values, label);
+        else
+            AddSparse(indices, values, label);
+    }
+
+    private void AddDense(ReadOnlySpan<float> features, float label)
+    {
         int d = _schema.FeatureCount;
-        if (features.Length != d)
-            throw new ArgumentException($"Row {RowCount} has {features.Length} features; this cache file holds {d}.", nameof(features));
-        CheckFinite(features, label);
         if (_schema.IsSparse)
         {
-            int nonzeros = CountNonzeros(features);
+            int nonzeros = RowStorage.CountNonzeros(features);
             ReserveSparse(nonzeros);
             for (int j = 0; j < d; j++)
             {
@@ -158,21 +180,9 @@ public sealed class CacheFileWriter : IDisposable
         RowCount++;
     }
 
-    /// <summary>Appends one CSR row: the nonzeros <paramref name="values"/> at columns <paramref name="indices"/>.</summary>
-    /// <exception cref="ArgumentException">The lengths differ, a column is outside [0, d), or a value or the label is not finite.</exception>
-    /// <exception cref="InvalidOperationException">The writer was committed or disposed.</exception>
-    public void AppendSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float label)
+    private void AddSparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float label)
     {
-        EnsureOpen();
         int d = _schema.FeatureCount;
-        if (indices.Length != values.Length)
-            throw new ArgumentException($"Row {RowCount} has {indices.Length} indices but {values.Length} values.", nameof(indices));
-        CheckFinite(values, label);
-        foreach (int column in indices)
-        {
-            if ((uint)column >= (uint)d)
-                throw new ArgumentException($"Row {RowCount} has a value at column {column}; columns are in [0, {d}).", nameof(indices));
-        }
         if (!_schema.IsSparse)
         {
             if (_rows == _rowsPerBlock)
@@ -211,14 +221,13 @@ public sealed class CacheFileWriter : IDisposable
             stream.Write(index);
             Span<byte> header = stackalloc byte[CacheFileFormat.HeaderBytes];
             CacheFileFormat.WriteHeader(header, new CacheFileFormat.Header(_schema.IsSparse, _schema.FeatureCount, _entries.Count,
-                _schema.SlotNameHash, RowCount, _storedTotal, indexOffset));
+                _schema.SlotNameHash, RowCount, _entries.Sum(e => (long)e.StoredValues), indexOffset));
             stream.Position = 0;
             stream.Write(header);
             stream.Flush(flushToDisk: _durable);
             stream.Dispose();
             _stream = null;
             File.Move(_temporaryPath, _path, overwrite: true);
-            _committed = true;
         }
         catch
         {
@@ -230,15 +239,14 @@ public sealed class CacheFileWriter : IDisposable
     /// <summary>Closes the writer; if it has not committed, deletes the temporary file (a cancelled or failed first pass).</summary>
     public void Dispose()
     {
-        if (!_committed)
+        if (_stream is not null) // open: not committed, not abandoned
             Abandon();
     }
 
     private void Abandon()
     {
         _stream?.Dispose();
-        _stream = null;
-        _committed = true; // nothing more may be written
+        _stream = null; // nothing more may be written
         try
         {
             File.Delete(_temporaryPath);
@@ -253,31 +261,6 @@ public sealed class CacheFileWriter : IDisposable
 
     private FileStream EnsureOpen() =>
         _stream ?? throw new InvalidOperationException($"The cache file writer for '{_path}' has already been committed or disposed.");
-
-    private void CheckFinite(ReadOnlySpan<float> values, float label)
-    {
-        if (!float.IsFinite(label))
-            throw new ArgumentException($"The label of row {RowCount} is {label}; every label must be finite.", nameof(label));
-        // TensorPrimitives.IsFiniteAll returns false for an empty span (an empty CSR row).
-        if (!values.IsEmpty && !TensorPrimitives.IsFiniteAll(values))
-            throw new ArgumentException($"Row {RowCount} has a value that is not finite ({values[IndexOfNonFinite(values)]}).", nameof(values));
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i]))
-                return i;
-        return 0;
-    }
-
-    private static int CountNonzeros(ReadOnlySpan<float> values)
-    {
-        int count = 0;
-        foreach (float v in values)
-            count += v != 0 ? 1 : 0;
-        return count;
-    }
 
     /// <summary>Makes room for a CSR row of <paramref name="nonzeros"/> values, flushing the block first if the row would overflow it.</summary>
     private void ReserveSparse(int nonzeros)
@@ -322,7 +305,6 @@ public sealed class CacheFileWriter : IDisposable
         long offset = stream.Position;
         var (stored, bytes, checksum) = CacheFileFormat.WriteBlock(stream, _hash, block);
         _entries.Add(new CacheFileFormat.Entry(offset, bytes, rows, stored, checksum));
-        _storedTotal += stored;
         _rows = 0;
         _stored = 0;
     }

@@ -30,7 +30,9 @@ public sealed class FeatureStandardization
     private readonly float[] _inverseScaleSingle;
     private double? _centeredNorm;
 
-    private FeatureStandardization(double[] mean, double[] inverseScale)
+    /// <summary>A standardization computed elsewhere — a distributed fit's coordinator ships its one standardization to every worker
+    /// as <see cref="Mean"/> and <see cref="InverseScale"/>; rebuilt from them, it maps bit for bit as the original does.</summary>
+    internal FeatureStandardization(double[] mean, double[] inverseScale)
     {
         _mean = mean;
         _inverseScale = inverseScale;
@@ -168,6 +170,24 @@ public sealed class FeatureStandardization
             _rows++;
         }
 
+        /// <summary>Adds the sums of <paramref name="other"/> (rows seen elsewhere, a shard of the same columns); merged in the same
+        /// order, the same parts give the same bits.</summary>
+        /// <exception cref="ArgumentException">The other sums have another feature count.</exception>
+        public void Add(SparseAccumulator other)
+        {
+            ArgumentNullException.ThrowIfNull(other);
+            if (other._sum.Length != _sum.Length)
+                throw new ArgumentException($"The other sums have {other._sum.Length} features; these have {_sum.Length}.", nameof(other));
+            for (int j = 0; j < _sum.Length; j++)
+            {
+                _sum[j] += other._sum[j];
+                _squares[j] += other._squares[j];
+                _highest[j] = Math.Max(_highest[j], other._highest[j]);
+                _lowest[j] = Math.Min(_lowest[j], other._lowest[j]);
+            }
+            _rows += other._rows;
+        }
+
         /// <summary>Returns the standardization of the rows added so far.</summary>
         /// <exception cref="InvalidOperationException">No row was added.</exception>
         public FeatureStandardization ToStandardization()
@@ -211,11 +231,19 @@ public sealed class FeatureStandardization
             }
             return norm;
         }
-        norm += _centeredNorm ??= CenteredNorm();
-        for (int k = rows.RowStarts[row]; k < rows.RowEnds[row]; k++)
+        int start = rows.RowStarts[row], end = rows.RowEnds[row];
+        return SquaredNorm(rows.Indices[start..end], rows.Values[start..end]);
+    }
+
+    /// <summary>Returns <c>‖z̃‖²</c> of a sparse row given by its stored values and their columns, in O(nonzeros).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal double SquaredNorm(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        double norm = 1 + (_centeredNorm ??= CenteredNorm());
+        for (int k = 0; k < indices.Length; k++)
         {
-            int j = rows.Indices[k];
-            double z = (rows.Values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];
+            int j = indices[k];
+            double z = (values[k] - _mean[j]) * _inverseScale[j], zero = _mean[j] * _inverseScale[j];
             norm += z * z - zero * zero;
         }
         return Math.Max(norm, 1);

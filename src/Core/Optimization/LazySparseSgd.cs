@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>Plain SGD (with optional L2 weight decay and per-epoch averaging) on CSR batches in O(nonzeros of the batch) per step,
-/// whatever d is: the dense parts of each update are kept as scalars and applied lazily.</summary>
+/// <summary>Plain SGD (with optional L2 weight decay, L1 penalty and per-epoch averaging) on CSR batches in O(nonzeros of the batch)
+/// per step, whatever d is: the dense parts of each update are kept as scalars and applied lazily.</summary>
 /// <remarks>
 /// <para>The optimizer works on standardized parameters <c>θ = [v, c]</c> (<see cref="FeatureStandardization"/>; identity when
 /// there is none). With <c>uⱼ = μⱼ/σⱼ</c>, the standardized gradient of a batch is <c>∂/∂vⱼ = gⱼ/σⱼ − uⱼ·g_b</c>: the raw
@@ -12,11 +12,15 @@ namespace MlNetGd.Trainers.Core;
 /// <c>η·g_b</c> to A (the centering, folded into one scalar), and changes v′ only where the batch has nonzeros. Predictions need the
 /// raw weights <c>wⱼ = vⱼ/σⱼ</c> only at a row's nonzeros, and the raw bias <c>b = c − Σ vⱼuⱼ = c − S·Σv′ⱼuⱼ − A·Σuⱼ²</c>, whose
 /// sum is kept up to date as v′ changes. (ML.NET's averaged perceptron and OGD keep their L2 the same way.)</para>
+/// <para>L1 by the cumulative penalty (Tsuruoka, Tsujii and Ananiadou, 2009; scikit-learn's <c>_sgd_fast</c>): <c>U = Σₜ ηₜλ₁</c> is
+/// the penalty every weight could have received so far, <c>qⱼ</c> what vⱼ did receive; when a step touches j, vⱼ is moved toward 0
+/// by what it is owed, <c>U ∓ qⱼ</c>, and clipped at 0. Weights a batch does not touch get theirs when next touched, and all of them at
+/// the end of the epoch (<see cref="Store"/>, O(d)). O(nonzeros) a step, as without L1.</para>
 /// <para>Averaging: the mean of v over the epoch's steps is <c>(Σₜ Sₜv′ₜ + u·ΣₜAₜ)/T</c>; each v′ⱼ is constant between the steps
 /// that touch it, so <c>Σₜ Sₜv′ⱼ,ₜ</c> is added up lazily from prefix sums of S when j is touched, and for every j at the end of the
 /// epoch: O(d) once per epoch, not per step.</para>
 /// </remarks>
-internal sealed class LazySparseSgd
+internal sealed class LazySparseSgd : StepEngine
 {
     private const double Renormalize = 1e-6;
 
@@ -36,14 +40,22 @@ internal sealed class LazySparseSgd
     private readonly int _d;
     private readonly Column[] _columns;
     private readonly double _u2;
+    private readonly float _weightDecay;
+    private readonly float _l1;
+    private readonly double[] _received; // qⱼ: the L1 penalty vⱼ received since Load (L1 only)
     private int[] _touched = new int[64];
     private double[] _prefixS = new double[1024]; // prefix sums of S by step, grown as needed
-    private double _s = 1, _a, _p, _c, _sumA, _sumC;
+    private double _s = 1, _a, _p, _c, _sumA, _sumC, _owed;
     private int _step;
 
-    public LazySparseSgd(int featureCount, FeatureStandardization? standardization)
+    /// <summary>Creates the step for d = <paramref name="featureCount"/> with weight decay <paramref name="weightDecay"/> (2λ₂) and L1
+    /// penalty <paramref name="l1"/> (λ₁) on the weights.</summary>
+    public LazySparseSgd(int featureCount, FeatureStandardization? standardization, float weightDecay = 0, float l1 = 0)
     {
         _d = featureCount;
+        _weightDecay = weightDecay;
+        _l1 = l1;
+        _received = l1 > 0 ? new double[featureCount] : [];
         _columns = new Column[featureCount];
         for (int j = 0; j < featureCount; j++)
         {
@@ -54,8 +66,8 @@ internal sealed class LazySparseSgd
         }
     }
 
-    /// <summary>Starts from standardized parameters θ (d + 1); O(d), once per epoch.</summary>
-    public void Load(ReadOnlySpan<float> theta)
+    /// <inheritdoc/>
+    public override void Load(ReadOnlySpan<float> theta)
     {
         double p = 0;
         for (int j = 0; j < _d; j++)
@@ -72,36 +84,45 @@ internal sealed class LazySparseSgd
         _a = 0;
         _c = theta[_d];
         _step = 0;
-        _sumA = _sumC = 0;
+        _sumA = _sumC = _owed = 0;
         _prefixS[0] = 0;
+        Array.Clear(_received);
     }
 
-    /// <summary>Writes the current θ (and, when <paramref name="average"/> is not empty, the mean θ over the steps since
-    /// <see cref="Load"/>); O(d).</summary>
-    public void Store(Span<float> theta, Span<float> average)
+    /// <inheritdoc/>
+    /// <remarks>With L1, θ includes the penalty every weight is still owed (the iterates averaged do not: they are as the steps left them).</remarks>
+    public override void Store(Span<float> theta, Span<float> average)
     {
         double lastPrefix = _prefixS[_step];
-        bool averaging = !average.IsEmpty && _step > 0;
+        bool averaging = _step > 0;
         for (int j = 0; j < _d; j++)
         {
             ref Column column = ref _columns[j];
-            theta[j] = (float)(_s * column.V + _a * column.U);
-            if (averaging)
-                average[j] = (float)((column.Sum + column.V * (lastPrefix - _prefixS[column.Mark]) + _sumA * column.U) / _step);
+            double v = _s * column.V + _a * column.U;
+            theta[j] = (float)(_l1 > 0 ? Penalized(v, _received[j]) : v);
+            average[j] = averaging ? (float)((column.Sum + column.V * (lastPrefix - _prefixS[column.Mark]) + _sumA * column.U) / _step) : theta[j];
         }
         theta[_d] = (float)_c;
-        if (averaging)
-            average[_d] = (float)(_sumC / _step);
+        average[_d] = averaging ? (float)(_sumC / _step) : theta[_d];
     }
 
-    /// <summary>Gets the number of steps since <see cref="Load"/>.</summary>
-    public int Steps => _step;
+    /// <inheritdoc/>
+    public override int Steps => _step;
 
-    /// <summary>One SGD step on a CSR batch with rate η and weight decay λ (on the weights, not the bias). Returns the batch
-    /// MSE before the step; a non-finite cost leaves the state unchanged.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Step(in RowBlock batch, float learningRate, float weightDecay)
+    /// <inheritdoc/>
+    public override void ResetOptimizer()
     {
+        // Plain SGD keeps no state beyond θ.
+    }
+
+    /// <summary>One SGD step on a CSR batch with rate η. Returns the batch MSE before the step; a cost that is not finite or above
+    /// <paramref name="costLimit"/> leaves the state unchanged.</summary>
+    /// <exception cref="InvalidOperationException">The batch is dense: this step serves CSR rows only.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override double Step(in RowBlock batch, float learningRate, double costLimit)
+    {
+        if (!batch.IsSparse)
+            throw new InvalidOperationException("This fit trains CSR batches in O(nonzeros); a source must give one storage for the whole fit.");
         ReadOnlySpan<int> starts = batch.RowStarts, ends = batch.RowEnds, indices = batch.Indices;
         ReadOnlySpan<float> values = batch.Values, labels = batch.Labels;
         int rows = labels.Length;
@@ -140,14 +161,15 @@ internal sealed class LazySparseSgd
             sumSquares += (double)r * r;
         }
         double cost = sumSquares / rows;
-        if (!double.IsFinite(cost))
+        if (!Accepts(cost, costLimit))
             return cost;
 
-        double eta = learningRate, gb = 2 * sumResidual / rows, decay = 1 - eta * weightDecay;
+        double eta = learningRate, gb = 2 * sumResidual / rows, decay = 1 - eta * _weightDecay;
         double previousPrefix = _prefixS[_step];
         _step++;
         _s *= decay;
         _a = _a * decay + eta * gb;
+        _owed += eta * _l1;
         _c -= eta * gb;
         double factor = eta * 2 / rows / _s;
         double p = _p;
@@ -160,6 +182,8 @@ internal sealed class LazySparseSgd
             float change = (float)(factor * column.G * column.Scale);
             column.V -= change;
             p -= (double)change * column.U;
+            if (_l1 > 0)
+                p += Penalize(ref column, _touched[t]);
         }
         _p = p;
         if (_step + 1 >= _prefixS.Length)
@@ -171,6 +195,20 @@ internal sealed class LazySparseSgd
             Rescale();
         return cost;
     }
+
+    // Moves vⱼ toward 0 by the L1 penalty it is owed, clipped at 0 (Tsuruoka et al. 2009); returns the change of v′ⱼ·uⱼ.
+    private double Penalize(ref Column column, int j)
+    {
+        double v = _s * column.V + _a * column.U;
+        double penalized = Penalized(v, _received[j]);
+        _received[j] += penalized - v;
+        float before = column.V;
+        column.V = (float)((penalized - _a * column.U) / _s);
+        return (double)(column.V - before) * column.U;
+    }
+
+    private double Penalized(double v, double received) =>
+        v > 0 ? Math.Max(0, v - (_owed + received)) : v < 0 ? Math.Min(0, v + (_owed - received)) : 0;
 
     // Folds S into v′ (O(d), rare: only with weight decay, once S has shrunk by 10⁶). The lazy sums are closed first, so every mark
     // is the current step and later stretches are measured from here in the new units (S = 1).

@@ -7,8 +7,8 @@ namespace MlNetGd.Trainers.Core;
 /// What one-hot, hashed and text features (ML.NET's sparse <c>VBuffer</c>s) look like to the trainer. Indices within a row
 /// need not be sorted but must be distinct and in <c>[0, d)</c>; explicit zeros are allowed. The arrays are owned by the
 /// dataset; training reads them and never writes them. <see cref="ShuffleRows"/> gathers the rows into new arrays in the shuffled
-/// order (a permutation of offsets alone would leave every epoch reading the nonzeros at random: 3.7× slower on 1M one-hot rows,
-/// bench/Sparse), so for the duration of that copy the CSR arrays are held twice.
+/// order (a permutation of offsets alone would leave every epoch reading the nonzeros at random, several times slower: bench/Sparse),
+/// so for the duration of that copy the CSR arrays are held twice.
 /// </remarks>
 public sealed class CsrDataset : TrainingRows
 {
@@ -23,8 +23,8 @@ public sealed class CsrDataset : TrainingRows
     /// <param name="values">The stored values; finite.</param>
     /// <param name="labels">One label per row; finite.</param>
     /// <param name="featureCount">d, at least 1.</param>
-    /// <exception cref="ArgumentException">The lengths disagree, an offset goes backwards, a column is out of range, or a value is not
-    /// finite (the message names the row and column).</exception>
+    /// <exception cref="ArgumentException">The lengths disagree, an offset goes backwards, or a row fails <see cref="RowCheck"/>: a column
+    /// is out of range, a value is not finite or too large (the message names the row and column).</exception>
     public CsrDataset(int[] rowStarts, int[] indices, float[] values, float[] labels, int featureCount)
     {
         ArgumentNullException.ThrowIfNull(rowStarts);
@@ -43,15 +43,8 @@ public sealed class CsrDataset : TrainingRows
         {
             if (rowStarts[i + 1] < rowStarts[i])
                 throw new ArgumentException($"rowStarts goes backwards at row {i}.", nameof(rowStarts));
-            if (!float.IsFinite(labels[i]))
-                throw new ArgumentException($"The label of row {i} is {labels[i]}; every label must be finite.", nameof(labels));
-            for (int k = rowStarts[i]; k < rowStarts[i + 1]; k++)
-            {
-                if ((uint)indices[k] >= (uint)featureCount)
-                    throw new ArgumentException($"Row {i} has a value at column {indices[k]}; columns are in [0, {featureCount}).", nameof(indices));
-                if (!float.IsFinite(values[k]))
-                    throw new ArgumentException($"Feature {indices[k]} of row {i} is {values[k]}; every value must be finite.", nameof(values));
-            }
+            int start = rowStarts[i], length = rowStarts[i + 1] - start;
+            RowCheck.Check(i, labels[i], indices.AsSpan(start, length), values.AsSpan(start, length), featureCount, featureCount, RowNames.Default);
         }
         (_rowStarts, _indices, _values, _labels, FeatureCount) = (rowStarts, indices, values, labels, featureCount);
     }

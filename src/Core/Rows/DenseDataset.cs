@@ -9,13 +9,14 @@ namespace MlNetGd.Trainers.Core;
 /// </remarks>
 public sealed class DenseDataset : TrainingRows
 {
-    /// <summary>Creates a dataset over existing arrays (no copy) and checks that every value is finite.</summary>
+    /// <summary>Creates a dataset over existing arrays (no copy) and checks every row (<see cref="RowCheck"/>).</summary>
     /// <param name="features">Row-major features, <c>labels.Length * featureCount</c> values.</param>
     /// <param name="labels">One label per row.</param>
     /// <param name="featureCount">Number of features per row (d), at least 1.</param>
     /// <exception cref="ArgumentNullException">An array is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="featureCount"/> is less than 1.</exception>
-    /// <exception cref="ArgumentException">The lengths disagree, or a value is NaN or infinite (the message names its row and column).</exception>
+    /// <exception cref="ArgumentException">The lengths disagree, or a row fails <see cref="RowCheck"/>: a value is NaN or infinite, or too
+    /// large for single precision (the message names its row and column).</exception>
     public DenseDataset(float[] features, float[] labels, int featureCount)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -27,14 +28,12 @@ public sealed class DenseDataset : TrainingRows
                 $"features has {features.Length} values, but {labels.Length} rows x {featureCount} features need {(long)labels.Length * featureCount}.",
                 nameof(features));
 
-        int badFeature = FindNonFinite(features);
-        if (badFeature >= 0)
-            throw new ArgumentException(
-                $"Feature {badFeature % featureCount} of row {badFeature / featureCount} is {features[badFeature]}; every value must be finite.",
-                nameof(features));
-        int badLabel = FindNonFinite(labels);
-        if (badLabel >= 0)
-            throw new ArgumentException($"The label of row {badLabel} is {labels[badLabel]}; every label must be finite.", nameof(labels));
+        for (int i = 0; i < labels.Length; i++)
+        {
+            ReadOnlySpan<float> row = features.AsSpan(i * featureCount, featureCount);
+            if (!RowCheck.HasValidValues(labels[i], row))
+                RowCheck.Check(i, labels[i], default, row, featureCount, featureCount, RowNames.Default);
+        }
 
         Features = features;
         Labels = labels;
@@ -128,7 +127,7 @@ public sealed class DenseDataset : TrainingRows
         var rng = new SplitMix64(seed, stream: ulong.MaxValue);
         var tmp = d <= 256 ? stackalloc float[d] : new float[d];
         // The random partner rows are drawn PrefetchDistance swaps ahead (the same draws in the same order) and prefetched, so the
-        // cache misses of the next swaps overlap instead of queueing (1.2-2.5x faster than plain Fisher-Yates on 1M x 64, bench/RESULTS.md).
+        // cache misses of the next swaps overlap instead of queueing (bench/RESULTS.md measures it against plain Fisher-Yates).
         Span<int> ahead = stackalloc int[PrefetchDistance];
         for (int k = 0; k < PrefetchDistance && n - 1 - k > 0; k++)
             ahead[k] = Draw(ref rng, n - 1 - k);
@@ -173,15 +172,5 @@ public sealed class DenseDataset : TrainingRows
         }
         fixed (float* label = &Labels[row])
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(label);
-    }
-
-    private static int FindNonFinite(ReadOnlySpan<float> values)
-    {
-        if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(values))
-            return -1;
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i]))
-                return i;
-        return -1;
     }
 }

@@ -9,11 +9,11 @@ namespace MlNetGd.Trainers.Core;
 /// <para>Dense: row <c>i</c> is <c>DenseFeatures[i·d .. (i+1)·d]</c>. CSR: row <c>i</c> has the nonzeros
 /// <c>Values[RowStarts[i] .. RowEnds[i]]</c> at columns <c>Indices[…]</c>. The offsets are absolute into <see cref="Indices"/>
 /// and <see cref="Values"/>, so a slice of rows is a slice of the offsets and <see cref="Labels"/> only; and because each row
-/// has its own start and end, a shuffled dataset is a permutation of offsets over rows that never move (for rows stored one
-/// after the other, <c>RowEnds</c> is <c>RowStarts</c> shifted by one). scikit-learn's <c>ArrayDataset</c> and
-/// <c>CSRDataset</c> under one loop are the model.</para>
-/// <para>The block does not validate what it is given beyond lengths: the datasets it comes from
-/// (<see cref="DenseDataset"/>, <see cref="CsrDataset"/>) and the streamed batch buffers check finiteness and column indices.</para>
+/// has its own start and end, a block's rows can be a permutation of offsets over nonzeros stored elsewhere (a cache file's block
+/// shuffled on read); for rows stored one after the other, <c>RowEnds</c> is <c>RowStarts</c> shifted by one. scikit-learn's
+/// <c>ArrayDataset</c> and <c>CSRDataset</c> under one loop are the model.</para>
+/// <para>The block does not validate what it is given beyond lengths: rows are checked once, where they enter a fit
+/// (<see cref="RowCheck"/>).</para>
 /// </remarks>
 public readonly ref struct RowBlock
 {

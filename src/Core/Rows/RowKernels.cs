@@ -7,10 +7,8 @@ namespace MlNetGd.Trainers.Core;
 /// product, an axpy and the moments of one row of d floats.</summary>
 /// <remarks>Hand-written over <see cref="Vector{T}"/> in fully optimized methods because they run once per row, hundreds of
 /// thousands of times per fit, and TensorPrimitives' generic code runs unoptimized (tier 0) through most of a process's first fit,
-/// with hundreds of methods to compile. Measured on a fresh-process default fit on a cached 1M × 64 IDataView (2026-12-01): the
-/// per-row finite check alone took the fit from 0.41–0.50 s to 0.32 s (840 → 680 methods compiled); the moments of the
-/// standardization from 30 to 3.5 ms, the curvature estimate from 36 to 26 ms. Warm they are as fast on rows of this width; they
-/// sum in another order than TensorPrimitives, so results move in the last bits.</remarks>
+/// with hundreds of methods to compile (DESIGN.md, "Fresh-process fits"). Warm they are as fast on rows of this width; they sum in
+/// another order than TensorPrimitives, so results move in the last bits.</remarks>
 internal static class RowKernels
 {
     /// <summary>Returns <c>x·y</c> (same lengths).</summary>

@@ -1,18 +1,19 @@
 using System.Runtime.CompilerServices;
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>Minibatch gradient descent on the MSE of a linear model over cached rows, dense (<see cref="DenseDataset"/>) or CSR
-/// (<see cref="CsrDataset"/>).</summary>
+/// <summary>Minibatch gradient descent on the MSE of a linear model: the one setup and the one loop of every fit, whatever its
+/// rows come from.</summary>
 /// <remarks>
-/// <para>With <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the last <c>round(fraction × n)</c> rows are held
-/// out as the validation set (shuffle the rows first; the ML.NET trainer does, with the seed). The learning rate and the internal
-/// feature standardization are chosen by <see cref="TrainingSession.Start"/>; the data is never changed.</para>
-/// <para>The n training rows form K = ⌈n / BatchSize⌉ contiguous blocks of equal size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small,
-/// noisy last block); the automatic rate is computed for ⌊n/K⌋ rows. Each epoch visits the blocks in an order drawn from
-/// <c>(Seed, epoch)</c> when <see cref="GradientDescentSettings.Shuffle"/> is on (small batches in random super-blocks of about
-/// 1 MB, in order inside one, see <see cref="BatchOrder"/>), and hands each to a <see cref="TrainingSession"/>,
-/// which decides about divergence, schedules, early stopping and convergence. Buffers are allocated once per run; the epoch
-/// loop allocates nothing.</para>
+/// <para>A fit is <see cref="Fit"/>: the survey of the source's rows (<see cref="Survey"/>: sample, standardization, largest row),
+/// the session it starts (<see cref="TrainingSession.Start(GradientDescentSettings, Survey, long, LinearModel, IOptimizer?, RowSourceInfo?)"/>:
+/// the rate), then <see cref="Run(TrainingSession, IBatchSource, CancellationToken)"/>: every epoch, every batch of the source to the
+/// session, until it decides to stop. Sources differ (a copy, rows read in place, a cache file, a shard); the setup and the loop do not.</para>
+/// <para><see cref="Run(TrainingRows, LinearModel, IOptimizer?, CancellationToken)"/> fits rows already in memory: with
+/// <see cref="GradientDescentSettings.ValidationFraction"/> &gt; 0 the last <c>round(fraction × n)</c> rows are held out (shuffle the
+/// rows first; the ML.NET trainer does, with the seed), and the n training rows form K = ⌈n / BatchSize⌉ contiguous batches of equal
+/// size (⌊n/K⌋ or ⌈n/K⌉ rows, so there is no small, noisy last batch), visited in an order drawn from <c>(Seed, epoch)</c> when
+/// <see cref="GradientDescentSettings.Shuffle"/> is on (<see cref="CachedBatches"/>). The data is never changed; the epoch loop
+/// allocates nothing.</para>
 /// </remarks>
 public sealed class GradientDescentLoop
 {
@@ -40,39 +41,47 @@ public sealed class GradientDescentLoop
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The per-epoch history.</returns>
     /// <exception cref="ArgumentException">The data has no rows, too few to hold out a validation set, or its feature count differs from
-    /// the model's; a row is so large that its squared norm overflows single precision (the message names the row and feature);
-    /// or both <paramref name="optimizer"/> and L2Regularization are given.</exception>
+    /// the model's; or both <paramref name="optimizer"/> and L2Regularization are given.</exception>
     /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
     public TrainingHistory Run(TrainingRows data, LinearModel model, IOptimizer? optimizer = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        return Fit(_settings, CachedBatches.ForFit(data, _settings), model, optimizer, new RowSourceInfo(RowSource.Copy), cancellationToken);
+    }
+
+    /// <summary>The one setup of every fit: surveys the source's rows (unless <paramref name="survey"/> is given), starts the session
+    /// and runs the loop.</summary>
+    /// <param name="settings">The settings (validated by the caller).</param>
+    /// <param name="source">The rows.</param>
+    /// <param name="model">The model to train from its current parameters; its feature count must match the rows'.</param>
+    /// <param name="optimizer">A given optimizer, or <see langword="null"/> for the one the settings name.</param>
+    /// <param name="rows">Where the rows come from, for the history.</param>
+    /// <param name="cancellationToken">Checked every 4096 rows of the survey and before every batch.</param>
+    /// <param name="survey">The source's survey when the caller has taken it already (to test the rows' order first), else <see langword="null"/>.</param>
+    /// <returns>The per-epoch history.</returns>
+    /// <exception cref="ArgumentException">The feature counts differ, or both <paramref name="optimizer"/> and L2Regularization are given.</exception>
+    /// <exception cref="TrainingDivergedException">The cost became non-finite or grew by orders of magnitude; the model is restored.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the model is restored.</exception>
+    public static TrainingHistory Fit(GradientDescentSettings settings, IBatchSource source, LinearModel model, IOptimizer? optimizer,
+        RowSourceInfo rows, CancellationToken cancellationToken = default, Survey? survey = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(model);
-        if (data.RowCount == 0)
-            throw new ArgumentException("The training data has no rows.", nameof(data));
-        if (data.FeatureCount != model.FeatureCount)
-            throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {data.FeatureCount}.", nameof(model));
-        if (data is DenseDataset dense)
-            CheckMagnitudes(dense);
-        if (optimizer is not null && _settings.L2Regularization != 0)
+        if (source.FeatureCount != model.FeatureCount)
+            throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {source.FeatureCount}.", nameof(model));
+        if (optimizer is not null && settings.L2Regularization != 0)
             throw new ArgumentException(
                 "L2Regularization applies only to the optimizer the settings build; a given optimizer brings its own weight decay. Set one of optimizer or L2Regularization, not both.",
                 nameof(optimizer));
-
-        int held = ValidationRowCount(data.RowCount, _settings.ValidationFraction);
-        int n = data.RowCount - held;
-        if (n < 1)
-            throw new ArgumentException(
-                $"ValidationFraction = {_settings.ValidationFraction} holds out all {data.RowCount} rows; at least 2 rows are needed to train and validate.",
-                nameof(data));
-        var batches = new CachedBatches(data, n, _settings.BatchSize, _settings.Shuffle, _settings.Seed);
-        var session = TrainingSession.Start(_settings, data, n, batches.SmallestBatch, model, optimizer);
-        return Run(session, batches, cancellationToken);
+        survey ??= Survey.Take(source, settings.StandardizeFeatures, cancellationToken);
+        var session = TrainingSession.Start(settings, survey, source.SmallestBatch, model, optimizer, rows);
+        return Run(session, source, cancellationToken);
     }
 
     /// <summary>The training loop: every epoch, every batch of <paramref name="source"/> to <paramref name="session"/>, until the
-    /// session decides to stop. The one loop of every fit, cached or streamed.</summary>
-    /// <param name="session">The started session (<see cref="TrainingSession.Start"/>).</param>
+    /// session decides to stop. The one loop of every fit.</summary>
+    /// <param name="session">The started session.</param>
     /// <param name="source">The batches.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The per-epoch history.</returns>
@@ -113,24 +122,4 @@ public sealed class GradientDescentLoop
     /// <summary>The first row of batch <paramref name="index"/> when <paramref name="rowCount"/> rows are cut into
     /// <paramref name="batchCount"/> contiguous batches whose sizes differ by at most one row.</summary>
     public static int BatchStart(int index, int rowCount, int batchCount) => (int)((long)index * rowCount / batchCount);
-
-    // A row whose squared norm overflows single precision needs a learning rate below 1/|x|², under the smallest normal float:
-    // no single-precision descent can train on it, so say so before the weights become infinite.
-    private static void CheckMagnitudes(DenseDataset data)
-    {
-        // Fast path: one vectorized pass; no row can overflow when d · max|x|² fits (the usual case).
-        double largest = data.Features.Length == 0 ? 0 : Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(data.Features));
-        if (largest * largest * data.FeatureCount < float.MaxValue / 2.0)
-            return;
-        for (int i = 0; i < data.RowCount; i++)
-        {
-            ReadOnlySpan<float> x = data.Row(i);
-            if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(x)))
-                continue;
-            int j = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(x);
-            throw new ArgumentException(
-                $"Row {i}: the features are too large for single precision (feature {j} is {x[j]:G3}; the row's squared norm overflows). " +
-                "Scale or normalize the features (e.g. NormalizeMeanVariance).", nameof(data));
-        }
-    }
 }

@@ -3,9 +3,13 @@ namespace MlNetGd.Trainers.Core;
 /// <summary>What a fit did: the cost per epoch, the learning rate it used and why it stopped.</summary>
 public sealed class TrainingHistory
 {
-    internal TrainingHistory(List<EpochRecord> epochs, float learningRate, bool learningRateWasAutomatic, StopReason stopReason, int? bestEpoch = null)
+    internal TrainingHistory(List<EpochRecord> epochs, float learningRate, bool learningRateWasAutomatic, StopReason stopReason, int? bestEpoch,
+        RowSourceInfo rows)
     {
         BestEpoch = bestEpoch;
+        RowSource = rows.Source;
+        SkippedRowCount = rows.SkippedRowCount;
+        ReusedCacheFile = rows.ReusedCacheFile;
         Epochs = epochs;
         LearningRate = learningRate;
         LearningRateWasAutomatic = learningRateWasAutomatic;
@@ -38,10 +42,13 @@ public sealed class TrainingHistory
 
     /// <summary>Gets how many input rows were left out because a label or feature was NaN or infinite
     /// (only when the trainer's <c>SkipNonFiniteRows</c> option is on; otherwise such a row is an error).</summary>
-    public long SkippedRowCount { get; internal set; }
+    public long SkippedRowCount { get; }
 
     /// <summary>Gets where the epochs read their rows from: a copy in memory, the caller's in-memory data in place, or a cache file.</summary>
-    public RowSource RowSource { get; internal set; }
+    public RowSource RowSource { get; }
+
+    /// <summary>Gets whether the fit trained from an existing cache file (<c>CacheFilePath</c>) without reading its source.</summary>
+    public bool ReusedCacheFile { get; }
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -3,24 +3,21 @@ using System.Numerics.Tensors;
 
 namespace MlNetGd.Trainers.Core;
 
-/// <summary>One fit in progress: batches in, optimizer steps, per-epoch accounting, validation, schedules, divergence handling
-/// and stopping decisions.</summary>
+/// <summary>One fit in progress, between its survey and its history: batches in (<see cref="TrainBatch(in RowBlock)"/>), epochs
+/// closed (<see cref="EndEpoch(RowBlock)"/>) — ML.NET's Begin/Process/Finish of its online trainers, scikit-learn's plain SGD loop.</summary>
 /// <remarks>
-/// <para>This is the part of the minibatch loop that does not care where batches come from: <see cref="GradientDescentLoop"/>
-/// feeds it contiguous blocks of a cached <see cref="DenseDataset"/>, and a streaming reader can feed it batches from a cursor.
-/// Per batch it computes the MSE and its gradient on the raw rows (<see cref="MseLoss"/>), maps the gradient to the
-/// optimizer's space (standardized when a <see cref="FeatureStandardization"/> is given), steps, applies the L1 proximal step,
-/// and updates the epoch's running average. A batch whose cost is not finite or exceeds <see cref="DivergenceFactor"/> × the
-/// first batch's scale counts as divergence at once.</para>
-/// <para>Per epoch it puts the epoch's weights (averaged or last) into the model, measures the validation cost, keeps the best
-/// weights, records an <see cref="EpochRecord"/>, checks for growth, sets the next epoch's scheduled rate, and decides whether
-/// to stop. Buffers are allocated once; <see cref="TrainBatch(in RowBlock)"/> and <see cref="EndEpoch()"/> allocate nothing (beyond the
-/// history list, whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>). A run that ends above
-/// <see cref="FinalGrowthFactor"/> × its first epoch's cost counts as diverged, even if it never reached <see cref="DivergenceFactor"/>.</para>
+/// <para>It wires parts that each do one job and are called at named points: the step (<see cref="StepEngine"/>: the gradient, the
+/// optimizer, L1 and the running average of the iterates) per batch; the divergence guard (<see cref="DivergenceGuard"/>) per batch
+/// and per epoch; the validation tracker, the stopping policy (<see cref="StoppingPolicy"/>) and the rate schedule per epoch; the
+/// history (<see cref="HistoryBuilder"/>), built once at the end. The optimizer works in the standardized space when the fit has a
+/// <see cref="FeatureStandardization"/>; the model holds raw weights, set at the end of each epoch to the epoch's average of its
+/// iterates (<see cref="GradientDescentSettings.Averaged"/>) or its last iterate.</para>
+/// <para>Buffers are allocated once; <see cref="TrainBatch(in RowBlock)"/> and <see cref="EndEpoch(RowBlock)"/> allocate nothing
+/// (beyond the history list, whose capacity is the epoch limit, up to <see cref="MaxInitialHistoryCapacity"/>).</para>
 /// </remarks>
-public sealed partial class TrainingSession
+public sealed class TrainingSession
 {
-    /// <summary>How many times the first epoch's cost (or the first batch's scale) a cost may reach before training counts as diverged.</summary>
+    /// <summary>How many times the starting scale (or the first epoch's cost) a cost may reach before training counts as diverged.</summary>
     public const double DivergenceFactor = 1e4;
 
     /// <summary>How many times the first epoch's cost the last epoch's cost may be before the whole run counts as diverged.</summary>
@@ -34,14 +31,8 @@ public sealed partial class TrainingSession
     /// <remarks>With few batches per epoch, one epoch's cost is too noisy, or (with momentum) too oscillating, to judge convergence on.</remarks>
     public const int MinStepsWithoutImprovement = 64;
 
-    /// <summary>How many times a fit with a constant schedule lowers its rate by <see cref="AnnealingFactor"/> where its cost stops
-    /// improving, before it counts as converged.</summary>
-    /// <remarks>With a constant rate, minibatch iterates hover above the optimum by about <c>η·tr(HΣ)/B</c>: per-epoch averaging
-    /// removes part of it, not all. On one-hot data with rare levels (bench/Sparse) that floor was 0.6–0.9% above the optimum's
-    /// training MSE; three halvings at the plateau brought it to about 0.1%, at the cost of a few more epochs. A halving is made only
-    /// while the returned model's MSE on a fixed sample of the rows (the curvature sample: at most 16384 evenly spaced training rows,
-    /// read in place) still improves by the tolerance — since the epoch cost last improved for the first, since the previous
-    /// halving for the others — so a fit whose average already sits at the optimum makes none.</remarks>
+    /// <summary>How many times a fit with a constant schedule halves its rate where its cost stops improving, before it counts as
+    /// converged (<see cref="StoppingPolicy"/>).</summary>
     public const int MaxAnnealings = 3;
 
     /// <summary>The factor the rate is multiplied by at each annealing.</summary>
@@ -52,31 +43,18 @@ public sealed partial class TrainingSession
 
     private readonly GradientDescentSettings _settings;
     private readonly LinearModel _model;
-    private readonly IOptimizer _optimizer;
     private readonly FeatureStandardization? _standardization;
+    private readonly StepEngine _engine;
+    private readonly DivergenceGuard _guard;
+    private readonly ValidationTracker _validation;
+    private readonly StoppingPolicy _policy;
     private readonly LearningRateScheduler _scheduler;
-    private readonly float[] _gradient, _theta, _thetaGradient, _lastGood, _initialParameters;
-    private readonly float[]? _average;
-    private readonly float[] _best;
-    private readonly BatchGradient _batchGradient;
-    private readonly List<EpochRecord> _epochs;
-    private readonly Func<float> _suggestLearningRate;
-    private readonly bool _automatic;
+    private readonly HistoryBuilder _history;
+    private readonly TrainingRows? _sample;
+    private readonly float[] _theta, _average, _initialParameters;
     private readonly float _learningRate;
-    private double _rateScale = 1, _scheduleFactor = 1;
-    private double _weightedCost, _reference = double.NaN, _firstCost = double.NaN;
-    private double _bestValidation = double.PositiveInfinity, _bestCost = double.PositiveInfinity;
-    private long _stepsSinceImprovement;
-    private long _rowsThisEpoch;
-    private int _annealings, _batchesThisEpoch;
-    private double _annealedCost, _sampleCostAtBest = double.NaN, _lastSampleCost = double.NaN;
-    private TrainingRows? _evaluation;
-    private int _evaluationRows;
-    private readonly bool _lazyEligible;
-    private LazySparseSgd? _lazy;
-    private bool _lazyLoaded;
-    private int _averageCount, _recoveriesThisEpoch, _totalRecoveries, _bestEpoch, _epochsSinceBest;
-    private bool _modelStale = true;
+    private EpochTally _tally;
+    private double _scheduleFactor;
     private StopReason? _stopReason;
 
     /// <summary>Starts a fit of <paramref name="model"/> (trained in place from its current parameters).</summary>
@@ -87,11 +65,16 @@ public sealed partial class TrainingSession
     /// <param name="suggestLearningRate">Called only on divergence, to name a stable rate in the error.</param>
     /// <param name="optimizer">The optimizer, or <see langword="null"/> for the one <see cref="GradientDescentSettings.Optimizer"/> names.</param>
     /// <param name="standardization">The standardized space the optimizer works in, or <see langword="null"/> for raw parameters.
-    /// The session does not read <see cref="GradientDescentSettings.StandardizeFeatures"/>: the caller computes the standardization
-    /// (<see cref="FeatureStandardization.Compute"/>) from the training rows and passes it, as <see cref="GradientDescentLoop"/> does.</param>
+    /// The session does not read <see cref="GradientDescentSettings.StandardizeFeatures"/>: a fit's <see cref="Survey"/> computes it.</param>
     /// <exception cref="ArgumentException">The standardization's feature count differs from the model's.</exception>
     public TrainingSession(GradientDescentSettings settings, LinearModel model, float learningRate, bool learningRateWasAutomatic,
         Func<float> suggestLearningRate, IOptimizer? optimizer = null, FeatureStandardization? standardization = null)
+        : this(settings, model, learningRate, learningRateWasAutomatic, suggestLearningRate, optimizer, standardization, null, new RowSourceInfo(RowSource.Copy))
+    {
+    }
+
+    private TrainingSession(GradientDescentSettings settings, LinearModel model, float learningRate, bool learningRateWasAutomatic,
+        Func<float> suggestLearningRate, IOptimizer? optimizer, FeatureStandardization? standardization, Survey? survey, RowSourceInfo rows)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(model);
@@ -104,46 +87,106 @@ public sealed partial class TrainingSession
         _settings = settings;
         _model = model;
         _learningRate = learningRate;
-        _automatic = learningRateWasAutomatic;
-        _suggestLearningRate = suggestLearningRate;
         _standardization = standardization;
-        _scheduler = new LearningRateScheduler(settings);
-        _scheduleFactor = _scheduler.Factor(1, double.NaN);
-        _optimizer = optimizer ?? OptimizerFactory.Create(settings, learningRate);
-        _lazyEligible = optimizer is null && settings.Optimizer == OptimizerKind.Sgd && settings.L1Regularization == 0;
-        _optimizer.LearningRate = CurrentRate;
-        _optimizer.Reset(p);
-        _gradient = new float[p];
-        _theta = new float[p];
-        _thetaGradient = standardization is null ? _gradient : new float[p];
-        _lastGood = new float[p];
-        _best = new float[p];
-        _average = settings.Averaged ? new float[p] : null;
-        _batchGradient = new BatchGradient(p, settings.NumberOfThreads ?? 0);
+        _sample = survey?.Sample;
         _initialParameters = (float[])model.Parameters.Clone();
+        _theta = new float[p];
+        _average = new float[p];
         if (standardization is null)
             model.Parameters.CopyTo(_theta, 0);
         else
             standardization.FromRaw(model.Parameters, _theta);
-        _theta.CopyTo(_lastGood, 0);
-        _epochs = new List<EpochRecord>(Math.Min(settings.NumberOfEpochs, MaxInitialHistoryCapacity));
+        _engine = StepEngine.Create(settings, model.FeatureCount, standardization, optimizer, learningRate, survey?.Sample.IsSparse == true);
+        _engine.Load(_theta);
+        _guard = new DivergenceGuard(settings.OnDivergence, learningRateWasAutomatic, suggestLearningRate, _theta);
+        _validation = new ValidationTracker(p);
+        _policy = new StoppingPolicy(settings, _validation);
+        _scheduler = new LearningRateScheduler(settings);
+        _scheduleFactor = _scheduler.Factor(1, double.NaN);
+        _history = new HistoryBuilder(settings, learningRate, learningRateWasAutomatic, rows);
+    }
+
+    /// <summary>Chooses the learning rate of a fit from its survey, and starts its session.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="survey">The survey of the training rows (<see cref="Survey.Take(IBatchSource, bool, CancellationToken)"/>).</param>
+    /// <param name="smallestBatch">The smallest batch the fit will train on (the automatic rate is set for it).</param>
+    /// <param name="model">The model to train; a fresh Adam/AdamW fit in the standardized space starts its bias at the mean label.</param>
+    /// <param name="optimizer">A given optimizer, or <see langword="null"/> for the one the settings name.</param>
+    /// <param name="rows">Where the rows come from, for the history.</param>
+    /// <remarks>
+    /// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space,
+    /// <c>1/(λmax + max(tr(H), 2‖x̃‖²max)/(B(1 − μ)²))</c> with momentum μ, which amplifies the minibatch noise (with 1/(1 − μ) alone,
+    /// momentum 0.9 was unstable on the Boston housing data with two batches per epoch); for Adam/AdamW it is
+    /// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels. Adam moves each parameter by about η per step, so
+    /// from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its bias at the mean label, its optimum there.
+    /// </remarks>
+    public static TrainingSession Start(GradientDescentSettings settings, Survey survey, long smallestBatch, LinearModel model,
+        IOptimizer? optimizer = null, RowSourceInfo? rows = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(survey);
+        ArgumentNullException.ThrowIfNull(model);
+        if (survey.FeatureCount != model.FeatureCount)
+            throw new ArgumentException($"The model has {model.FeatureCount} features but the data has {survey.FeatureCount}.", nameof(model));
+        var standardization = settings.StandardizeFeatures ? survey.Standardization : null;
+        double noiseScale = settings.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov ? 1 / ((1 - settings.Momentum) * (1 - (double)settings.Momentum)) : 1;
+        TrainingRows sample = survey.Sample;
+        int batch = (int)Math.Clamp(smallestBatch, 1, int.MaxValue);
+        float CurvatureRate()
+        {
+            var (lambda, trace) = CurvatureEstimator.Estimate(sample, sample.RowCount, standardization);
+            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, survey.LargestRowNorm * noiseScale, batch);
+        }
+
+        bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
+        float learningRate = settings.LearningRate ?? (curvatureBased ? CurvatureRate() : Adam.SuggestLearningRate(sample.Labels));
+        bool biasAtMean = standardization is not null && optimizer is null && !curvatureBased && !model.Parameters.AsSpan().ContainsAnyExcept(0f);
+        if (biasAtMean)
+            model.Bias = (float)Mean(sample.Labels);
+        var session = new TrainingSession(settings, model, learningRate, settings.LearningRate is null, CurvatureRate, optimizer, standardization,
+            survey, rows ?? new RowSourceInfo(RowSource.Copy));
+        if (biasAtMean)
+            session._initialParameters[^1] = 0; // a failed or cancelled fit puts the model back as the caller gave it
+        session._guard.SetReference(SquaredResiduals(sample, model).Largest);
+        return session;
+    }
+
+    /// <summary>Surveys the first <paramref name="rowCount"/> rows of <paramref name="data"/> and starts a session on them
+    /// (<see cref="Start(GradientDescentSettings, Survey, long, LinearModel, IOptimizer?, RowSourceInfo?)"/>).</summary>
+    public static TrainingSession Start(GradientDescentSettings settings, TrainingRows data, int rowCount, int smallestBatch, LinearModel model,
+        IOptimizer? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(data);
+        var survey = Survey.Take(new TrainingRowsPass(data, rowCount), data.IsSparse, settings.StandardizeFeatures);
+        return Start(settings, survey, smallestBatch, model, optimizer);
     }
 
     /// <summary>Gets the epoch in progress, from 1.</summary>
-    public int Epoch => _epochs.Count + 1;
+    public int Epoch => _history.Count + 1;
 
     /// <summary>Gets whether training should stop: the epoch limit, the tolerance or early stopping was reached.</summary>
     public bool IsFinished => _stopReason is not null;
 
-    private float CurrentRate => (float)Math.Max(_learningRate * _rateScale * _scheduleFactor * Math.Pow(AnnealingFactor, _annealings), float.Epsilon);
+    /// <summary>Gets the learning rate the next step uses (the start rate after recoveries, the schedule and annealing).</summary>
+    public float LearningRate => CurrentRate;
 
-    /// <summary>Computes the cost and gradient of one batch and steps the optimizer.</summary>
+    /// <summary>Gets the parameters, in the optimizer's space (standardized when the fit standardizes), that the next epoch starts
+    /// from: what a fit whose epochs run elsewhere hands its workers (<see cref="EndEpoch(in EpochOutcome, RowBlock)"/>).</summary>
+    public ReadOnlySpan<float> NextEpochParameters => _theta;
+
+    /// <summary>Gets the largest cost a batch may have before it counts as divergence (<see cref="DivergenceFactor"/> × the starting
+    /// scale; infinite until the scale is known).</summary>
+    public double BatchCostLimit => _guard.BatchCostLimit;
+
+    private float CurrentRate => (float)Math.Max(_learningRate * _guard.RateScale * _scheduleFactor * _policy.RateFactor, float.Epsilon);
+
+    /// <summary>Computes the cost and gradient of one dense batch and steps the optimizer.</summary>
     /// <param name="features">The batch rows, row-major (B x d), raw.</param>
     /// <param name="labels">The batch labels (B).</param>
     /// <returns>The batch cost before the step.</returns>
     /// <exception cref="TrainingDivergedException">The cost is not finite or exploded and <see cref="GradientDescentSettings.OnDivergence"/>
     /// is <see cref="DivergenceAction.Throw"/> (or recoveries ran out); the model is restored to its starting parameters.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double TrainBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> labels) =>
         TrainBatch(RowBlock.Dense(features, labels, _model.FeatureCount));
 
@@ -155,71 +198,26 @@ public sealed partial class TrainingSession
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double TrainBatch(in RowBlock batch)
     {
-        if (batch.IsSparse && _lazyEligible)
-            return TrainSparseBatch(in batch);
-        if (_lazyLoaded)
-            UnloadLazy();
-        if (_modelStale)
-            SyncModel(_theta);
-        ReadOnlySpan<float> labels = batch.Labels;
-        double cost = _batchGradient.Compute(_model.Parameters, in batch, _gradient);
-        if (double.IsNaN(_reference))
-            _reference = Math.Max(cost, labels.IsEmpty ? 0 : Square(TensorPrimitives.MaxMagnitude(labels)));
-        if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
+        float rate = CurrentRate;
+        double cost = _engine.Step(in batch, rate, _guard.BatchCostLimit);
+        if (!_guard.HasReference)
+            _guard.SetReference(Math.Max(cost, batch.RowCount == 0 ? 0 : Square(TensorPrimitives.MaxMagnitude(batch.Labels))));
+        if (double.IsFinite(cost) && cost <= _guard.BatchCostLimit)
         {
-            OnDiverged(cost);
+            _tally.Add(cost, batch.RowCount);
             return cost;
         }
-        _standardization?.GradientToStandardized(_gradient, _thetaGradient);
-        _optimizer.Step(_theta, _thetaGradient);
-        if (_settings.L1Regularization > 0)
-            SoftThreshold(_theta.AsSpan(0, _theta.Length - 1), _optimizer.LearningRate * _settings.L1Regularization);
-        SyncModel(_theta);
-        if (_average is not null)
+        try
         {
-            float inverse = 1f / ++_averageCount;
-            float[] average = _average, theta = _theta;
-            for (int j = 0; j < average.Length; j++)
-                average[j] += (theta[j] - average[j]) * inverse;
+            _guard.OnDiverged(cost, rate, Epoch, beforeAnyStep: _history.Count == 0 && _tally.Batches == 0);
         }
-        _weightedCost += cost * labels.Length;
-        _rowsThisEpoch += labels.Length;
-        _stepsSinceImprovement++;
-        _batchesThisEpoch++;
+        catch (TrainingDivergedException)
+        {
+            Restore();
+            throw;
+        }
+        RollBack();
         return cost;
-    }
-
-    // A CSR batch under plain SGD (L2 allowed, no L1, no given optimizer): O(nonzeros) per step (LazySparseSgd). The session's θ
-    // and running average are brought up to date at the end of the epoch, or when a dense batch comes.
-    private double TrainSparseBatch(in RowBlock batch)
-    {
-        _lazy ??= new LazySparseSgd(_model.FeatureCount, _standardization);
-        if (!_lazyLoaded)
-        {
-            _lazy.Load(_theta);
-            _lazyLoaded = true;
-            _averageCount = 0;
-        }
-        double cost = _lazy.Step(in batch, _optimizer.LearningRate, 2 * _settings.L2Regularization);
-        if (!double.IsFinite(cost) || (_reference > 0 && cost > DivergenceFactor * _reference))
-        {
-            OnDiverged(cost);
-            return cost;
-        }
-        _weightedCost += cost * batch.RowCount;
-        _rowsThisEpoch += batch.RowCount;
-        _stepsSinceImprovement++;
-        _batchesThisEpoch++;
-        return cost;
-    }
-
-    // θ and the running average from the lazy state (O(d)).
-    private void UnloadLazy()
-    {
-        _lazy!.Store(_theta, _average is null ? [] : _average);
-        _averageCount = _average is null ? 0 : _lazy.Steps;
-        _lazyLoaded = false;
-        _modelStale = true;
     }
 
     /// <summary>Closes the epoch without a validation set.</summary>
@@ -234,134 +232,106 @@ public sealed partial class TrainingSession
     /// <summary>Closes the epoch: records its cost and validation cost, checks for divergence, sets the next rate, and decides whether to stop.</summary>
     /// <param name="validation">Held-out rows, dense or CSR, or no rows for none.</param>
     /// <returns><see langword="true"/> when training should stop; the model then holds the final weights (the best epoch's with a validation set).</returns>
-    /// <exception cref="TrainingDivergedException">The parameters are not finite, or the cost grew by orders of magnitude, under <see cref="DivergenceAction.Throw"/>.</exception>
+    /// <exception cref="TrainingDivergedException">The parameters are not finite, or the cost grew by orders of magnitude, under
+    /// <see cref="DivergenceAction.Throw"/>; the model is restored to its starting parameters.</exception>
     /// <exception cref="InvalidOperationException">No batch was trained in the epoch, or training already finished.</exception>
     public bool EndEpoch(RowBlock validation)
     {
         if (_stopReason is not null)
             throw new InvalidOperationException("Training has already finished.");
-        if (_rowsThisEpoch == 0 && _recoveriesThisEpoch == 0)
+        if (_tally.Rows == 0 && _guard.RecoveriesThisEpoch == 0)
             throw new InvalidOperationException("An epoch must train at least one batch.");
-        if (_lazyLoaded)
-            UnloadLazy();
+        _engine.Store(_theta, _average);
+        return Conclude(validation, _engine.Steps);
+    }
+
+    /// <summary>Closes an epoch whose batches were stepped elsewhere — the row-weighted reduction of shards' local epochs, each
+    /// started from <see cref="NextEpochParameters"/> at <see cref="LearningRate"/> — with the same divergence checks, history,
+    /// validation, schedule and stopping rules as a local epoch.</summary>
+    /// <param name="outcome">The epoch's parameters, averaged iterate, cost, rows and steps.</param>
+    /// <param name="validation">Held-out rows, or no rows for none.</param>
+    /// <returns><see langword="true"/> when training should stop.</returns>
+    /// <exception cref="ArgumentException">The outcome's parameters are not d + 1 long, or it has no rows.</exception>
+    /// <inheritdoc cref="EndEpoch(RowBlock)" path="/exception"/>
+    public bool EndEpoch(in EpochOutcome outcome, RowBlock validation)
+    {
+        if (_stopReason is not null)
+            throw new InvalidOperationException("Training has already finished.");
+        if (outcome.Parameters.Length != _theta.Length || outcome.Average.Length != _theta.Length)
+            throw new ArgumentException($"The outcome has {outcome.Parameters.Length} parameters; the model has {_theta.Length}.", nameof(outcome));
+        if (outcome.Rows < 1 || outcome.Steps < 1)
+            throw new ArgumentException("An epoch must train at least one batch.", nameof(outcome));
+        _tally = EpochTally.Of(outcome.Cost, outcome.Rows, outcome.Steps);
+        outcome.Parameters.CopyTo(_theta);
+        outcome.Average.CopyTo(_average);
+        return Conclude(validation, outcome.Steps);
+    }
+
+    /// <summary>Reports that a batch stepped elsewhere had a cost that was not finite or above <see cref="BatchCostLimit"/>: under
+    /// <see cref="DivergenceAction.Recover"/> the rate is halved and <see cref="NextEpochParameters"/> go back to the last good epoch's
+    /// (the epoch is then run again); otherwise it throws.</summary>
+    /// <exception cref="TrainingDivergedException">Under <see cref="DivergenceAction.Throw"/>, or when recoveries ran out; the model is
+    /// restored to its starting parameters.</exception>
+    public void ReportDivergedBatch(double cost)
+    {
+        try
+        {
+            _guard.OnDiverged(cost, CurrentRate, Epoch, beforeAnyStep: _history.Count == 0);
+        }
+        catch (TrainingDivergedException)
+        {
+            Restore();
+            throw;
+        }
+        RollBack();
+    }
+
+    private bool Conclude(RowBlock validation, int stepsSinceLoad)
+    {
+        try
+        {
+            return ConcludeChecked(validation, stepsSinceLoad);
+        }
+        catch (TrainingDivergedException)
+        {
+            Restore();
+            throw;
+        }
+    }
+
+    private bool ConcludeChecked(RowBlock validation, int stepsSinceLoad)
+    {
         int epoch = Epoch;
-        int batches = _batchesThisEpoch;
-        _batchesThisEpoch = 0;
-        double epochCost = _rowsThisEpoch > 0 ? _weightedCost / _rowsThisEpoch : double.NaN;
-        _weightedCost = 0;
-        _rowsThisEpoch = 0;
-        bool rolledBack = false;
-        if (!TensorPrimitives.IsFiniteAll<float>(_theta))
+        float rate = CurrentRate;
+        double epochCost = _tally.Cost;
+        int steps = _tally.Batches;
+        _tally = default;
+        bool finite = TensorPrimitives.IsFiniteAll<float>(_theta);
+        bool rolledBack = _guard.RolledBack(epochCost, finite, rate, epoch);
+        if (rolledBack)
         {
-            OnDiverged(double.NaN);
-            epochCost = double.NaN;
-            rolledBack = true;
+            _guard.LastGood.CopyTo(_theta);
+            _engine.ResetOptimizer();
+            epochCost = finite ? epochCost : double.NaN;
         }
-        else if (double.IsNaN(_firstCost))
-        {
-            _firstCost = epochCost;
-        }
-        else if (epochCost > DivergenceFactor * _firstCost && epochCost > 0)
-        {
-            OnDiverged(epochCost);
-            rolledBack = true;
-        }
-
-        SyncModel(_average is not null && _averageCount > 0 ? _average : _theta);
-        _theta.CopyTo(_lastGood, 0);
-        bool validating = validation.RowCount > 0;
-        double validationCost = double.NaN;
-        if (validating)
-        {
-            validationCost = MseLoss.Cost(_model.Parameters, validation);
-            if (validationCost < _bestValidation)
-            {
-                _bestValidation = validationCost;
-                _bestEpoch = epoch;
-                _epochsSinceBest = 0;
-                _model.Parameters.CopyTo(_best, 0);
-            }
-            else
-            {
-                _epochsSinceBest++;
-            }
-        }
-
-        var record = new EpochRecord(epoch, epochCost, _optimizer.LearningRate, validationCost, _recoveriesThisEpoch);
-        _recoveriesThisEpoch = 0;
-        _epochs.Add(record);
-        _settings.EpochCompleted?.Invoke(record);
-
-        // The returned model's MSE on the annealing sample, every epoch while the rate may still be annealed (O(16384 rows)).
-        bool annealable = _settings.Schedule == LearningRateSchedule.Constant && batches > 1 && _evaluation is not null && !rolledBack
-            && _settings.Tolerance > 0;
-        double sampleCost = annealable ? SquaredResiduals(_evaluation!, _evaluationRows, _model).Mean : double.NaN;
-        bool improved = !rolledBack && epochCost < _bestCost * (1 - _settings.Tolerance);
-        if (!rolledBack && epochCost < _bestCost)
-            _bestCost = epochCost;
-        if (improved)
-            _sampleCostAtBest = sampleCost; // where the epoch cost last improved by the tolerance: the plateau starts after it
-        if (improved)
-            _stepsSinceImprovement = 0;
-        // Before any annealing, the model the fit returns (the per-epoch average; a last iterate is too noisy to judge this way)
-        // stopped moving: an epoch of at least MinStepsWithoutImprovement steps did not improve its MSE on the fixed sample by the
-        // tolerance. The iterates' own epoch cost may still creep down along their noise floor, but more epochs would not change
-        // what is returned: on dense data the average sits at the optimum after an epoch or two while the epoch cost took two to
-        // four more epochs to flatten. Once the rate has been halved, the annealing rule above decides (on Zipf one-hot data the
-        // average's sample MSE moves by a few 0.01% an epoch, up and down, while each halving still gains).
-        bool returnedModelStalled = annealable && _average is not null && _annealings == 0 && batches >= MinStepsWithoutImprovement
-            && record.Recoveries == 0 && sampleCost >= _lastSampleCost * (1 - _settings.Tolerance);
-        _lastSampleCost = sampleCost;
-        if (validating && _epochsSinceBest >= _settings.EarlyStoppingPatience)
-            _stopReason = StopReason.EarlyStopping;
-        else if (returnedModelStalled)
-            _stopReason = StopReason.Converged;
-        else if (!improved && !rolledBack && _settings.Tolerance > 0 && _stepsSinceImprovement >= MinStepsWithoutImprovement)
-        {
-            // A constant rate leaves the iterates at a noise floor of about η·tr(HΣ)/B above the optimum; where the cost stops
-            // improving there, lower the rate and go on, a few times, before calling the fit converged.
-            // Only minibatch fits have that floor; one batch per epoch is plain gradient descent. After an annealing, one more
-            // epoch without improvement is enough for the next.
-            // A halving is made only while the model the fit returns (its MSE on a fixed sample of the rows) still moves by the
-            // tolerance: since the epoch cost last improved for the first halving, since the previous halving for the others.
-            // Where the averaged model already sits at the optimum (dense, well-conditioned data) none is made.
-            bool anneal = false;
-            if (annealable)
-            {
-                double reference = _annealings == 0 ? _sampleCostAtBest : _annealedCost;
-                anneal = _annealings < MaxAnnealings && sampleCost < reference * (1 - _settings.Tolerance);
-            }
-            if (anneal)
-            {
-                _annealedCost = sampleCost;
-                _annealings++;
-                _stepsSinceImprovement = Math.Max(0, MinStepsWithoutImprovement - batches);
-            }
-            else
-            {
-                _stopReason = StopReason.Converged;
-            }
-        }
-        else if (epoch >= _settings.NumberOfEpochs)
-            _stopReason = StopReason.EpochLimit;
-
-        // A run that ends far above where it started has diverged slowly, even if it never reached DivergenceFactor.
-        if (_stopReason is not null && epoch > 1 && epochCost > FinalGrowthFactor * _firstCost && epochCost > 0)
-            throw Diverged(epochCost);
-
+        ToModel(_settings.Averaged && stepsSinceLoad > 0 && !rolledBack ? _average : _theta);
+        double validationCost = validation.RowCount > 0 ? MseLoss.Cost(_model.Parameters, validation) : double.NaN;
+        if (validation.RowCount > 0)
+            _validation.Observe(epoch, validationCost, _model.Parameters);
+        _history.Add(new EpochRecord(epoch, epochCost, CurrentRate, validationCost, _guard.RecoveriesThisEpoch)); // after any halving in it
+        int recoveries = _guard.RecoveriesThisEpoch;
+        _guard.Commit(_theta);
+        double sampleCost = _sample is not null && _policy.MeasuresSample(steps, rolledBack) ? SquaredResiduals(_sample, _model).Mean : double.NaN;
+        _stopReason = _policy.EndEpoch(new EpochFigures(epoch, epochCost, sampleCost, validationCost, steps, recoveries, rolledBack));
         if (_stopReason is not null)
         {
-            if (_bestEpoch > 0)
-                _best.CopyTo(_model.Parameters, 0);
+            _guard.CheckFinalGrowth(epochCost, rate, epoch);
+            _validation.RestoreBest(_model.Parameters);
+            return true;
         }
-        else
-        {
-            _scheduleFactor = _scheduler.Factor(epoch + 1, validating ? validationCost : epochCost);
-            _optimizer.LearningRate = CurrentRate;
-        }
-        _averageCount = 0;
-        _modelStale = true;
-        return _stopReason is not null;
+        _scheduleFactor = _scheduler.Factor(epoch + 1, validation.RowCount > 0 ? validationCost : epochCost);
+        _engine.Load(_theta);
+        return false;
     }
 
     /// <summary>Puts the model's parameters back as they were when the session started (after a failure or cancellation).</summary>
@@ -370,63 +340,77 @@ public sealed partial class TrainingSession
     /// <summary>Returns the history of the finished fit.</summary>
     /// <exception cref="InvalidOperationException">Training has not finished.</exception>
     public TrainingHistory ToHistory() =>
-        new(_epochs, _learningRate, _automatic, _stopReason ?? throw new InvalidOperationException("Training has not finished."),
-            _bestEpoch > 0 ? _bestEpoch : null);
+        _history.Build(_stopReason ?? throw new InvalidOperationException("Training has not finished."),
+            _validation.BestEpoch > 0 ? _validation.BestEpoch : null);
 
-    private static double Square(double value) => value * value;
+    // After a recovery: back to the last good parameters, the optimizer's state forgotten, the epoch's tally started again.
+    private void RollBack()
+    {
+        _guard.LastGood.CopyTo(_theta);
+        _engine.Load(_guard.LastGood);
+        _engine.ResetOptimizer();
+        _tally.Restart();
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SyncModel(ReadOnlySpan<float> theta)
+    private void ToModel(ReadOnlySpan<float> theta)
     {
         if (_standardization is null)
             theta.CopyTo(_model.Parameters);
         else
             _standardization.ToRaw(theta, _model.Parameters);
-        _modelStale = false;
     }
 
-    private static void SoftThreshold(Span<float> weights, float threshold)
+    private static double Square(double value) => value * value;
+
+    // The largest and the mean squared residual of a model over the survey's sample. The largest, for the starting model, is the
+    // scale a single batch's cost is compared with to detect divergence. (The first batch's own cost is no reference: with small
+    // batches it can be tiny, and a later ordinary batch would look like divergence.) The mean judges annealing and stalling.
+    private static (double Largest, double Mean) SquaredResiduals(TrainingRows sample, LinearModel model)
     {
-        for (int j = 0; j < weights.Length; j++)
+        double largest = 0, sum = 0;
+        RowBlock rows = sample.Rows();
+        for (int k = 0; k < rows.RowCount; k++)
         {
-            float w = weights[j];
-            weights[j] = w > threshold ? w - threshold : w < -threshold ? w + threshold : 0f;
+            double r = rows.Dot(k, model.Weights) + model.Bias - (double)rows.Labels[k];
+            largest = Math.Max(largest, r * r);
+            sum += r * r;
         }
+        return (largest, sum / rows.RowCount);
     }
 
-    private void OnDiverged(double cost)
+    private static double Mean(ReadOnlySpan<float> values)
     {
-        if (_settings.OnDivergence == DivergenceAction.Throw || _totalRecoveries >= MaxRecoveries)
-            throw Diverged(cost);
-        _totalRecoveries++;
-        _recoveriesThisEpoch++;
-        _rateScale *= 0.5;
-        _lastGood.CopyTo(_theta, 0);
-        _lazyLoaded = false;
-        SyncModel(_theta);
-        _optimizer.Reset(_theta.Length);
-        _optimizer.LearningRate = CurrentRate;
-        _averageCount = 0;
-        _weightedCost = 0;
-        _rowsThisEpoch = 0;
+        double sum = 0;
+        foreach (float v in values)
+            sum += v;
+        return values.IsEmpty ? 0 : sum / values.Length;
     }
 
-    private TrainingDivergedException Diverged(double cost)
+    // The epoch's batches: their row-weighted cost and their count. A recovery starts the cost again but keeps the count of steps.
+    private struct EpochTally
     {
-        float rate = _optimizer.LearningRate;
-        float suggestion;
-        try
+        private double _weightedCost;
+
+        public long Rows { get; private set; }
+
+        public int Batches { get; private set; }
+
+        public readonly double Cost => Rows > 0 ? _weightedCost / Rows : double.NaN;
+
+        public void Add(double cost, int rows)
         {
-            suggestion = Math.Min(_suggestLearningRate(), rate / 10);
+            _weightedCost += cost * rows;
+            Rows += rows;
+            Batches++;
         }
-        catch (ArgumentException)
+
+        public static EpochTally Of(double cost, long rows, int batches) =>
+            new() { _weightedCost = cost * rows, Rows = rows, Batches = batches };
+
+        public void Restart()
         {
-            suggestion = rate / 10;
+            _weightedCost = 0;
+            Rows = 0;
         }
-        Restore();
-        // The scale is the cause when the cost overflowed on the very first batch, or the starting model's residuals are beyond
-        // what single precision can square and sum (|r| above 1e15); anything that first trains and then runs away is the rate.
-        bool valuesTooLarge = (!double.IsFinite(cost) && _epochs.Count == 0 && _batchesThisEpoch == 0) || _reference > 1e30;
-        return new TrainingDivergedException(rate, Epoch, cost, suggestion, _automatic, valuesTooLarge);
     }
 }

@@ -87,7 +87,7 @@ public static class TrainerComparison
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            var fold = FeaturizeFold(ml, pipeline, splits[f], options, f + 1);
+            var fold = FeaturizeFold(ml, pipeline, splits[f], options);
             featureCount = fold.Train.FeatureCount;
             minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
             if (f == 0)   // the first fold's training and test rows are every row
@@ -147,30 +147,40 @@ public static class TrainerComparison
         };
     }
 
+    /// <summary>The folds or the split, each checked to hold training and test rows before anything is fitted (ML.NET assigns rows by a
+    /// seeded hash, so a part of small data can come out empty).</summary>
     private static List<(IDataView Train, IDataView Test)> Split(MLContext ml, IDataView data, ComparisonOptions options)
     {
-        if (options.Plan.IsCrossValidation)
-            return ml.Data.CrossValidationSplit(data, options.Plan.NumberOfFolds, seed: options.Seed).Select(s => (s.TrainSet, s.TestSet)).ToList();
-        var split = ml.Data.TrainTestSplit(data, options.Plan.TestFraction, seed: options.Seed);
-        return [(split.TrainSet, split.TestSet)];
+        List<(IDataView Train, IDataView Test)> splits = options.Plan.IsCrossValidation
+            ? ml.Data.CrossValidationSplit(data, options.Plan.NumberOfFolds, seed: options.Seed).Select(s => (s.TrainSet, s.TestSet)).ToList()
+            : [ToPair(ml.Data.TrainTestSplit(data, options.Plan.TestFraction, seed: options.Seed))];
+        for (int f = 0; f < splits.Count; f++)
+        {
+            string? empty = !HasRows(splits[f].Test) ? "test" : !HasRows(splits[f].Train) ? "training" : null;
+            if (empty is not null)
+                throw new ArgumentException((options.Plan.IsCrossValidation ? $"Fold {f + 1} of the {options.Plan}" : $"The {options.Plan}") +
+                    $" has no {empty} rows: the data has too few rows for it (rows are assigned by a seeded hash). Use fewer folds, " +
+                    "another test fraction or another seed.", nameof(options));
+        }
+        return splits;
+
+        static (IDataView, IDataView) ToPair(DataOperationsCatalog.TrainTestData split) => (split.TrainSet, split.TestSet);
+    }
+
+    private static bool HasRows(IDataView view)
+    {
+        using var cursor = view.GetRowCursor([]);
+        return cursor.MoveNext();
     }
 
     private static FoldData FeaturizeFold(MLContext ml, IEstimator<ITransformer> pipeline, (IDataView Train, IDataView Test) split,
-        ComparisonOptions options, int fold)
+        ComparisonOptions options)
     {
         var featurizer = pipeline.Fit(split.Train);
         var train = ml.Data.Cache(featurizer.Transform(split.Train));
         var test = ml.Data.Cache(featurizer.Transform(split.Test));
         var trainDense = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
-        TrainingRows testDense;
-        try
-        {
-            testDense = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
-        }
-        catch (ArgumentException e) when (e.Message.Contains("no rows", StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Fold {fold} has no test rows; use fewer folds or a larger test fraction.", nameof(options), e);
-        }
+        var testDense = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         return new FoldData(train, test, trainDense, testDense, ScoringSet.Create(ml, test, options.FeatureColumnName));
     }
 

@@ -111,15 +111,13 @@ internal sealed class TrainerRun
 
     /// <summary>GradientDescent's options for this comparison: a copy of every setting of the user's, with this comparison's columns,
     /// seed and cancellation token.</summary>
-    internal static GradientDescentRegressionTrainer.Options GradientDescentOptions(ComparisonOptions options)
+    internal static GradientDescentRegressionTrainer.Options GradientDescentOptions(ComparisonOptions options) => options.GradientDescent with
     {
-        var copy = OptionsCopy.Clone(options.GradientDescent);
-        copy.LabelColumnName = options.LabelColumnName;
-        copy.FeatureColumnName = options.FeatureColumnName;
-        copy.Seed = options.Seed;
-        copy.CancellationToken = options.CancellationToken;
-        return copy;
-    }
+        LabelColumnName = options.LabelColumnName,
+        FeatureColumnName = options.FeatureColumnName,
+        Seed = options.Seed,
+        CancellationToken = options.CancellationToken,
+    };
 
     private IEstimator<ITransformer> CreateEstimator()
     {
@@ -144,20 +142,23 @@ internal sealed class TrainerRun
     /// the MSE on the test rows after every epoch from the epoch callback.</summary>
     private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
-        var settings = GradientDescentOptions(_options);
+        var training = new List<double>();
+        var validation = new List<double>();
+        LinearModel? model = null;
+        var settings = GradientDescentOptions(_options) with
+        {
+            EpochCompleted = record =>
+            {
+                training.Add(record.TrainingCost);
+                validation.Add(MlNetGd.Trainers.Core.MseLoss.Cost(model!, fold.Test));
+                _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
+            },
+        };
         var data = DataViewReader.ReadRows(fold.TrainView, _options.LabelColumnName, _options.FeatureColumnName, false, out _, _options.CancellationToken);
         if (settings.Shuffle)
             data.ShuffleRows(settings.Seed);
-        var model = new LinearModel(data.FeatureCount);
-        var training = new List<double>();
-        var validation = new List<double>();
-        settings.EpochCompleted = record =>
-        {
-            training.Add(record.TrainingCost);
-            validation.Add(MlNetGd.Trainers.Core.MseLoss.Cost(model, fold.Test));
-            _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
-        };
+        model = new LinearModel(data.FeatureCount);
         var history = new GradientDescentLoop(settings).Run(data, model, cancellationToken: _options.CancellationToken);
         return new EpochCurve
         {

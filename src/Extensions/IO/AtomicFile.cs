@@ -1,16 +1,42 @@
-using System.Text.RegularExpressions;
-
 namespace MlNetGd.IO;
 
 /// <summary>Writes a file under a temporary name in the same directory, then renames it over the target, so a reader never sees half a
 /// file. The one way MlNetGd writes a file: reports, predictions, data sets and models (<see cref="ModelFiles.Save"/>).</summary>
 /// <remarks>
-/// <para>The temporary file is <c>.&lt;name&gt;.&lt;32 hex digits&gt;.tmp</c> beside the target. It is removed if the write fails, by
-/// <see cref="Temporaries.DeleteAll"/> on a signal, and, if the process was killed outright, by the next write of the same target: a
-/// writer holds its temporary file open exclusively, so one that can be opened exclusively belongs to a process that is gone.</para>
+/// <para>The temporary file is named by <see cref="TemporaryNames"/> (<c>.&lt;name&gt;.&lt;pid&gt;-&lt;start&gt;.&lt;32 hex&gt;.tmp</c>,
+/// recording its owner) beside the target. It is removed if the write fails, by <see cref="Temporaries.DeleteAll"/> on a signal, and, if
+/// the process was killed outright, by the next write of the same target, which deletes only that target's temporaries whose owner is
+/// no longer running and which nobody holds open (a writer holds its temporary open exclusively).</para>
+/// <para>Symbolic links are followed, in the directories and in the last component: a link is kept and its target replaced. A target
+/// that is a pipe or a character device (<c>/dev/stdout</c>, <c>/dev/null</c>) has nothing to replace and is written straight into.</para>
 /// </remarks>
-public static partial class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>The longest file name, in UTF-8 bytes, that common file systems (ext4, XFS, Btrfs, APFS, NTFS in UTF-16 units) hold.</summary>
+    public const int MaxFileNameBytes = 255;
+
+    /// <summary>Checks, before any work, that <paramref name="path"/> can be written, by making and deleting a temporary file beside it:
+    /// its directory exists and is writable, and its name is not too long. A pipe or a device passes as it is.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a directory.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory is missing (the message names it).</exception>
+    /// <exception cref="PathTooLongException">The file name is longer than <see cref="MaxFileNameBytes"/> bytes.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable (the message names it).</exception>
+    /// <exception cref="IOException">The file cannot be made for another reason (a full disk, a read-only file system).</exception>
+    public static void Check(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Resolve(path) is not { } full)
+            return;
+        try
+        {
+            using var probe = new FileStream(TemporaryNames.For(full), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Cannot write '{path}': the directory '{Path.GetDirectoryName(full)}' is not writable ({e.Message})", e);
+        }
+    }
+
     /// <summary>Writes the bytes <paramref name="write"/> puts in the stream to <paramref name="path"/> atomically.</summary>
     /// <param name="path">The file to write or replace.</param>
     /// <param name="write">Writes the content; the stream is flushed to disk and closed afterwards.</param>
@@ -22,15 +48,14 @@ public static partial class AtomicFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-            throw new ArgumentException($"'{path}' is a directory; give a file name.", nameof(path));
-        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Cannot write '{path}': the directory '{directory}' does not exist.");
-        RemoveLeftovers(full);
+        if (Resolve(path) is not { } full)
+        {
+            WriteInto(path, write);
+            return;
+        }
+        TemporaryNames.RemoveDead(full, directories: false, NobodyHolds, ownerlessAreDead: true);
 
-        string temporary = TemporaryName(full);
+        string temporary = TemporaryNames.For(full);
         using var tracked = Temporaries.Track(temporary);
         try
         {
@@ -67,35 +92,50 @@ public static partial class AtomicFile
         WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
 
     /// <summary>Whether <paramref name="fileName"/> is a temporary name this class (or <see cref="AtomicDirectory"/>) makes.</summary>
-    public static bool IsTemporaryName(string fileName) => TemporaryPattern().IsMatch(fileName);
+    public static bool IsTemporaryName(string fileName) => TemporaryNames.IsTemporary(fileName);
 
-    internal static string TemporaryName(string fullPath) =>
-        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-
-    /// <summary>Removes the temporaries of <paramref name="fullPath"/> left by killed processes: those no live writer holds open.</summary>
-    private static void RemoveLeftovers(string fullPath)
+    /// <summary>The canonical path of the regular file to replace, or <see langword="null"/> for a pipe or a character device, which
+    /// is written into as it is.</summary>
+    private static string? Resolve(string path)
     {
-        string directory = Path.GetDirectoryName(fullPath)!;
-        string prefix = $".{Path.GetFileName(fullPath)}.";
-        foreach (string candidate in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
+        switch (FileIdentity.KindOf(path))   // the path as given: /dev/stdout leads to a pipe no canonical path names
         {
-            if (!IsTemporaryName(Path.GetFileName(candidate)))
-                continue;
-            try
-            {
-                using var orphan = new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException)
-            {
-                // Held by a live writer, or already gone.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours to remove.
-            }
+            case FileIdentity.FileKind.Directory:
+                throw new ArgumentException($"'{path}' is a directory; give a file name.", nameof(path));
+            case FileIdentity.FileKind.Pipe or FileIdentity.FileKind.CharacterDevice:
+                return null;
+            case FileIdentity.FileKind.Other:
+                throw new IOException($"Cannot write '{path}': it is neither a regular file, a pipe nor a character device.");
         }
+        string full = FileIdentity.Canonical(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': the directory '{directory}' does not exist.");
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
+        if (bytes > MaxFileNameBytes)
+            throw new PathTooLongException($"Cannot write '{path}': its file name is {bytes} bytes long; a file name holds at most {MaxFileNameBytes} bytes.");
+        return full;
     }
 
-    [GeneratedRegex(@"^\..+\.[0-9a-f]{32}\.(tmp|old)$")]
-    private static partial Regex TemporaryPattern();
+    /// <summary>Writes into a pipe or a device as it is: there is no file to replace, and no temporary could be renamed over it.</summary>
+    private static void WriteInto(string path, Action<Stream> write)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        write(stream);
+        stream.Flush();
+    }
+
+    /// <summary>Whether no process holds <paramref name="path"/> open: its writer would hold it exclusively until the rename.</summary>
+    private static bool NobodyHolds(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;   // held by a live writer, gone, or not ours to remove
+        }
+    }
 }

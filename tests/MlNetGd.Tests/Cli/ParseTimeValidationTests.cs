@@ -23,7 +23,7 @@ public sealed class ParseTimeValidationTests
     [DataRow("--separator 'ab' is not a usable separator", "compare", "--separator", "ab")]
     [DataRow("--separator 'ab' is not a usable separator", "predict", "--data", "x.csv", "--separator", "ab")]
     [DataRow("--rows 0: must be in range [1, 1000000].", "data", "synth", "--rows", "0")]
-    [DataRow("--out './x.csv' is the --data file", "predict", "--data", "x.csv", "--out", "./x.csv")]
+    [DataRow("--out './x.csv' is the same file as --data 'x.csv'", "predict", "--data", "x.csv", "--out", "./x.csv")]
     [DataRow("The column 'a' is given as both numeric and categorical; choose one.", "compare", "--numeric", "a", "--categorical", "b,a")]
     public void ABadValueIsAParseErrorNamingTheOptionAndWhatIsAllowed(string message, params string[] args)
     {
@@ -52,7 +52,9 @@ public sealed class ParseTimeValidationTests
     {
         var (code, output, _) = Run("compare", "--help");
         Assert.AreEqual(0, code);
-        StringAssert.Contains(output, "not below (1 - T) x the best epoch cost so far");
+        StringAssert.Contains(output, "below (1 - T) x the best so far");
         StringAssert.Contains(output, $"for {MlNetGd.Trainers.Core.TrainingSession.MinStepsWithoutImprovement} optimizer steps");
+        StringAssert.Contains(output, $"halving a constant rate up to {MlNetGd.Trainers.Core.TrainingSession.MaxAnnealings} times", "the annealing rule");
+        StringAssert.Contains(output, "an averaged fit also stops when an epoch leaves that model unimproved by T", "the stall rule");
     }
 }

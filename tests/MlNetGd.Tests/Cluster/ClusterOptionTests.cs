@@ -11,27 +11,46 @@ public sealed class ClusterOptionTests
 {
     [TestMethod]
     [DataRow("Optimizer", DisplayName = "Adam")]
-    [DataRow("L1Regularization", DisplayName = "L1")]
+    [DataRow("Momentum", DisplayName = "momentum")]
     [DataRow("ValidationFraction", DisplayName = "validation rows")]
-    [DataRow("Schedule", DisplayName = "a schedule")]
     [DataRow("FaultTimeout", DisplayName = "a fault timeout under a second")]
     [DataRow("Workers", DisplayName = "no workers")]
     [DataRow("CheckpointFile", DisplayName = "an empty checkpoint path")]
     public void AnOptionADistributedFitDoesNotSupportIsRefusedNamingIt(string option)
     {
-        var options = new DistributedOptions();
-        switch (option)
+        var options = option switch
         {
-            case "Optimizer": options.Optimizer = OptimizerKind.Adam; break;
-            case "L1Regularization": options.L1Regularization = 0.1f; break;
-            case "ValidationFraction": options.ValidationFraction = 0.1; break;
-            case "Schedule": options.Schedule = LearningRateSchedule.Step; break;
-            case "FaultTimeout": options.FaultTimeout = TimeSpan.FromMilliseconds(500); break;
-            case "Workers": options.Workers = []; break;
-            default: options.CheckpointFile = ""; break;
-        }
+            "Optimizer" => new DistributedOptions { Optimizer = OptimizerKind.Adam },
+            "Momentum" => new DistributedOptions { Optimizer = OptimizerKind.Momentum },
+            "ValidationFraction" => new DistributedOptions { ValidationFraction = 0.1 },
+            "FaultTimeout" => new DistributedOptions { FaultTimeout = TimeSpan.FromMilliseconds(500) },
+            "Workers" => new DistributedOptions { Workers = [] },
+            _ => new DistributedOptions { CheckpointFile = "" },
+        };
         var error = Assert.Throws<ArgumentException>(options.Validate);
-        Assert.AreEqual(option, error.ParamName);
+        Assert.AreEqual(option == "Momentum" ? "Optimizer" : option, error.ParamName);
+        if (option is "Optimizer" or "Momentum")
+            StringAssert.Contains(error.Message, "unaveraged", "it says why: the optimizer's state would stay on each worker");
+    }
+
+    [TestMethod]
+    public void L1AndEverySchedulePassTheSessionsOwnChecks()
+    {
+        foreach (var schedule in Enum.GetValues<LearningRateSchedule>())
+            new DistributedOptions { L1Regularization = 0.01f, Schedule = schedule }.Validate();
+    }
+
+    [TestMethod]
+    public void TheOptionsCarryEveryTrainerSettingOver()
+    {
+        var trainer = new MlNetGd.Trainers.GradientDescentRegressionTrainer.Options
+        {
+            BatchSize = 17, LearningRate = 0.25f, Tolerance = 0, Seed = 9, L1Regularization = 0.5f, Schedule = LearningRateSchedule.Step, Averaged = false,
+        };
+        var options = new DistributedOptions(trainer) { FaultTimeout = TimeSpan.FromSeconds(3) };
+        foreach (var property in typeof(GradientDescentSettings).GetProperties())
+            Assert.AreEqual(property.GetValue(trainer), property.GetValue(options), property.Name);
+        Assert.AreEqual(TimeSpan.FromSeconds(3), options.FaultTimeout);
     }
 
     [TestMethod]
@@ -39,7 +58,7 @@ public sealed class ClusterOptionTests
     [DataRow(new long[] { 100000, 50000, 50000 }, 16384, new[] { 8192, 4096, 4096 }, DisplayName = "in proportion to the rows")]
     [DataRow(new long[] { 1, 1, 1 }, 2, new[] { 1, 1, 0 }, DisplayName = "ties go to the earlier shard")]
     public void EachShardGivesTheSampleItsShareOfTheRows(long[] rows, int capacity, int[] expected) =>
-        CollectionAssert.AreEqual(expected, ClusterSurvey.SampleCounts(rows, capacity));
+        CollectionAssert.AreEqual(expected, SurveyMerge.Shares(rows, capacity));
 
     [TestMethod]
     [DataRow("train", "--cluster", "nowhere", DisplayName = "--cluster without a port")]

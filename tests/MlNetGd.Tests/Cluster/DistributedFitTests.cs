@@ -44,23 +44,24 @@ public sealed class DistributedFitTests
     {
         var cluster = await SharedCluster.Get();
         using var data = ClusterData.Write(oneHot: false, rowsPerShard: 1500);
-        var options = ClusterData.Options(seed: 5);
-        options.Tolerance = 0;
-        options.NumberOfEpochs = 6;
+        var options = ClusterData.Options(seed: 5) with { Tolerance = 0, NumberOfEpochs = 6 };
         var featurization = await ClusterFeaturization.FitAsync(cluster.Client, data.Shards, ClusterData.Label, null, null, options);
         var uninterrupted = await DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options);
 
-        options.CheckpointFile = Path.Combine(data.Directory, "fit.checkpoint");
         using var stop = new CancellationTokenSource();
-        options.EpochCompleted = e =>
+        var stopped = options with
         {
-            if (e.Epoch == 3)
-                stop.Cancel();
+            CheckpointFile = Path.Combine(data.Directory, "fit.checkpoint"),
+            EpochCompleted = e =>
+            {
+                if (e.Epoch == 3)
+                    stop.Cancel();
+            },
         };
-        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options, stop.Token));
-        Assert.IsTrue(File.Exists(options.CheckpointFile));
+        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, stopped, stop.Token));
+        Assert.IsTrue(File.Exists(stopped.CheckpointFile));
 
-        options.EpochCompleted = null;
+        options = stopped with { EpochCompleted = null };
         var resumed = await DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options);
         Assert.AreEqual(3, resumed.ResumedAfterRound);
         Assert.AreEqual(3, resumed.Rounds.Count, "only rounds 4 to 6 ran again");
@@ -68,7 +69,7 @@ public sealed class DistributedFitTests
         Assert.AreEqual(uninterrupted.Model.Model.Bias, resumed.Model.Model.Bias);
         CollectionAssert.AreEqual(uninterrupted.History.Epochs.ToArray(), resumed.History.Epochs.ToArray());
 
-        options.Seed = 6; // another fit: its checkpoint is not this one's
+        options = options with { Seed = 6 }; // another fit: its checkpoint is not this one's
         var other = await Assert.ThrowsExactlyAsync<InvalidDataException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options));
         StringAssert.Contains(other.Message, options.CheckpointFile);
     }

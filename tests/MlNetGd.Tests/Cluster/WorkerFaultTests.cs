@@ -15,21 +15,20 @@ public sealed class WorkerFaultTests
     {
         await using var cluster = await TestClusters.StartAsync(3);
         using var data = ClusterData.Write(oneHot: false, rowsPerShard: 1500, testRows: 10);
-        var options = ClusterData.Options();
-        options.FaultTimeout = TimeSpan.FromSeconds(3);
-        options.ContinueWithoutLostShards = goOn;
-        options.Tolerance = 0;
-        options.NumberOfEpochs = 6;
+        var options = ClusterData.Options() with { FaultTimeout = TimeSpan.FromSeconds(3), ContinueWithoutLostShards = goOn, Tolerance = 0, NumberOfEpochs = 6 };
         var featurization = await ClusterFeaturization.FitAsync(cluster.Client, data.Shards, ClusterData.Label, null, null, options);
         var victim = cluster.Silos[^1];
         string victimEndpoint = victim.SiloAddress.Endpoint.ToString();
         var killed = Stopwatch.StartNew();
-        options.EpochCompleted = e =>
+        options = options with
         {
-            if (e.Epoch != 2)
-                return;
-            cluster.KillSiloAsync(victim).GetAwaiter().GetResult();
-            killed.Restart();
+            EpochCompleted = e =>
+            {
+                if (e.Epoch != 2)
+                    return;
+                cluster.KillSiloAsync(victim).GetAwaiter().GetResult();
+                killed.Restart();
+            },
         };
 
         if (!goOn)

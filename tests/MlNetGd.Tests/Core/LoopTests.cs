@@ -101,9 +101,9 @@ public sealed class LoopTests
     public void DenseDatasetNamesTheRowAndColumnOfABadValue()
     {
         var ex = Assert.ThrowsExactly<ArgumentException>(() => new DenseDataset([1f, 2f, 3f, float.NaN], [1f, 2f], 2));
-        StringAssert.Contains(ex.Message, "Feature 1 of row 1");
+        StringAssert.Contains(ex.Message, "Row 1: feature slot 1 of column 'Features' is NaN");
         ex = Assert.ThrowsExactly<ArgumentException>(() => new DenseDataset([1f, 2f], [1f, float.PositiveInfinity], 1));
-        StringAssert.Contains(ex.Message, "label of row 1");
+        StringAssert.Contains(ex.Message, "Row 1: the label column 'Label' is");
         ex = Assert.ThrowsExactly<ArgumentException>(() => DenseDataset.FromRows([[1f, 2f], [3f]], [1f, 2f]));
         StringAssert.Contains(ex.Message, "Row 1 has 1 features");
     }

@@ -14,12 +14,13 @@ namespace MlNetGd.Tests.InPlace;
 [TestClass]
 public sealed class InPlaceTrainingTests
 {
+    public delegate GradientDescentRegressionTrainer.Options Configure(GradientDescentRegressionTrainer.Options options);
+
     private const int D = StreamingData.FeatureCount;
 
-    private static (float[] Weights, float Bias, TrainingHistory History) Fit(IDataView data, Action<GradientDescentRegressionTrainer.Options> set)
+    private static (float[] Weights, float Bias, TrainingHistory History) Fit(IDataView data, Configure set)
     {
-        var options = new GradientDescentRegressionTrainer.Options { Seed = 7 };
-        set(options);
+        var options = set(new GradientDescentRegressionTrainer.Options { Seed = 7 });
         var trainer = new GradientDescentRegressionTrainer(options);
         var model = trainer.Fit(data).Model;
         return (model.Weights.ToArray(), model.Bias, trainer.LastHistory!);
@@ -35,8 +36,8 @@ public sealed class InPlaceTrainingTests
         var data = Cached(ml, StreamingData.Generate(rows: 9000, seed: 3));
         foreach (int batch in new[] { 1, 32, 256, 10000 })
         {
-            var copy = Fit(data, o => (o.Shuffle, o.BatchSize, o.TrainInPlace) = (false, batch, false));
-            var inPlace = Fit(data, o => (o.Shuffle, o.BatchSize, o.TrainInPlace) = (false, batch, true));
+            var copy = Fit(data, o => o with { Shuffle = false, BatchSize = batch, RowSource = RowSource.Copy });
+            var inPlace = Fit(data, o => o with { Shuffle = false, BatchSize = batch, RowSource = RowSource.InPlace });
             Assert.AreEqual(RowSource.Copy, copy.History.RowSource);
             Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
             CollectionAssert.AreEqual(copy.Weights, inPlace.Weights, $"batch {batch}");
@@ -47,23 +48,23 @@ public sealed class InPlaceTrainingTests
 
     public static IEnumerable<object[]> OptionSets()
     {
-        yield return ["momentum", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Optimizer = OptimizerKind.Momentum)];
-        yield return ["nesterov", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Optimizer = OptimizerKind.Nesterov)];
-        yield return ["adam", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Optimizer = OptimizerKind.Adam)];
-        yield return ["l1 + l2", (Action<GradientDescentRegressionTrainer.Options>)(o => (o.L1Regularization, o.L2Regularization) = (0.01f, 0.01f))];
-        yield return ["cosine", (Action<GradientDescentRegressionTrainer.Options>)(o => o.Schedule = LearningRateSchedule.Cosine)];
-        yield return ["not averaged, raw", (Action<GradientDescentRegressionTrainer.Options>)(o => (o.Averaged, o.StandardizeFeatures) = (false, false))];
-        yield return ["given rate, 2 threads", (Action<GradientDescentRegressionTrainer.Options>)(o => (o.LearningRate, o.NumberOfThreads) = (0.01f, 2))];
+        yield return ["momentum", (Configure)(o => o with { Optimizer = OptimizerKind.Momentum })];
+        yield return ["nesterov", (Configure)(o => o with { Optimizer = OptimizerKind.Nesterov })];
+        yield return ["adam", (Configure)(o => o with { Optimizer = OptimizerKind.Adam })];
+        yield return ["l1 + l2", (Configure)(o => o with { L1Regularization = 0.01f, L2Regularization = 0.01f })];
+        yield return ["cosine", (Configure)(o => o with { Schedule = LearningRateSchedule.Cosine })];
+        yield return ["not averaged, raw", (Configure)(o => o with { Averaged = false, StandardizeFeatures = false })];
+        yield return ["given rate, 2 threads", (Configure)(o => o with { LearningRate = 0.01f, NumberOfThreads = 2 })];
     }
 
     [TestMethod]
     [DynamicData(nameof(OptionSets))]
-    public void WithoutShufflingInPlaceGivesTheCopysModelForEveryOptimizer(string name, Action<GradientDescentRegressionTrainer.Options> set)
+    public void WithoutShufflingInPlaceGivesTheCopysModelForEveryOptimizer(string name, Configure set)
     {
         var ml = new MLContext(1);
         var data = Cached(ml, StreamingData.Generate(rows: 5000, seed: 11));
-        var copy = Fit(data, o => { set(o); (o.Shuffle, o.NumberOfEpochs, o.TrainInPlace) = (false, 12, false); });
-        var inPlace = Fit(data, o => { set(o); (o.Shuffle, o.NumberOfEpochs, o.TrainInPlace) = (false, 12, true); });
+        var copy = Fit(data, o => set(o) with { Shuffle = false, NumberOfEpochs = 12, RowSource = RowSource.Copy });
+        var inPlace = Fit(data, o => set(o) with { Shuffle = false, NumberOfEpochs = 12, RowSource = RowSource.InPlace });
         Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
         CollectionAssert.AreEqual(copy.Weights, inPlace.Weights, name);
         Assert.AreEqual(copy.Bias, inPlace.Bias, name);
@@ -79,8 +80,8 @@ public sealed class InPlaceTrainingTests
             .Append(ml.Transforms.Concatenate("Features", "Shop", "City", "Amount"))
             .AppendCacheCheckpoint(ml);
         var data = features.Fit(table).Transform(table);
-        var copy = Fit(data, o => (o.Shuffle, o.TrainInPlace) = (false, false));
-        var inPlace = Fit(data, o => (o.Shuffle, o.TrainInPlace) = (false, true));
+        var copy = Fit(data, o => o with { Shuffle = false, RowSource = RowSource.Copy });
+        var inPlace = Fit(data, o => o with { Shuffle = false, RowSource = RowSource.InPlace });
         Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
         CollectionAssert.AreEqual(copy.Weights, inPlace.Weights);
         Assert.AreEqual(copy.Bias, inPlace.Bias);
@@ -92,8 +93,8 @@ public sealed class InPlaceTrainingTests
         var ml = new MLContext(1);
         var generated = StreamingData.Generate(rows: 60000, seed: 4);
         var data = Cached(ml, generated);
-        var first = Fit(data, o => o.TrainInPlace = true);
-        var second = Fit(data, o => (o.TrainInPlace, o.NumberOfThreads) = (true, 1));
+        var first = Fit(data, o => o with { RowSource = RowSource.InPlace });
+        var second = Fit(data, o => o with { RowSource = RowSource.InPlace, NumberOfThreads = 1 });
         Assert.AreEqual(RowSource.InPlace, first.History.RowSource);
         CollectionAssert.AreEqual(first.Weights, second.Weights, "the same seed gives the same model on any thread count");
         Assert.AreEqual(first.Bias, second.Bias);
@@ -104,7 +105,7 @@ public sealed class InPlaceTrainingTests
         double ours = LeastSquaresSolver.MeanSquaredError(rows, Array.ConvertAll(first.Weights, w => (double)w), first.Bias);
         Assert.IsTrue(ours <= best * 1.001, $"in place: training MSE {ours:G6} against the optimum's {best:G6}");
 
-        var otherSeed = Fit(data, o => (o.TrainInPlace, o.Seed) = (true, 8));
+        var otherSeed = Fit(data, o => o with { RowSource = RowSource.InPlace, Seed = 8 });
         CollectionAssert.AreNotEqual(first.Weights, otherSeed.Weights, "the seed shuffles the blocks");
     }
 
@@ -115,23 +116,23 @@ public sealed class InPlaceTrainingTests
         // 270,000 rows x 64 features: a copy of 70 MB, above the 64 MB the choice starts at.
         var generated = SyntheticRegression.Generate(270_000, 64, seed: 5, noise: 0.5f);
         var shuffled = BigView(ml, generated, sortByLabel: false);
-        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, _ => { }).History.RowSource, "a large cached view in random order");
-        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o.ValidationFraction = 0.1).History.RowSource, "held-out rows need the copy");
-        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => (o.Optimizer, o.NumberOfEpochs) = (OptimizerKind.Adam, 3)).History.RowSource,
+        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, o => o).History.RowSource, "a large cached view in random order");
+        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o with { ValidationFraction = 0.1 }).History.RowSource, "held-out rows need the copy");
+        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o with { Optimizer = OptimizerKind.Adam, NumberOfEpochs = 3 }).History.RowSource,
             "Adam runs many epochs, where the copy's faster epochs win");
-        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => (o.Tolerance, o.NumberOfEpochs) = (0, 9)).History.RowSource, "nine fixed epochs");
-        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, o => (o.Tolerance, o.NumberOfEpochs) = (0, 3)).History.RowSource, "three fixed epochs");
-        Assert.AreEqual(RowSource.Copy, Fit(BigView(ml, generated, sortByLabel: true), _ => { }).History.RowSource, "rows sorted by the label");
+        Assert.AreEqual(RowSource.Copy, Fit(shuffled, o => o with { Tolerance = 0, NumberOfEpochs = 9 }).History.RowSource, "nine fixed epochs");
+        Assert.AreEqual(RowSource.InPlace, Fit(shuffled, o => o with { Tolerance = 0, NumberOfEpochs = 3 }).History.RowSource, "three fixed epochs");
+        Assert.AreEqual(RowSource.Copy, Fit(BigView(ml, generated, sortByLabel: true), o => o).History.RowSource, "rows sorted by the label");
 
         var normalized = ml.Transforms.NormalizeMinMax("Features").Fit(shuffled).Transform(shuffled);
         Assert.IsTrue(normalized.CanShuffle);
-        Assert.AreEqual(RowSource.Copy, Fit(normalized, _ => { }).History.RowSource, "a transform recomputes its columns every pass");
-        Assert.AreEqual(RowSource.InPlace, Fit(normalized, o => o.TrainInPlace = true).History.RowSource, "unless asked");
+        Assert.AreEqual(RowSource.Copy, Fit(normalized, o => o).History.RowSource, "a transform recomputes its columns every pass");
+        Assert.AreEqual(RowSource.InPlace, Fit(normalized, o => o with { RowSource = RowSource.InPlace }).History.RowSource, "unless asked");
 
         var small = Cached(ml, StreamingData.Generate(rows: 9000, seed: 3));
-        Assert.AreEqual(RowSource.Copy, Fit(small, _ => { }).History.RowSource, "small data: the copy costs less than it saves");
+        Assert.AreEqual(RowSource.Copy, Fit(small, o => o).History.RowSource, "small data: the copy costs less than it saves");
         var notInMemory = StreamingData.NotShuffleable(ml, StreamingData.Rows(StreamingData.Generate(rows: 9000, seed: 3)));
-        Assert.AreEqual(RowSource.Copy, Fit(notInMemory, o => o.TrainInPlace = null).History.RowSource, "a source that cannot shuffle");
+        Assert.AreEqual(RowSource.Copy, Fit(notInMemory, o => o with { RowSource = RowSource.Auto }).History.RowSource, "a source that cannot shuffle");
     }
 
     [TestMethod]
@@ -141,14 +142,14 @@ public sealed class InPlaceTrainingTests
         var rows = StreamingData.Rows(StreamingData.Generate(rows: 30000, seed: 6));
         rows[23456].Features[2] = float.NaN;
         var data = StreamingData.Shuffleable(ml, rows);
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Fit(data, o => o.TrainInPlace = true));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Fit(data, o => o with { RowSource = RowSource.InPlace }));
         StringAssert.Contains(error.Message, "Row 23456");
         StringAssert.Contains(error.Message, "slot 2");
         StringAssert.Contains(error.Message, "'Features'");
 
         rows[23456].Features[2] = 1;
         rows[29999].Label = float.PositiveInfinity;
-        var label = Assert.ThrowsExactly<ArgumentException>(() => Fit(StreamingData.Shuffleable(ml, rows), o => o.TrainInPlace = true));
+        var label = Assert.ThrowsExactly<ArgumentException>(() => Fit(StreamingData.Shuffleable(ml, rows), o => o with { RowSource = RowSource.InPlace }));
         StringAssert.Contains(label.Message, "Row 29999");
         StringAssert.Contains(label.Message, "'Label'");
     }
@@ -160,11 +161,11 @@ public sealed class InPlaceTrainingTests
         var ml = new MLContext(1);
         var generated = SyntheticRegression.Generate(270_000, 64, seed: 5, noise: 0.5f);
         var sorted = BigView(ml, generated, sortByLabel: true);
-        var error = Assert.ThrowsExactly<TrainingDivergedException>(() => Fit(sorted, o => o.TrainInPlace = true));
-        StringAssert.Contains(error.Message, "TrainInPlace = true reads the rows in their own order");
+        var error = Assert.ThrowsExactly<TrainingDivergedException>(() => Fit(sorted, o => o with { RowSource = RowSource.InPlace }));
+        StringAssert.Contains(error.Message, "RowSource = InPlace reads the rows in their own order");
         StringAssert.Contains(error.Message, "the label");
         Assert.IsInstanceOfType<TrainingDivergedException>(error.InnerException);
-        Assert.AreEqual(RowSource.Copy, Fit(sorted, _ => { }).History.RowSource, "left to choose, the trainer copies and shuffles");
+        Assert.AreEqual(RowSource.Copy, Fit(sorted, o => o).History.RowSource, "left to choose, the trainer copies and shuffles");
     }
 
     [TestMethod]
@@ -180,12 +181,12 @@ public sealed class InPlaceTrainingTests
         definition[nameof(WideRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features);
         var view = ml.Data.Cache(ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i =>
             new WideRow { Label = generated.Labels[i], Features = generated.Features.AsSpan(i * features, features).ToArray() }), definition));
-        var copy = Fit(view, o => (o.Shuffle, o.TrainInPlace) = (false, false));
-        var inPlace = Fit(view, o => (o.Shuffle, o.TrainInPlace) = (false, true));
+        var copy = Fit(view, o => o with { Shuffle = false, RowSource = RowSource.Copy });
+        var inPlace = Fit(view, o => o with { Shuffle = false, RowSource = RowSource.InPlace });
         Assert.AreEqual(RowSource.InPlace, inPlace.History.RowSource);
         CollectionAssert.AreEqual(copy.Weights, inPlace.Weights);
         Assert.AreEqual(copy.Bias, inPlace.Bias);
-        Assert.IsTrue(float.IsFinite(Fit(view, o => o.TrainInPlace = true).Bias), "shuffled too");
+        Assert.IsTrue(float.IsFinite(Fit(view, o => o with { RowSource = RowSource.InPlace }).Bias), "shuffled too");
     }
 
     [TestMethod]
@@ -206,8 +207,8 @@ public sealed class InPlaceTrainingTests
         var definition = SchemaDefinition.Create(typeof(WideSparse.Row));
         definition[nameof(WideSparse.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 5000);
         var cached = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, definition));
-        var copy = Fit(cached, o => (o.Shuffle, o.TrainInPlace, o.NumberOfEpochs) = (false, false, 5));
-        var inPlace = Fit(cached, o => (o.Shuffle, o.TrainInPlace, o.NumberOfEpochs) = (false, true, 5));
+        var copy = Fit(cached, o => o with { Shuffle = false, RowSource = RowSource.Copy, NumberOfEpochs = 5 });
+        var inPlace = Fit(cached, o => o with { Shuffle = false, RowSource = RowSource.InPlace, NumberOfEpochs = 5 });
         CollectionAssert.AreEqual(copy.Weights, inPlace.Weights);
         Assert.AreEqual(copy.Bias, inPlace.Bias);
     }
@@ -215,15 +216,14 @@ public sealed class InPlaceTrainingTests
     [TestMethod]
     public void TrainInPlaceRefusesOptionsThatNeedACopy()
     {
-        foreach (var set in new Action<GradientDescentRegressionTrainer.Options>[]
+        foreach (var (set, option) in new (Configure, string)[]
         {
-            o => o.ValidationFraction = 0.2, o => o.SkipNonFiniteRows = true, o => o.CacheData = false,
+            (o => o with { ValidationFraction = 0.2 }, "RowSource"), (o => o with { SkipNonFiniteRows = true }, "RowSource"), (o => o with { CacheFilePath = "rows.cache" }, "CacheFilePath"),
         })
         {
-            var options = new GradientDescentRegressionTrainer.Options { TrainInPlace = true };
-            set(options);
+            var options = set(new GradientDescentRegressionTrainer.Options { RowSource = RowSource.InPlace });
             var error = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
-            Assert.AreEqual(nameof(options.TrainInPlace), error.ParamName);
+            Assert.AreEqual(option, error.ParamName);
         }
     }
 
@@ -235,7 +235,7 @@ public sealed class InPlaceTrainingTests
         using var cancel = new CancellationTokenSource();
         var options = new GradientDescentRegressionTrainer.Options
         {
-            TrainInPlace = true, NumberOfEpochs = 50, Tolerance = 0, CancellationToken = cancel.Token,
+            RowSource = RowSource.InPlace, NumberOfEpochs = 50, Tolerance = 0, CancellationToken = cancel.Token,
             EpochCompleted = record => { if (record.Epoch == 2) cancel.Cancel(); },
         };
         Assert.Throws<OperationCanceledException>(() => new GradientDescentRegressionTrainer(options).Fit(data));

@@ -16,7 +16,11 @@ public sealed class PassBatchesTests
 
         public long RowCount => reported >= 0 ? reported : rows.RowCount;
 
+        public int FeatureCount => rows.FeatureCount;
+
         public int Restarts { get; private set; }
+
+        public bool Skip() => Next(out _, out _, out _);
 
         public void Restart()
         {
@@ -183,6 +187,7 @@ public sealed class PassBatchesTests
 
         public CopyOf(CachedBatches cached)
         {
+            FeatureCount = cached.FeatureCount;
             cached.BeginEpoch(1);
             while (cached.TryGetBatch(out var batch))
             {
@@ -196,7 +201,11 @@ public sealed class PassBatchesTests
 
         public long RowCount => _rows.Count;
 
+        public int FeatureCount { get; }
+
         public void Restart() => _next = 0;
+
+        public bool Skip() => Next(out _, out _, out _);
 
         public bool Next(out float label, out ReadOnlySpan<int> indices, out ReadOnlySpan<float> values)
         {

@@ -57,17 +57,17 @@ public sealed class CancellationTests
         var data = LinearView(ml, 2000, 4);
         using var source = new CancellationTokenSource();
         int epochs = 0;
-        var trainer = Trainer(o =>
+        var trainer = Trainer(o => o with
         {
-            o.NumberOfEpochs = 100_000;
-            o.Tolerance = 0;
-            o.BatchSize = 1;
-            o.CancellationToken = source.Token;
-            o.EpochCompleted = _ =>
+            NumberOfEpochs = 100_000,
+            Tolerance = 0,
+            BatchSize = 1,
+            CancellationToken = source.Token,
+            EpochCompleted = _ =>
             {
                 if (++epochs == 2)
                     source.Cancel();
-            };
+            },
         });
 
         Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(data));
@@ -81,7 +81,7 @@ public sealed class CancellationTests
         var ml = new MLContext(1);
         using var source = new CancellationTokenSource();
         source.Cancel();
-        var trainer = Trainer(o => o.CancellationToken = source.Token);
+        var trainer = Trainer(o => o with { CancellationToken = source.Token });
         Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(LinearView(ml, 100, 2)));
         Assert.IsNull(trainer.LastHistory);
     }
@@ -94,11 +94,11 @@ public sealed class CancellationTests
         var first = Trainer().Fit(data).Model;
         var before = Bits(first.Weights.ToArray());
         using var source = new CancellationTokenSource();
-        var trainer = Trainer(o =>
+        var trainer = Trainer(o => o with
         {
-            o.CancellationToken = source.Token;
-            o.Tolerance = 0;
-            o.EpochCompleted = _ => source.Cancel();
+            CancellationToken = source.Token,
+            Tolerance = 0,
+            EpochCompleted = _ => source.Cancel(),
         });
         Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(data, first));
         CollectionAssert.AreEqual(before, Bits(first.Weights.ToArray()));

@@ -11,12 +11,7 @@ public sealed class DeterminismTests
     private static int[] FitBits(int seed, int batchSize, IDataView? data = null)
     {
         data ??= LinearView(new MLContext(99), 600, 5, seed: 4);
-        var model = Trainer(o =>
-        {
-            o.Seed = seed;
-            o.BatchSize = batchSize;
-            o.NumberOfEpochs = 20;
-        }).Fit(data).Model;
+        var model = Trainer(o => o with { Seed = seed, BatchSize = batchSize, NumberOfEpochs = 20 }).Fit(data).Model;
         return Bits([.. model.Weights, model.Bias]);
     }
 

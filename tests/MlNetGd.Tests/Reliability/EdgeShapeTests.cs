@@ -55,7 +55,7 @@ public sealed class EdgeShapeTests
     {
         var ml = new MLContext(1);
         var (x, y) = Linear(rows, featureCount);
-        var trainer = Trainer(o => o.Tolerance = 0);
+        var trainer = Trainer(o => o with { Tolerance = 0 });
         var model = trainer.Fit(ToDataView(ml, x, y, featureCount)).Model;
 
         Assert.IsTrue(model.Weights.All(float.IsFinite) && float.IsFinite(model.Bias));

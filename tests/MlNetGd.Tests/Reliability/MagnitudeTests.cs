@@ -21,19 +21,17 @@ public sealed class MagnitudeTests
 
         var automatic = Assert.ThrowsExactly<ArgumentException>(() => Trainer().Fit(data));
         AssertMessageContains(automatic, "Row 12", "slot 1", "'Features'", "too large", "normalize");
-        var explicitRate = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => o.LearningRate = 0.01f).Fit(data));
+        var explicitRate = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => o with { LearningRate = 0.01f }).Fit(data));
         AssertMessageContains(explicitRate, "Row 12", "slot 1");
     }
 
     [TestMethod]
-    public void CoreLoopLeavesTheModelUntouchedOnOverflow()
+    public void ACoreDatasetRefusesARowWhoseSquareOverflows()
     {
-        var dataset = new DenseDataset([1, 2, 1e30f, 4], [1, 2], 2);
-        var model = new LinearModel([0.5f, -0.5f], 1f);
-        var before = Bits(model.Parameters);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentLoop(new GradientDescentSettings()).Run(dataset, model));
-        AssertMessageContains(e, "Row 1", "feature 0");
-        CollectionAssert.AreEqual(before, Bits(model.Parameters));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new DenseDataset([1, 2, 1e30f, 4], [1, 2], 2));
+        AssertMessageContains(e, "Row 1", "slot 0", "too large", "normalize");
+        var csr = Assert.ThrowsExactly<ArgumentException>(() => new CsrDataset([0, 1, 2], [0, 1], [1f, 3e19f], [1, 2], 2));
+        AssertMessageContains(csr, "Row 1", "slot 1", "too large");
     }
 
     [TestMethod]

@@ -65,12 +65,12 @@ public sealed class NonFiniteDataTests
     {
         float[] features = [1, 2, 3, 4, 5, float.NaN];
         var e = Assert.ThrowsExactly<ArgumentException>(() => new DenseDataset(features, [1, 2, 3], 2));
-        AssertMessageContains(e, "Feature 1", "row 2");
-        Assert.AreEqual("features", e.ParamName);
+        AssertMessageContains(e, "Row 2", "feature slot 1 of column 'Features' is NaN");
+        Assert.AreEqual("data", e.ParamName);
 
         var l = Assert.ThrowsExactly<ArgumentException>(() => new DenseDataset([1, 2, 3], [0, float.PositiveInfinity, 0], 1));
-        AssertMessageContains(l, "row 1");
-        Assert.AreEqual("labels", l.ParamName);
+        AssertMessageContains(l, "Row 1", "the label column 'Label' is");
+        Assert.AreEqual("data", l.ParamName);
     }
 
     [TestMethod]
@@ -87,7 +87,7 @@ public sealed class NonFiniteDataTests
         dirtyX.Insert(30, [float.PositiveInfinity, 0, 0]); dirtyY.Insert(30, float.NaN);
         var dirty = ToDataView(ml, dirtyX.ToArray(), dirtyY.ToArray(), 3);
 
-        var skipping = Trainer(o => o.SkipNonFiniteRows = true);
+        var skipping = Trainer(o => o with { SkipNonFiniteRows = true });
         var fromDirty = skipping.Fit(dirty).Model;
         var reference = Trainer();
         var fromClean = reference.Fit(clean).Model;
@@ -104,7 +104,7 @@ public sealed class NonFiniteDataTests
     {
         var ml = new MLContext(1);
         var data = ToDataView(ml, [[float.NaN], [1]], [1, float.PositiveInfinity], 1);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => o.SkipNonFiniteRows = true).Fit(data));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => o with { SkipNonFiniteRows = true }).Fit(data));
         AssertMessageContains(e, "2 rows", "'Label'", "'Features'");
     }
 

@@ -9,17 +9,15 @@ namespace MlNetGd.Tests.Reliability;
 public sealed class OptionValidationTests
 {
     /// <summary>Sets one option to an invalid value. Values come as doubles so one DataRow can carry NaN and ∞.</summary>
-    private static void Apply(GradientDescentSettings options, string option, double value)
-    {
-        switch (option)
+    private static T Apply<T>(T options, string option, double value)
+        where T : GradientDescentSettings => option switch
         {
-            case nameof(GradientDescentSettings.LearningRate): options.LearningRate = (float)value; break;
-            case nameof(GradientDescentSettings.BatchSize): options.BatchSize = (int)value; break;
-            case nameof(GradientDescentSettings.NumberOfEpochs): options.NumberOfEpochs = (int)value; break;
-            case nameof(GradientDescentSettings.Tolerance): options.Tolerance = value; break;
-            default: throw new ArgumentException(option);
-        }
-    }
+            nameof(GradientDescentSettings.LearningRate) => options with { LearningRate = (float)value },
+            nameof(GradientDescentSettings.BatchSize) => options with { BatchSize = (int)value },
+            nameof(GradientDescentSettings.NumberOfEpochs) => options with { NumberOfEpochs = (int)value },
+            nameof(GradientDescentSettings.Tolerance) => options with { Tolerance = value },
+            _ => throw new ArgumentException(option),
+        };
 
     [TestMethod]
     [DataRow("LearningRate", 0.0, "greater than 0")]
@@ -36,13 +34,11 @@ public sealed class OptionValidationTests
     [DataRow("Tolerance", double.PositiveInfinity, "finite number")]
     public void OutOfRangeOptionIsRejectedEverywhereWithItsNameAndRange(string option, double value, string range)
     {
-        var options = new GradientDescentRegressionTrainer.Options();
-        Apply(options, option, value);
+        var options = Apply(new GradientDescentRegressionTrainer.Options(), option, value);
         AssertRejected(() => new GradientDescentRegressionTrainer(options), option, range);
         AssertRejected(() => new MLContext().Regression.Trainers.GradientDescent(options), option, range);
 
-        var settings = new GradientDescentSettings();
-        Apply(settings, option, value);
+        var settings = Apply(new GradientDescentSettings(), option, value);
         AssertRejected(() => new GradientDescentLoop(settings), option, range);
     }
 
@@ -71,24 +67,12 @@ public sealed class OptionValidationTests
     public void LargestValidValueWorks(string option)
     {
         // int.MaxValue epochs used to reserve a history list of that capacity (OutOfMemoryException).
-        var options = new GradientDescentRegressionTrainer.Options();
-        if (option == "NumberOfEpochs")
-            options.NumberOfEpochs = int.MaxValue;
-        else
-            options.BatchSize = int.MaxValue;
+        var options = option == "NumberOfEpochs"
+            ? new GradientDescentRegressionTrainer.Options { NumberOfEpochs = int.MaxValue }
+            : new GradientDescentRegressionTrainer.Options { BatchSize = int.MaxValue };
         var trainer = new GradientDescentRegressionTrainer(options);
         trainer.Fit(ReliabilityData.LinearView(new MLContext(1), 100, 2));
         Assert.AreEqual(StopReason.Converged, trainer.LastHistory!.StopReason);
-    }
-
-    [TestMethod]
-    public void OptionsChangedToInvalidAfterConstructionAreRejectedAtFit()
-    {
-        var options = new GradientDescentRegressionTrainer.Options();
-        var trainer = new GradientDescentRegressionTrainer(options);
-        options.BatchSize = 0;
-        var data = ReliabilityData.LinearView(new MLContext(1), 10, 2);
-        AssertRejected(() => trainer.Fit(data), "BatchSize", "at least 1");
     }
 
     [TestMethod]
@@ -99,11 +83,9 @@ public sealed class OptionValidationTests
     [DataRow("FeatureColumnName", null)]
     public void EmptyColumnNameIsRejected(string option, string? value)
     {
-        var options = new GradientDescentRegressionTrainer.Options();
-        if (option == "LabelColumnName")
-            options.LabelColumnName = value!;
-        else
-            options.FeatureColumnName = value!;
+        var options = option == "LabelColumnName"
+            ? new GradientDescentRegressionTrainer.Options { LabelColumnName = value! }
+            : new GradientDescentRegressionTrainer.Options { FeatureColumnName = value! };
         var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
         Assert.AreEqual(option, e.ParamName);
         Assert.Contains(option, e.Message);
@@ -126,21 +108,39 @@ public sealed class OptionValidationTests
     }
 
     [TestMethod]
-    public void SkippingRowsWhileStreamingIsRejectedNamingBothOptions()
+    public void EarlyStoppingFromACacheFileIsRejectedNamingBothOptions()
     {
-        var options = new GradientDescentRegressionTrainer.Options { SkipNonFiniteRows = true, CacheData = false };
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
-        Assert.AreEqual("SkipNonFiniteRows", e.ParamName);
-        StringAssert.Contains(e.Message, "CacheData");
+        foreach (var options in new[]
+        {
+            new GradientDescentRegressionTrainer.Options { ValidationFraction = 0.2, RowSource = RowSource.CacheFile },
+            new GradientDescentRegressionTrainer.Options { ValidationFraction = 0.2, CacheFilePath = "rows.cache" },
+        })
+        {
+            var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+            Assert.AreEqual("ValidationFraction", e.ParamName);
+            StringAssert.Contains(e.Message, "cache file");
+        }
     }
 
     [TestMethod]
-    public void EarlyStoppingWhileStreamingIsRejectedNamingBothOptions()
+    public void ACacheFilePathWithACopyOrInPlaceIsRejectedNamingBothOptions()
     {
-        var options = new GradientDescentRegressionTrainer.Options { ValidationFraction = 0.2, CacheData = false };
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
-        Assert.AreEqual("ValidationFraction", e.ParamName);
-        StringAssert.Contains(e.Message, "CacheData");
+        foreach (var source in new[] { RowSource.Copy, RowSource.InPlace })
+        {
+            var options = new GradientDescentRegressionTrainer.Options { RowSource = source, CacheFilePath = "rows.cache" };
+            var e = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
+            Assert.AreEqual("CacheFilePath", e.ParamName);
+            StringAssert.Contains(e.Message, $"RowSource = {source}");
+        }
+    }
+
+    [TestMethod]
+    public void AnUndefinedRowSourceIsRejectedWithTheAllowedValues()
+    {
+        var options = new GradientDescentRegressionTrainer.Options { RowSource = (RowSource)42 };
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new GradientDescentRegressionTrainer(options));
+        Assert.AreEqual("RowSource", e.ParamName);
+        StringAssert.Contains(e.Message, "Auto, Copy, InPlace, CacheFile");
     }
 
     [TestMethod]

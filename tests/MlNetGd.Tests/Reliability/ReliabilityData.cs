@@ -38,11 +38,10 @@ internal static class ReliabilityData
         return ToDataView(ml, x, y, featureCount);
     }
 
-    public static GradientDescentRegressionTrainer Trainer(Action<GradientDescentRegressionTrainer.Options>? configure = null)
+    public static GradientDescentRegressionTrainer Trainer(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>? configure = null)
     {
         var options = new GradientDescentRegressionTrainer.Options();
-        configure?.Invoke(options);
-        return new GradientDescentRegressionTrainer(options);
+        return new GradientDescentRegressionTrainer(configure is null ? options : configure(options));
     }
 
     public static int[] Bits(ReadOnlySpan<float> values)

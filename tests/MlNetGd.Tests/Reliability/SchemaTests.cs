@@ -27,14 +27,14 @@ public sealed class SchemaTests
         return ml.Data.LoadFromEnumerable(rows, definition);
     }
 
-    private static ArgumentException FitFails(IDataView data, Action<GradientDescentRegressionTrainer.Options>? configure = null) =>
+    private static ArgumentException FitFails(IDataView data, Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>? configure = null) =>
         Assert.ThrowsExactly<ArgumentException>(() => Trainer(configure).Fit(data));
 
     [TestMethod]
     public void MissingLabelColumnListsTheColumnsThatExist()
     {
         var data = View(1f, new float[] { 1, 2 }, 2);
-        var e = FitFails(data, o => o.LabelColumnName = "Price");
+        var e = FitFails(data, o => o with { LabelColumnName = "Price" });
         AssertMessageContains(e, "'Price'", "not found", "'Label'", "'Features'");
         Assert.AreEqual("LabelColumnName", e.ParamName);
     }
@@ -58,7 +58,7 @@ public sealed class SchemaTests
     [TestMethod]
     public void MissingFeatureColumnListsTheColumnsThatExist()
     {
-        var e = FitFails(View(1f, new float[] { 1, 2 }, 2), o => o.FeatureColumnName = "X");
+        var e = FitFails(View(1f, new float[] { 1, 2 }, 2), o => o with { FeatureColumnName = "X" });
         AssertMessageContains(e, "'X'", "not found", "'Features'");
         Assert.AreEqual("FeatureColumnName", e.ParamName);
     }

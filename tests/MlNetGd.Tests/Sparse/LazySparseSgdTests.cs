@@ -20,7 +20,7 @@ public sealed class LazySparseSgdTests
         var theta = new float[p];
         for (int j = 0; j < p; j++)
             theta[j] = 0.1f * (j % 5) - 0.2f;
-        var lazy = new LazySparseSgd(d, standardization);
+        var lazy = new LazySparseSgd(d, standardization, weightDecay: decay);
         lazy.Load(theta);
 
         var reference = (float[])theta.Clone();
@@ -47,7 +47,7 @@ public sealed class LazySparseSgdTests
                 sum[j] += reference[j];
 
             Assert.IsTrue(double.IsFinite(expectedCost) && expectedCost < 1e4, $"the reference is stable: {expectedCost} at step {t}");
-            double cost = lazy.Step(batch, eta, decay);
+            double cost = lazy.Step(batch, eta, double.PositiveInfinity);
             Assert.AreEqual(expectedCost, cost, 1e-4 * Math.Max(1, expectedCost), $"cost at step {t}");
         }
         var lazyTheta = new float[p];
@@ -59,5 +59,54 @@ public sealed class LazySparseSgdTests
             Assert.AreEqual(reference[j], lazyTheta[j], 1e-3f * Math.Max(1, Math.Abs(reference[j])), $"θ[{j}]");
             Assert.AreEqual(sum[j] / steps, lazyAverage[j], 1e-3 * Math.Max(1, Math.Abs(sum[j] / steps)), $"average[{j}]");
         }
+    }
+
+    [TestMethod]
+    public void LazyL1IsTheCumulativePenaltyOnTheColumnsEachBatchTouches()
+    {
+        // Raw features (no centering term): Tsuruoka, Tsujii and Ananiadou's SGD-L1 (cumulative) written out densely. Each step is
+        // plain SGD on the batch, then each column the batch has a value in is moved toward 0 by the penalty it is owed (the total
+        // U = Σ ηλ₁ less what it received), clipped at 0; at the end every column gets what it is still owed.
+        var dense = SparseData.OneHot(400, [7, 5], 1.2, seed: 8);
+        var csr = CsrDataset.FromDense(dense);
+        int d = dense.FeatureCount, p = d + 1;
+        const float eta = 0.005f, l1 = 2f;
+        var theta = new float[p];
+        for (int j = 0; j < p; j++)
+            theta[j] = 0.1f * (j % 5) - 0.2f;
+        var lazy = new LazySparseSgd(d, standardization: null, weightDecay: 0, l1: l1);
+        lazy.Load(theta);
+
+        var reference = (float[])theta.Clone();
+        var gradient = new float[p];
+        var received = new double[d];
+        double owed = 0;
+        double Penalized(double v, int j) => v > 0 ? Math.Max(0, v - (owed + received[j])) : v < 0 ? Math.Min(0, v + (owed - received[j])) : 0;
+        void Penalize(int j)
+        {
+            double v = reference[j], after = Penalized(v, j);
+            received[j] += after - v;
+            reference[j] = (float)after;
+        }
+        for (int t = 0; t < 400; t++)
+        {
+            var batch = csr.Rows(t * 16 % 384, 16);
+            double expectedCost = MseLoss.Gradient(reference, batch, gradient);
+            for (int j = 0; j < p; j++)
+                reference[j] -= eta * gradient[j];
+            owed += eta * l1;
+            foreach (int j in batch.Indices[batch.RowStarts[0]..batch.RowEnds[^1]].ToArray().Distinct())
+                Penalize(j);
+
+            double cost = lazy.Step(batch, eta, double.PositiveInfinity);
+            Assert.AreEqual(expectedCost, cost, 1e-4 * Math.Max(1, expectedCost), $"cost at step {t}");
+        }
+        for (int j = 0; j < d; j++)
+            Penalize(j);
+        var lazyTheta = new float[p];
+        lazy.Store(lazyTheta, new float[p]);
+        for (int j = 0; j < p; j++)
+            Assert.AreEqual(reference[j], lazyTheta[j], 1e-3f * Math.Max(1, Math.Abs(reference[j])), $"θ[{j}]");
+        Assert.IsTrue(lazyTheta.Take(d).Count(w => w == 0) >= 3, $"L1 sets weights to exactly 0: {string.Join(", ", lazyTheta)}");
     }
 }

@@ -61,13 +61,13 @@ public sealed class SparsePipelineTests
         double best = LeastSquaresSolver.MeanSquaredError(trainData, optimum.Weights, optimum.Bias);
 
         double sdca = ml.Regression.Evaluate(ml.Regression.Trainers.Sdca().Fit(trainRows).Transform(testRows)).RootMeanSquaredError;
-        foreach (bool cache in new[] { true, false })
+        foreach (var source in new[] { RowSource.Copy, RowSource.CacheFile })
         {
-            var trainer = ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { CacheData = cache });
+            var trainer = ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { RowSource = source });
             var model = trainer.Fit(trainRows);
             double trainMse = ml.Regression.Evaluate(model.Transform(trainRows)).MeanSquaredError;
             double rmse = ml.Regression.Evaluate(model.Transform(testRows)).RootMeanSquaredError;
-            string what = $"{kind}, CacheData = {cache}: train MSE {trainMse} vs optimum {best}; test RMSE {rmse} vs SDCA {sdca}";
+            string what = $"{kind}, RowSource = {source}: train MSE {trainMse} vs optimum {best}; test RMSE {rmse} vs SDCA {sdca}";
             Assert.IsTrue(trainMse <= best * 1.005, what);
             Assert.IsTrue(rmse <= sdca * 1.02, what);
         }
@@ -127,7 +127,7 @@ public sealed class SparsePipelineTests
         // 200,000 slots: a dense batch of 256 rows would be 200 MB; a CSR one is a few KB.
         var ml = new MLContext(1);
         var view = WideSparse.View(ml, 5000, 200_000, 5, seed: 4);
-        var options = new GradientDescentRegressionTrainer.Options { CacheData = false, NumberOfEpochs = 3 };
+        var options = new GradientDescentRegressionTrainer.Options { RowSource = RowSource.CacheFile, NumberOfEpochs = 3 };
         long before = GC.GetAllocatedBytesForCurrentThread();
         var first = ml.Regression.Trainers.GradientDescent(options).Fit(view).Model.Weights.ToArray();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -20,7 +20,6 @@ public sealed class SparseTrainingTests
         yield return ["adam", new GradientDescentSettings { Optimizer = OptimizerKind.Adam }];
         yield return ["adamw", new GradientDescentSettings { Optimizer = OptimizerKind.AdamW, L2Regularization = 0.001f }];
         yield return ["l2", new GradientDescentSettings { L2Regularization = 0.01f }];
-        yield return ["l1", new GradientDescentSettings { L1Regularization = 0.01f }];
         yield return ["schedule", new GradientDescentSettings { Schedule = LearningRateSchedule.Cosine }];
         yield return ["early stopping", new GradientDescentSettings { ValidationFraction = 0.2 }];
         yield return ["given rate", new GradientDescentSettings { LearningRate = 0.01f }];
@@ -30,8 +29,7 @@ public sealed class SparseTrainingTests
     [DynamicData(nameof(Settings))]
     public void DenseAndCsrStorageOfTheSameRowsGiveTheSameModel(string name, GradientDescentSettings settings)
     {
-        settings.NumberOfEpochs = 15;
-        settings.Tolerance = 0;
+        settings = settings with { NumberOfEpochs = 15, Tolerance = 0 };
         var dense = SparseData.OneHot(3000, [30, 12, 5], 1.1, seed: 4);
         var csr = CsrDataset.FromDense(dense);
         dense.ShuffleRows(9);
@@ -49,6 +47,54 @@ public sealed class SparseTrainingTests
         for (int j = 0; j < fromDense.Parameters.Length; j++)
             Assert.AreEqual(fromDense.Parameters[j], fromCsr.Parameters[j], 2e-3 * scale, $"{name}: parameter {j}");
         Assert.AreEqual(denseHistory.FinalCost, csrHistory.FinalCost, 1e-3 * denseHistory.FinalCost, name);
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void L1FitsOnDenseAndCsrRowsReachTheL1Optimum(bool averaged)
+    {
+        // Dense rows step with the exact proximal threshold, CSR rows with the cumulative penalty in O(nonzeros): different paths
+        // to the same optimum of MSE + λ₁‖w‖₁, here found by proximal full-batch gradient descent (ISTA) on raw features.
+        var dense = SparseData.OneHot(3000, [30, 12, 5], 1.1, seed: 4);
+        var csr = CsrDataset.FromDense(dense);
+        dense.ShuffleRows(9);
+        csr.ShuffleRows(9);
+        const float l1 = 0.05f;
+        var settings = new GradientDescentSettings { L1Regularization = l1, StandardizeFeatures = false, Averaged = averaged, NumberOfEpochs = 400, Tolerance = 0 };
+        var fromDense = new LinearModel(dense.FeatureCount);
+        var fromCsr = new LinearModel(dense.FeatureCount);
+        new GradientDescentLoop(settings).Run(dense, fromDense);
+        new GradientDescentLoop(settings).Run(csr, fromCsr);
+
+        // FISTA (Beck and Teboulle, 2009): proximal gradient steps from an extrapolated point.
+        var optimum = new float[dense.FeatureCount + 1];
+        var previous = new float[optimum.Length];
+        var point = new float[optimum.Length];
+        var gradient = new float[optimum.Length];
+        double rate = 1 / CurvatureEstimator.Estimate(dense).LargestEigenvalue, t = 1;
+        for (int k = 0; k < 3000; k++)
+        {
+            MseLoss.Gradient(point, dense.Rows(), gradient);
+            optimum.CopyTo(previous, 0);
+            for (int j = 0; j < optimum.Length; j++)
+            {
+                double w = point[j] - rate * gradient[j];
+                optimum[j] = (float)(j == optimum.Length - 1 ? w : Math.Sign(w) * Math.Max(Math.Abs(w) - rate * l1, 0));
+            }
+            double next = (1 + Math.Sqrt(1 + 4 * t * t)) / 2;
+            for (int j = 0; j < optimum.Length; j++)
+                point[j] = (float)(optimum[j] + (t - 1) / next * (optimum[j] - previous[j]));
+            t = next;
+        }
+        double Objective(float[] p) => MseLoss.Cost(p, dense.Rows()) + l1 * p[..^1].Sum(Math.Abs);
+        double best = Objective(optimum);
+        Assert.IsTrue(Objective(fromDense.Parameters) <= best * 1.01, $"dense {Objective(fromDense.Parameters)} vs optimum {best}");
+        Assert.IsTrue(Objective(fromCsr.Parameters) <= best * 1.01, $"CSR {Objective(fromCsr.Parameters)} vs optimum {best}");
+        Assert.AreEqual(Objective(fromDense.Parameters), Objective(fromCsr.Parameters), 1e-3 * best, "the two penalties reach the same objective");
+        if (!averaged)
+            Assert.IsTrue(fromCsr.Parameters[..^1].Count(w => w == 0) >= optimum[..^1].Count(w => w == 0) / 2,
+                $"the last iterate is sparse: {fromCsr.Parameters[..^1].Count(w => w == 0)} zeros; the optimum has {optimum[..^1].Count(w => w == 0)}");
     }
 
     [TestMethod]

@@ -16,11 +16,12 @@ public sealed class CacheFileTests
 
     private string FilePath(string name = "rows.cache") => Path.Combine(_directory, name);
 
-    /// <summary>Dense rows with awkward values (signed zeros, subnormals, extremes); the label of row i is i.</summary>
+    /// <summary>Dense rows with awkward values (signed zeros, subnormals, large magnitudes a row's squared norm can still hold); the
+    /// label of row i is i.</summary>
     internal static DenseDataset DenseRows(int n, int d, int seed)
     {
         var random = new SplitMix64(seed, stream: 3);
-        float[] special = [0f, -0f, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, 1e-40f, 1f / 3];
+        float[] special = [0f, -0f, float.Epsilon, -float.Epsilon, 1e17f, -1e17f, 1e-40f, 1f / 3];
         var features = new float[n * d];
         for (int k = 0; k < features.Length; k++)
             features[k] = random.NextInt(10) == 0 ? special[random.NextInt(special.Length)] : (float)(random.NextDouble() * 8 - 4);
@@ -168,9 +169,10 @@ public sealed class CacheFileTests
         using var writer = CacheFileWriter.Create(FilePath(), CacheFileSchema.Create(3, isSparse: true, null));
         writer.AppendSparse([0, 2], [1f, 2f], 1f);
         var error = Assert.ThrowsExactly<ArgumentException>(() => writer.AppendSparse([3], [1f], 1f));
-        StringAssert.Contains(error.Message, "Row 1 has a value at column 3");
+        StringAssert.Contains(error.Message, "Row 1: the feature column 'Features' has a value at slot 3; its slots are 0 to 2");
         Assert.ThrowsExactly<ArgumentException>(() => writer.AppendDense([1f, float.NaN, 0f], 1f));
         Assert.ThrowsExactly<ArgumentException>(() => writer.AppendDense([1f, 0f, 0f], float.PositiveInfinity));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => writer.AppendDense([3e19f, 0f, 0f], 1f)).Message, "too large");
     }
 
     private CacheFileException OpenFails(string path, CacheFileSchema schema, string reason)

@@ -5,7 +5,7 @@ using static MlNetGd.Tests.Streaming.StreamingData;
 
 namespace MlNetGd.Tests.Streaming;
 
-/// <summary>The trainer's cache file with <c>CacheData = false</c>: kept, reused, rebuilt, and never left half-written.</summary>
+/// <summary>The trainer's cache file (<c>RowSource = CacheFile</c>, <c>CacheFilePath</c>): kept, reused, rebuilt, and never left half-written.</summary>
 [TestClass]
 public sealed class StreamedCacheFileTests
 {
@@ -16,9 +16,9 @@ public sealed class StreamedCacheFileTests
         return directory;
     }
 
-    private static GradientDescentRegressionTrainer.Options Options(string? cacheFile, bool reuse = false) => new()
+    private static GradientDescentRegressionTrainer.Options Options(string? cacheFile) => new()
     {
-        CacheData = false, CacheFile = cacheFile, ReuseCacheFile = reuse, NumberOfEpochs = 8,
+        RowSource = RowSource.CacheFile, CacheFilePath = cacheFile, NumberOfEpochs = 8,
     };
 
     [TestMethod]
@@ -30,8 +30,10 @@ public sealed class StreamedCacheFileTests
             string file = Path.Combine(directory, "rows.cache");
             var ml = new MLContext(1);
             var rows = Rows(Generate(2000));
-            var first = ml.Regression.Trainers.GradientDescent(Options(file)).Fit(NotShuffleable(ml, rows)).Model;
+            var writer = ml.Regression.Trainers.GradientDescent(Options(file));
+            var first = writer.Fit(NotShuffleable(ml, rows)).Model;
             Assert.IsTrue(File.Exists(file), "a named cache file is kept");
+            Assert.IsFalse(writer.LastHistory!.ReusedCacheFile);
 
             int reads = 0;
             IEnumerable<Row> Counting()
@@ -40,8 +42,10 @@ public sealed class StreamedCacheFileTests
                 foreach (var row in rows)
                     yield return row;
             }
-            var second = ml.Regression.Trainers.GradientDescent(Options(file, reuse: true)).Fit(ml.Data.LoadFromEnumerable(Counting())).Model;
+            var reader = ml.Regression.Trainers.GradientDescent(Options(file));
+            var second = reader.Fit(ml.Data.LoadFromEnumerable(Counting())).Model;
             Assert.AreEqual(0, reads, "the source is not read when the cache file matches");
+            Assert.IsTrue(reader.LastHistory!.ReusedCacheFile, "the history says the file was reused");
             CollectionAssert.AreEqual(first.Weights.ToArray(), second.Weights.ToArray());
             Assert.AreEqual(first.Bias, second.Bias);
         }
@@ -65,11 +69,11 @@ public sealed class StreamedCacheFileTests
             bytes[bytes.Length / 2] ^= 0x5A; // a flipped byte in a block
             File.WriteAllBytes(file, bytes);
 
-            var rebuilt = ml.Regression.Trainers.GradientDescent(Options(file, reuse: true)).Fit(NotShuffleable(ml, rows)).Model;
+            var rebuilt = ml.Regression.Trainers.GradientDescent(Options(file)).Fit(NotShuffleable(ml, rows)).Model;
             CollectionAssert.AreEqual(expected.Weights.ToArray(), rebuilt.Weights.ToArray());
 
             File.WriteAllText(file, "Label,Features\n1,2\n"); // not a cache file at all
-            var again = ml.Regression.Trainers.GradientDescent(Options(file, reuse: true)).Fit(NotShuffleable(ml, rows)).Model;
+            var again = ml.Regression.Trainers.GradientDescent(Options(file)).Fit(NotShuffleable(ml, rows)).Model;
             CollectionAssert.AreEqual(expected.Weights.ToArray(), again.Weights.ToArray());
         }
         finally
@@ -97,8 +101,7 @@ public sealed class StreamedCacheFileTests
                     yield return rows[i];
                 }
             }
-            var options = Options(file);
-            options.CancellationToken = cancel.Token;
+            var options = Options(file) with { CancellationToken = cancel.Token };
             Assert.ThrowsExactly<OperationCanceledException>(() =>
                 ml.Regression.Trainers.GradientDescent(options).Fit(ml.Data.LoadFromEnumerable(CancelHalfway())));
             CollectionAssert.AreEqual(Array.Empty<string>(), Directory.GetFileSystemEntries(directory), "neither the file nor its temporary");
@@ -110,15 +113,44 @@ public sealed class StreamedCacheFileTests
     }
 
     [TestMethod]
-    [DataRow("CacheFile")]
-    [DataRow("ReuseCacheFile")]
-    public void CacheFileOptionsNeedTheStreamedPath(string option)
+    public void AKeptCacheFileWithAnotherRowCountIsRebuilt()
     {
-        var options = new GradientDescentRegressionTrainer.Options { CacheFile = "rows.cache", ReuseCacheFile = option == "ReuseCacheFile" };
-        if (option == "ReuseCacheFile")
-            options.CacheFile = null;
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options));
-        Assert.AreEqual(option, error.ParamName);
-        StringAssert.Contains(error.Message, "CacheData");
+        string directory = NewDirectory();
+        try
+        {
+            string file = Path.Combine(directory, "rows.cache");
+            var ml = new MLContext(1);
+            var rows = Rows(Generate(2000));
+            ml.Regression.Trainers.GradientDescent(Options(file)).Fit(ml.Data.LoadFromEnumerable(rows));
+            var fewer = rows[..1500];
+            var expected = ml.Regression.Trainers.GradientDescent(Options(null)).Fit(ml.Data.LoadFromEnumerable(fewer)).Model;
+            var trainer = ml.Regression.Trainers.GradientDescent(Options(file));
+            var model = trainer.Fit(ml.Data.LoadFromEnumerable(fewer)).Model;
+            Assert.IsFalse(trainer.LastHistory!.ReusedCacheFile, "the source reports 1500 rows; the file holds 2000");
+            CollectionAssert.AreEqual(expected.Weights.ToArray(), model.Weights.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void ACacheFilePathAloneReadsFromTheCacheFile()
+    {
+        string directory = NewDirectory();
+        try
+        {
+            string file = Path.Combine(directory, "rows.cache");
+            var ml = new MLContext(1);
+            var trainer = ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { CacheFilePath = file });
+            trainer.Fit(ml.Data.LoadFromEnumerable(Rows(Generate(500))));
+            Assert.AreEqual(RowSource.CacheFile, trainer.LastHistory!.RowSource);
+            Assert.IsTrue(File.Exists(file));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

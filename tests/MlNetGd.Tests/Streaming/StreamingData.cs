@@ -63,7 +63,7 @@ internal static class StreamingData
 
     public static GradientDescentRegressionTrainer.Options Options(bool cache, int seed = 3) => new()
     {
-        CacheData = cache,
+        RowSource = cache ? RowSource.Copy : RowSource.CacheFile,
         Seed = seed,
         NumberOfEpochs = 50,
         BatchSize = 256,

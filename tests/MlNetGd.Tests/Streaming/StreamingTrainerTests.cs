@@ -5,7 +5,7 @@ using static MlNetGd.Tests.Streaming.StreamingData;
 
 namespace MlNetGd.Tests.Streaming;
 
-/// <summary>The trainer with <c>CacheData = false</c>: same accuracy as cached, deterministic, file-backed sources, clear errors.</summary>
+/// <summary>The trainer from a cache file (<c>RowSource = CacheFile</c>): same accuracy as a copy, deterministic, file-backed sources, clear errors.</summary>
 [TestClass]
 public sealed class StreamingTrainerTests
 {
@@ -42,9 +42,8 @@ public sealed class StreamingTrainerTests
         // on the same rows, so every step is the same computation.
         var ml = new MLContext(1);
         var source = Shuffleable(ml, Rows(Generate(1000)));
-        var streamedOptions = Options(cache: false);
-        var cachedOptions = Options(cache: true);
-        streamedOptions.Shuffle = cachedOptions.Shuffle = false;
+        var streamedOptions = Options(cache: false) with { Shuffle = false };
+        var cachedOptions = Options(cache: true) with { Shuffle = false };
 
         var (streamed, streamedHistory) = Fit(source, streamedOptions);
         var (cached, cachedHistory) = Fit(source, cachedOptions);
@@ -125,14 +124,13 @@ public sealed class StreamingTrainerTests
             rows[37].Features[2] = float.NaN;
         else
             rows[37].Label = float.PositiveInfinity;
-        var model = new LinearModel(FeatureCount);
+        var trainer = new GradientDescentRegressionTrainer(Options(cache: false));
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() =>
-            new StreamingGradientDescent(new GradientDescentSettings()).Run(NotShuffleable(ml, rows), "Label", "Features", model));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(NotShuffleable(ml, rows)));
 
         StringAssert.Contains(error.Message, "Row 37");
         StringAssert.Contains(error.Message, inFeatures ? "slot 2 of column 'Features' is NaN" : "the label column 'Label' is");
-        Assert.IsTrue(model.Parameters.All(p => p == 0), "nothing trained");
+        Assert.IsNull(trainer.LastHistory, "nothing trained");
     }
 
     [TestMethod]
@@ -156,8 +154,7 @@ public sealed class StreamingTrainerTests
         resumed.Fit(source, first.Model);
         Assert.IsTrue(resumed.LastHistory!.Epochs[0].TrainingCost < 1.0, $"warm start began at cost {resumed.LastHistory.Epochs[0].TrainingCost}");
 
-        var options = Options(cache: false);
-        options.FeatureColumnName = "Missing";
+        var options = Options(cache: false) with { FeatureColumnName = "Missing" };
         var error = Assert.ThrowsExactly<ArgumentException>(() => new GradientDescentRegressionTrainer(options).Fit(source));
         Assert.AreEqual("FeatureColumnName", error.ParamName);
     }
@@ -176,33 +173,28 @@ public sealed class StreamingTrainerTests
             foreach (var row in rows.Take(take))
                 yield return row;
         }
-        var model = new LinearModel(FeatureCount);
+        var options = Options(cache: false) with { NumberOfEpochs = 5, Tolerance = 0 };
+        var trainer = new GradientDescentRegressionTrainer(options);
 
-        var history = new StreamingGradientDescent(new GradientDescentSettings { NumberOfEpochs = 5, Tolerance = 0 })
-            .Run(ml.Data.LoadFromEnumerable(Shrinking()), "Label", "Features", model);
+        var model = trainer.Fit(ml.Data.LoadFromEnumerable(Shrinking()));
 
         Assert.AreEqual(1, passes, "one pass over the source");
-        Assert.AreEqual(5, history.Epochs.Count);
-        Assert.IsTrue(model.IsFinite);
+        Assert.AreEqual(5, trainer.LastHistory!.Epochs.Count);
+        Assert.IsTrue(model.Model.Weights.All(float.IsFinite));
     }
 
     [TestMethod]
-    public void DivergenceAndCancellationLeaveTheModelAsItWas()
+    public void DivergenceAndCancellationEndTheFitWithTheirErrors()
     {
         var ml = new MLContext(1);
         var source = NotShuffleable(ml, Rows(Generate(500)));
-        var model = new LinearModel([1f, 2f, 3f, 4f, 5f], 6f);
-        float[] start = (float[])model.Parameters.Clone();
-
-        var diverged = Assert.ThrowsExactly<TrainingDivergedException>(() =>
-            new StreamingGradientDescent(new GradientDescentSettings { LearningRate = 50f }).Run(source, "Label", "Features", model));
-        CollectionAssert.AreEqual(start, model.Parameters);
+        var tooFast = Options(cache: false) with { LearningRate = 50f };
+        var diverged = Assert.ThrowsExactly<TrainingDivergedException>(() => new GradientDescentRegressionTrainer(tooFast).Fit(source));
         Assert.IsTrue(diverged.SuggestedLearningRate < 50f);
 
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        Assert.ThrowsExactly<OperationCanceledException>(() =>
-            new StreamingGradientDescent(new GradientDescentSettings()).Run(source, "Label", "Features", model, cancellationToken: cancelled.Token));
-        CollectionAssert.AreEqual(start, model.Parameters);
+        var options = Options(cache: false) with { CancellationToken = cancelled.Token };
+        Assert.ThrowsExactly<OperationCanceledException>(() => new GradientDescentRegressionTrainer(options).Fit(source));
     }
 }

@@ -88,25 +88,24 @@ public sealed class TrainerBehaviourTests
 
     public static IEnumerable<object[]> InvalidOptions =>
     [
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.LearningRate = 0f), "LearningRate"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.LearningRate = -1f), "LearningRate"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.LearningRate = float.NaN), "LearningRate"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.LearningRate = float.PositiveInfinity), "LearningRate"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.BatchSize = 0), "BatchSize"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.NumberOfEpochs = 0), "NumberOfEpochs"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.Tolerance = -1e-3), "Tolerance"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.Tolerance = double.NaN), "Tolerance"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.LabelColumnName = ""), "LabelColumnName"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.LabelColumnName = null!), "LabelColumnName"],
-        [(Action<GradientDescentRegressionTrainer.Options>)(o => o.FeatureColumnName = " "), "FeatureColumnName"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { LearningRate = 0f }), "LearningRate"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { LearningRate = -1f }), "LearningRate"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { LearningRate = float.NaN }), "LearningRate"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { LearningRate = float.PositiveInfinity }), "LearningRate"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { BatchSize = 0 }), "BatchSize"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { NumberOfEpochs = 0 }), "NumberOfEpochs"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { Tolerance = -1e-3 }), "Tolerance"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { Tolerance = double.NaN }), "Tolerance"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { LabelColumnName = "" }), "LabelColumnName"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { LabelColumnName = null! }), "LabelColumnName"],
+        [(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options>)(o => o with { FeatureColumnName = " " }), "FeatureColumnName"],
     ];
 
     [TestMethod]
     [DynamicData(nameof(InvalidOptions))]
-    public void InvalidOptionThrowsNamingIt(Action<GradientDescentRegressionTrainer.Options> spoil, string option)
+    public void InvalidOptionThrowsNamingIt(Func<GradientDescentRegressionTrainer.Options, GradientDescentRegressionTrainer.Options> spoil, string option)
     {
-        var options = new GradientDescentRegressionTrainer.Options();
-        spoil(options);
+        var options = spoil(new GradientDescentRegressionTrainer.Options());
         var ex = Assert.Throws<ArgumentException>(() => new MLContext().Regression.Trainers.GradientDescent(options));
         Assert.AreEqual(option, ex.ParamName);
     }

@@ -95,7 +95,7 @@ public sealed class NoGuessingAcceptanceTests
         };
         var model = new LinearModel(60);
         var weightsPerEpoch = new List<float[]>();
-        settings.EpochCompleted = _ => weightsPerEpoch.Add((float[])model.Parameters.Clone());
+        settings = settings with { EpochCompleted = _ => weightsPerEpoch.Add((float[])model.Parameters.Clone()) };
         var history = new GradientDescentLoop(settings).Run(data, model);
 
         int held = GradientDescentLoop.ValidationRowCount(80, 0.25);
@@ -233,11 +233,11 @@ public sealed class NoGuessingAcceptanceTests
         var settings = new GradientDescentSettings
         {
             Optimizer = kind, LearningRate = rate, StandardizeFeatures = false, Averaged = false, Tolerance = 0, NumberOfEpochs = 150,
-        };
-        settings.EpochCompleted = record =>
-        {
-            if (reached == 0 && Math.Sqrt(MseLoss.Cost(model, test)) <= 1.01 * optimum)
-                reached = record.Epoch;
+            EpochCompleted = record =>
+            {
+                if (reached == 0 && Math.Sqrt(MseLoss.Cost(model, test)) <= 1.01 * optimum)
+                    reached = record.Epoch;
+            },
         };
         new GradientDescentLoop(settings).Run(train, model);
         return reached;
