@@ -25,8 +25,7 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
             return _summary; // a repeated call after a lost answer
         Close();
         Directory.CreateDirectory(settings.WorkDirectory);
-        // The process id in the name lets a worker started later remove the files of one that was killed (WorkerHost.RemoveOrphans).
-        string cachePath = Path.Combine(settings.WorkDirectory, $"shard-{this.GetPrimaryKeyString().Split('@')[0].Replace('/', '-')}-{Environment.ProcessId}.cache");
+        string cachePath = Path.Combine(settings.WorkDirectory, ShardKey.CacheFileName(this.GetPrimaryKeyString(), Environment.ProcessId));
         logger.LogInformation("Reading shard {Shard} from {Path} into {Cache}", job.ShardIndex, job.Path, cachePath);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (reader, dropped) = await Task.Run(() => ShardReader.Write(job, cachePath, CancellationToken.None));

@@ -53,16 +53,16 @@ public static class WorkerHost
     }
 
     /// <summary>Deletes the cache files (and their unfinished temporaries) that workers killed outright left in
-    /// <paramref name="workDirectory"/>: each file's name carries its worker's process id, and a file whose process is gone is orphaned.</summary>
+    /// <paramref name="workDirectory"/>: each file's name carries its worker's process id, and a file whose process is gone is orphaned.
+    /// Only files named exactly as a worker names them are touched (<see cref="ShardKey.CacheFileOwner"/>), never a user's file.</summary>
     public static int RemoveOrphans(string workDirectory)
     {
         if (!Directory.Exists(workDirectory))
             return 0;
         int removed = 0;
-        foreach (string path in Directory.EnumerateFiles(workDirectory, "*shard-*.cache*"))
+        foreach (string path in Directory.EnumerateFiles(workDirectory))
         {
-            var match = System.Text.RegularExpressions.Regex.Match(Path.GetFileName(path), @"-(\d+)\.cache");
-            if (!match.Success || !int.TryParse(match.Groups[1].Value, out int pid) || Alive(pid))
+            if (ShardKey.CacheFileOwner(Path.GetFileName(path)) is not int pid || Alive(pid))
                 continue;
             File.Delete(path);
             removed++;

@@ -32,6 +32,9 @@ internal static class WorkerCommand
         command.Add(address);
         command.Add(workDir);
         command.Add(tls);
+        // The work directory is never replaced as a whole (only its own cache files come and go), so it is compared as a path written here.
+        command.AddSamenessRule(new(workDir.Name, result => result.GetValue(workDir), PathRules.Role.OutputFile),
+            new(tls.Name, result => result.GetValue(tls), PathRules.Role.Input));
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             var options = new WorkerOptions
@@ -45,6 +48,9 @@ internal static class WorkerCommand
             };
             if (options.Port == options.GatewayPort)
                 throw new ArgumentException($"--port and --gateway-port are both {options.Port}; give two different ports.");
+            if (File.Exists(options.WorkDirectory))
+                throw new IOException($"--work-dir '{options.WorkDirectory}' is a file; give a directory (it is created if missing).");
+            Directory.CreateDirectory(options.WorkDirectory); // an unwritable place fails here, not at the first shard
             using var host = WorkerHost.Build(options);
             try
             {
@@ -59,7 +65,8 @@ internal static class WorkerCommand
                 $"{(options.Primary is null ? "first worker (primary)" : $"primary {options.Primary}")}, work dir {options.WorkDirectory}" +
                 $"{(options.TlsCertificate is null ? "" : ", TLS")}; ready. Ctrl+C or SIGTERM stops it.");
             stdout.Flush();
-            host.WaitForShutdownAsync().GetAwaiter().GetResult();
+            using (StopNotice.Instead(signal => $"mlnetgd worker: {signal}: leaving the cluster (the shards' cache files go with it)."))
+                host.WaitForShutdownAsync().GetAwaiter().GetResult();
             stdout.WriteLine("mlnetgd worker: left the cluster.");
             return CliRunner.Ok;
         }));

@@ -67,6 +67,10 @@ public sealed class ClusterOptionTests
     [DataRow("worker", "--port", "0", DisplayName = "worker --port 0")]
     [DataRow("worker", "--address", "localhost-ish", DisplayName = "worker --address that is no IP")]
     [DataRow("worker", "--primary", "127.0.0.1", DisplayName = "worker --primary without a port")]
+    [DataRow("train", "--cluster", "127.0.0.1:30000", "--data", "a.csv,b.csv", "--model", "m.zip", "--checkpoint", "m.zip", DisplayName = "--checkpoint is --model")]
+    [DataRow("train", "--cluster", "127.0.0.1:30000", "--data", "a.csv,b.csv", "--model", "b.csv", DisplayName = "--model is a shard")]
+    [DataRow("train", "--cluster", "127.0.0.1:30000", "--data", "a.csv,b.csv", "--checkpoint", "./a.csv", DisplayName = "--checkpoint is a shard")]
+    [DataRow("worker", "--work-dir", "w", "--tls-certificate", "w", DisplayName = "worker --work-dir is --tls-certificate")]
     public void ABadClusterOptionIsAParseErrorNamingIt(params string[] args)
     {
         var (code, _, error) = CliHarness.Run(args);

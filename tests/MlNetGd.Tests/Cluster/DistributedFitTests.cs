@@ -69,9 +69,36 @@ public sealed class DistributedFitTests
         Assert.AreEqual(uninterrupted.Model.Model.Bias, resumed.Model.Model.Bias);
         CollectionAssert.AreEqual(uninterrupted.History.Epochs.ToArray(), resumed.History.Epochs.ToArray());
 
-        options = options with { Seed = 6 }; // another fit: its checkpoint is not this one's
-        var other = await Assert.ThrowsExactlyAsync<InvalidDataException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options));
+        var another = options with { Seed = 6 }; // another fit: its checkpoint is not this one's
+        var other = await Assert.ThrowsExactlyAsync<InvalidDataException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, another));
         StringAssert.Contains(other.Message, options.CheckpointFile);
+        StringAssert.Contains(other.Message, "belongs to another fit");
+
+        var bytes = File.ReadAllBytes(options.CheckpointFile!);
+        File.WriteAllBytes(options.CheckpointFile!, bytes[..^5]); // cut inside its last round
+        var cut = await Assert.ThrowsExactlyAsync<InvalidDataException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options));
+        StringAssert.Contains(cut.Message, options.CheckpointFile);
+        StringAssert.Contains(cut.Message, "is not a checkpoint");
+    }
+
+    [TestMethod]
+    public async Task ADivergedBatchOnAWorkerIsTheSessionsToDecide()
+    {
+        var cluster = await SharedCluster.Get();
+        using var data = ClusterData.Write(oneHot: false, rowsPerShard: 1500, testRows: 10);
+        var options = ClusterData.Options() with { LearningRate = 40f, NumberOfEpochs = 4 };
+        var featurization = await ClusterFeaturization.FitAsync(cluster.Client, data.Shards, ClusterData.Label, null, null, options);
+
+        var error = await Assert.ThrowsExactlyAsync<MlNetGd.Trainers.Core.TrainingDivergedException>(
+            () => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options));
+        StringAssert.Contains(error.Message, "40");
+
+        var recovering = options with { OnDivergence = MlNetGd.Trainers.Core.DivergenceAction.Recover };
+        var fit = await DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, recovering);
+        Assert.IsTrue(fit.History.Recoveries > 0, fit.ToString());
+        Assert.IsTrue(fit.History.Epochs[^1].LearningRate < 40f / 2, "each recovery halved the rate");
+        Assert.AreEqual(4, fit.History.EpochCount);
+        Assert.IsTrue(fit.Model.Model.Weights.All(float.IsFinite));
     }
 
     [TestMethod]

@@ -9,6 +9,8 @@ internal sealed class WorkerProcess : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Process _process;
+    private Task<string>? _output;
+    private Task<string>? _errors;
 
     private WorkerProcess(Process process, int port, int gatewayPort)
     {
@@ -39,7 +41,7 @@ internal sealed class WorkerProcess : IDisposable
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var worker = new WorkerProcess(process, port, gatewayPort);
-        var errors = process.StandardError.ReadToEndAsync();
+        var errors = worker._errors = process.StandardError.ReadToEndAsync();
         var ready = Task.Run(() =>
         {
             while (process.StandardOutput.ReadLine() is { } line)
@@ -54,9 +56,22 @@ internal sealed class WorkerProcess : IDisposable
             worker.Dispose();
             throw new InvalidOperationException($"The worker on port {port} did not get ready within {StartTimeout}: {(errors.Wait(TimeSpan.FromSeconds(5)) ? errors.Result : "")}");
         }
-        _ = process.StandardOutput.ReadToEndAsync(); // keep draining, so the worker never blocks on a full pipe
+        worker._output = process.StandardOutput.ReadToEndAsync(); // keep draining, so the worker never blocks on a full pipe
         return worker;
     }
+
+    /// <summary>Sends SIGTERM and waits (bounded) for the worker to leave: its exit code and what it wrote after it was ready.</summary>
+    public (int Code, string Output, string Error) Terminate()
+    {
+        if (Kill(_process.Id, 15) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed.");
+        if (!_process.WaitForExit(60_000))
+            throw new TimeoutException("The worker did not stop within 60 s of SIGTERM.");
+        return (_process.ExitCode, _output!.Result, _errors!.Result);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>Ends the process at once (SIGKILL): no chance to leave the cluster cleanly.</summary>
     public void Kill()

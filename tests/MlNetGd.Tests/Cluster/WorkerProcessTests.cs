@@ -78,6 +78,51 @@ public sealed class WorkerProcessTests
         }
     }
 
+    [TestMethod]
+    public void AWorkerStoppedBySigtermSaysItLeavesTheClusterAndRemovesOnlyItsOwnOrphans()
+    {
+        string work = Path.Combine(Path.GetTempPath(), $"mlnetgd-worker-sigterm-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            // A cache file of a worker that was killed outright (its process is gone), and a user's file that only looks like one.
+            int dead = DeadProcessId();
+            string orphan = Path.Combine(work, $"shard-{Guid.NewGuid():N}-0-{dead}.cache");
+            string users = Path.Combine(work, $"myshard-{dead}.cache");
+            File.WriteAllText(orphan, "left by a killed worker");
+            File.WriteAllText(users, "not the worker's");
+            var ports = WorkerProcess.FreePorts(2);
+            using var worker = WorkerProcess.Start(ports[0], ports[1], null, work);
+            Assert.IsFalse(File.Exists(orphan), "the killed worker's cache file is removed at start");
+            Assert.IsTrue(File.Exists(users), "a file not named exactly as a worker names its cache files is left alone");
+
+            var (code, output, error) = worker.Terminate();
+            Assert.AreEqual(CliRunner.Ok, code, error);
+            StringAssert.Contains(error, "mlnetgd worker: SIGTERM: leaving the cluster");
+            Assert.IsFalse(error.Contains("stopped by", StringComparison.Ordinal), error);
+            StringAssert.Contains(output, "mlnetgd worker: left the cluster.");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static int DeadProcessId()
+    {
+        for (int pid = 4_000_000; ; pid--)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                return pid;
+            }
+        }
+    }
+
     /// <summary>Captures the CLI's stderr and runs an action once, the first time a text appears in it.</summary>
     private sealed class Tripwire(string text, Action action) : StringWriter
     {
