@@ -11,16 +11,19 @@ using MlNetGd.Trainers;
 // payload bytes per round, memory per worker, held-out MSE. Both fits run a fixed number of epochs (--rounds, constant rate, no
 // stopping rule), so the comparison is like for like and the per-round figures are medians over warm rounds (the first is left out).
 //   dotnet run -c Release --project bench/Distributed [-- --rows 1000000 --workers 1,2,3 --kinds dense,onehot --dir /tmp/mlnetgd-distributed-bench]
+//   [--rounds 100 --tolerance 1e-4: the default stopping rule instead, for the rounds a fit takes to stop]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 int rows = int.Parse(Arg("--rows", "1000000"));
 int rounds = int.Parse(Arg("--rounds", "6"));
+double tolerance = double.Parse(Arg("--tolerance", "0")); // 1e-4 with a large --rounds: the default stopping rule, rounds to stop
 int testRows = int.Parse(Arg("--test-rows", "200000"));
 int[] ks = Arg("--workers", "1,2,3").Split(',').Select(int.Parse).ToArray();
 string[] kinds = Arg("--kinds", "dense,onehot").Split(',');
 string directory = Arg("--dir", Path.Combine(Path.GetTempPath(), "mlnetgd-distributed-bench"));
 Directory.CreateDirectory(directory);
 Console.WriteLine($"rows per shard {rows:N0}, held-out rows {testRows:N0}, {Environment.ProcessorCount} cores");
+ReductionProbe.Print(ks);
 Console.WriteLine("| data | k | rows | rounds | s/round (median) | worker epoch s (median) | communication + reduction share (median) | reduction s (median) | payload bytes/round | prepare s (slowest shard) | worker RSS after / peak MiB | held-out MSE: distributed / single-process | single-process s/epoch | single-process epochs |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|");
 foreach (string kind in kinds)
@@ -52,7 +55,7 @@ foreach (string kind in kinds)
             await using var connection = await ClusterConnection.ConnectAsync(workers.Gateways.Select(g => ClusterEndpoints.Parse(g, "gateway")).ToArray(), TimeSpan.FromSeconds(60));
             fit = await DistributedGradientDescent.FitAsync(connection.Client, mine, format, new DistributedOptions
             {
-                Workers = workers.Gateways.ToArray(), FaultTimeout = TimeSpan.FromSeconds(120), NumberOfEpochs = rounds, Tolerance = 0,
+                Workers = workers.Gateways.ToArray(), FaultTimeout = TimeSpan.FromSeconds(120), NumberOfEpochs = rounds, Tolerance = tolerance,
             });
             memory = workers.Memory().ToList();
         }
@@ -65,7 +68,7 @@ foreach (string kind in kinds)
         {
             LabelColumnName = "y",
             NumberOfEpochs = rounds,
-            Tolerance = 0,
+            Tolerance = tolerance,
             EpochCompleted = _ => epochTimes.Add(clock.Elapsed.TotalSeconds),
         });
         var model = local.Fit(featurizer.Transform(loader.Load(new MultiFileSource(mine))));
@@ -77,7 +80,7 @@ foreach (string kind in kinds)
         var r = fit.Rounds.Skip(1).ToArray(); // warm rounds
         Console.WriteLine($"| {kind} (d = {format.FeatureCount}) | {k} | {fit.RowCount:N0} | {fit.Rounds.Count} | {Median(r.Select(x => x.Seconds)):F4} | {Median(r.Select(x => x.WorkerSeconds)):F4} | " +
             $"{Median(r.Select(x => x.CommunicationShare)):P1} | {Median(r.Select(x => x.ReductionSeconds)):F4} | {r[0].PayloadBytes:N0} | {fit.Shards.Max(s => s.Seconds):F1} | " +
-            $"{string.Join(", ", memory.Select(m => $"{m.Resident:F0} / {m.Peak:F0}"))} | {distributed:G6} / {single:G6} ({distributed / single - 1:+0.00%;-0.00%}) | {localEpoch:F4} | {local.LastHistory!.EpochCount} |");
+            $"{string.Join(", ", memory.Select(m => $"{m.Resident:F0} / {m.Peak:F0}"))} | {distributed:G6} / {single:G6} ({Math.Round((distributed / single - 1) * 100, 2):+0.00;-0.00;0.00}%) | {localEpoch:F4} | {local.LastHistory!.EpochCount} |");
     }
 }
 return 0;
