@@ -1,6 +1,6 @@
 // 04 — Linear regression the PyTorch way: hours studied -> exam score, y = W x + b, trained by hand with SGD.
 // The PyTorch tutorial's loop, line by line, with the MlNetGd core (LinearModel, MseLoss, Sgd).
-#r "nuget: MlNetGd.Trainers, 1.0.0"
+#r "nuget: MlNetGd.Trainers, 0.1.0"
 using System.Globalization;
 using MlNetGd.Trainers.Core;
 

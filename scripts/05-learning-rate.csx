@@ -1,5 +1,5 @@
 // 05 — The learning rate: the same regression for rates from 0.001 to 1. Too small crawls, too large diverges.
-#r "nuget: MlNetGd.Trainers, 1.0.0"
+#r "nuget: MlNetGd.Trainers, 0.1.0"
 using System.Globalization;
 using MlNetGd.Trainers.Core;
 

@@ -2,8 +2,8 @@
 // Usage: mlnetgd script scripts/06-pipeline-vs-sdca.csx [-- path/to.csv]
 // The CSV has a header; the label column is "price" and every other column is a numeric feature.
 // Default: data/houses.csv next to the scripts folder.
-#r "nuget: Microsoft.ML, 5.0.1"
-#r "nuget: MlNetGd.Extensions, 1.0.0"
+#r "nuget: Microsoft.ML, 6.0.0"
+#r "nuget: MlNetGd.Extensions, 0.1.0"
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;

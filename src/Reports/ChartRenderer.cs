@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlNetGd.Comparison;
+using MlNetGd.Trainers.Core;
 using ScottPlot;
 
 namespace MlNetGd.Reports;
@@ -24,13 +25,34 @@ public static class ChartRenderer
         AddLogLine(plot, epochs, curve.ValidationCost, "validation cost (MSE on test rows)", Colors.Orange);
         AddOptimum(plot, curve.OptimumTrainingMse, "optimum, training rows", Colors.Blue);
         AddOptimum(plot, curve.OptimumValidationMse, "optimum, test rows", Colors.Orange);
+        return CostChart(plot, $"GradientDescent cost per epoch (fold {curve.Fold}, learning rate {curve.LearningRate:G3}{(curve.LearningRateWasAutomatic ? ", automatic" : "")})");
+    }
+
+    /// <summary>A fit's training cost per epoch (and its validation cost, when it held rows out), log scale.</summary>
+    /// <returns>The PNG, or <see langword="null"/> when the fit ran no epoch.</returns>
+    public static byte[]? CostPerEpoch(TrainingHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.EpochCount == 0)
+            return null;
+        var plot = new Plot();
+        double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
+        AddLogLine(plot, epochs, history.Epochs.Select(e => e.TrainingCost).ToList(), "training cost (mean minibatch MSE)", Colors.Blue);
+        if (history.Epochs.Any(e => double.IsFinite(e.ValidationCost)))
+            AddLogLine(plot, epochs, history.Epochs.Select(e => e.ValidationCost).ToList(), "validation cost (MSE on held-out rows)", Colors.Orange);
+        return CostChart(plot, $"Cost per epoch (learning rate {history.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}" +
+            $"{(history.LearningRateWasAutomatic ? ", automatic" : "")}; stopped: {history.StopReason})");
+    }
+
+    private static byte[] CostChart(Plot plot, string title)
+    {
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
             MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
             LabelFormatter = y => Math.Pow(10, y).ToString("G3", CultureInfo.InvariantCulture),
         };
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.Title($"GradientDescent cost per epoch (fold {curve.Fold}, learning rate {curve.LearningRate:G3}{(curve.LearningRateWasAutomatic ? ", automatic" : "")})");
+        plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("MSE (log scale)");
         plot.ShowLegend(Alignment.UpperRight);

@@ -7,7 +7,10 @@ namespace MlNetGd.Reports;
 /// <summary>Builds the report's text: the verdict, the tables and the chart references.</summary>
 internal static class ReportContent
 {
-    public static ReportDocument Build(ComparisonResult r, IReadOnlyList<(string File, string Caption)> charts)
+    /// <param name="r">The comparison.</param>
+    /// <param name="charts">The chart files and their captions.</param>
+    /// <param name="withResultsJson">Whether results.json is written beside the report (the notebook view has none).</param>
+    public static ReportDocument Build(ComparisonResult r, IReadOnlyList<(string File, string Caption)> charts, bool withResultsJson = true)
     {
         var doc = new ReportDocument();
         doc.Heading("MlNetGd trainer comparison", 1);
@@ -78,7 +81,8 @@ internal static class ReportContent
         doc.Heading("Charts");
         foreach (var (file, caption) in charts)
             doc.Image(file, caption);
-        doc.Paragraph("Every raw figure is in results.json.");
+        if (withResultsJson)
+            doc.Paragraph("Every raw figure is in results.json.");
         return doc;
     }
 

@@ -40,14 +40,20 @@ internal static partial class ReportRenderer
         return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 
-    public static string Html(ReportDocument document, IReadOnlyDictionary<string, byte[]> images, string title)
+    /// <summary>One self-contained HTML page: <see cref="HtmlFragment"/> in a body.</summary>
+    public static string Html(ReportDocument document, IReadOnlyDictionary<string, byte[]> images, string title) =>
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + E(title) + "</title>\n<style>\n" +
+        "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}\n</style>\n</head>\n<body>\n" +
+        HtmlFragment(document, images) + "</body>\n</html>\n";
+
+    /// <summary>The report as one &lt;div&gt; whose styles apply to it alone, so a notebook cell or another page can hold it.</summary>
+    public static string HtmlFragment(ReportDocument document, IReadOnlyDictionary<string, byte[]> images)
     {
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(title)).Append("</title>\n<style>\n")
-            .Append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}\n")
-            .Append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
-            .Append("th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee}\n")
-            .Append("figure{margin:1em 0}figcaption{color:#555;font-size:90%}\n</style>\n</head>\n<body>\n");
+        html.Append("<div class=\"mlnetgd-report\">\n<style>\n")
+            .Append(".mlnetgd-report table{border-collapse:collapse;margin:1em 0}.mlnetgd-report th,.mlnetgd-report td{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
+            .Append(".mlnetgd-report th:first-child,.mlnetgd-report td:first-child{text-align:left}.mlnetgd-report th{background:#f3f3f3}\n")
+            .Append(".mlnetgd-report img{max-width:100%;border:1px solid #eee}.mlnetgd-report figure{margin:1em 0}.mlnetgd-report figcaption{color:#555;font-size:90%}\n</style>\n");
         foreach (var block in document.Blocks)
         {
             switch (block)
@@ -84,7 +90,7 @@ internal static partial class ReportRenderer
                     break;
             }
         }
-        html.Append("</body>\n</html>\n");
+        html.Append("</div>\n");
         return html.ToString();
     }
 

@@ -11,13 +11,13 @@ namespace MlNetGd.Reports;
 /// trainers therefore leaves no chart of the previous run behind.</remarks>
 public static class ReportWriter
 {
-    /// <summary>The JSON settings of results.json (camelCase, enums as names, NaN as "NaN").</summary>
+    /// <summary>The JSON settings of results.json: camelCase, enums as names, and a number that is NaN or infinite as <c>null</c> (read back
+    /// as NaN), with the reason in a note beside it, so that a strict JSON reader in any language gets numbers or null, never text.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new FiniteOrNullConverter<double>(), new FiniteOrNullConverter<float>() },
     };
 
     /// <summary>Locks <paramref name="directory"/> for one report and prepares its temporary directory; pass the result to
@@ -52,6 +52,29 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(output);
+        var (document, images) = Compose(result);
+        var files = new List<(string File, byte[] Bytes)>();
+        files.AddRange(images.Select(i => (i.Key, i.Value)));
+        files.Add(("results.json", JsonSerializer.SerializeToUtf8Bytes(result, JsonOptions)));
+        files.Add(("report.html", Utf8.GetBytes(ReportRenderer.Html(document, images, "MlNetGd trainer comparison"))));
+        files.Add(("report.md", Utf8.GetBytes(ReportRenderer.Markdown(document))));
+        foreach (var (file, bytes) in files)
+            File.WriteAllBytes(Path.Combine(output.Staging, file), bytes);
+        output.Commit();
+        return files.Select(f => Path.Combine(output.Target, f.File)).ToList();
+    }
+
+    /// <summary>Returns report.html's content as one &lt;div&gt; (verdict, tables, charts embedded as PNG), for a notebook cell or a page of
+    /// your own; its styles apply to the &lt;div&gt; alone.</summary>
+    public static string ToHtml(ComparisonResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var (document, images) = Compose(result, withResultsJson: false);
+        return ReportRenderer.HtmlFragment(document, images);
+    }
+
+    private static (ReportDocument Document, Dictionary<string, byte[]> Images) Compose(ComparisonResult result, bool withResultsJson = true)
+    {
         var images = new Dictionary<string, byte[]>();
         var charts = new List<(string File, string Caption)>();
         if (ChartRenderer.CostPerEpoch(result) is { } cost)
@@ -59,17 +82,7 @@ public static class ReportWriter
         Add("metrics.png", ChartRenderer.Metrics(result), "RMSE and MAE per trainer, ± one standard deviation across folds");
         foreach (var trainer in result.Trainers.Where(t => t.Error is null && t.Actual.Count > 0))
             Add($"predicted-vs-actual-{trainer.Name}.png", ChartRenderer.PredictedVersusActual(trainer), $"{trainer.DisplayName}: predicted vs actual on the test rows");
-
-        var files = new List<(string File, byte[] Bytes)>();
-        files.AddRange(images.Select(i => (i.Key, i.Value)));
-        files.Add(("results.json", JsonSerializer.SerializeToUtf8Bytes(result, JsonOptions)));
-        var document = ReportContent.Build(result, charts);
-        files.Add(("report.html", Utf8.GetBytes(ReportRenderer.Html(document, images, "MlNetGd trainer comparison"))));
-        files.Add(("report.md", Utf8.GetBytes(ReportRenderer.Markdown(document))));
-        foreach (var (file, bytes) in files)
-            File.WriteAllBytes(Path.Combine(output.Staging, file), bytes);
-        output.Commit();
-        return files.Select(f => Path.Combine(output.Target, f.File)).ToList();
+        return (ReportContent.Build(result, charts, withResultsJson), images);
 
         void Add(string file, byte[] png, string caption)
         {

@@ -51,21 +51,25 @@ public static class LinearModelFactory
         definition[nameof(ReplayRow.Label)].ColumnName = labelColumnName;
 
         var replayData = mlContext.Data.LoadFromEnumerable(rows, definition);
-        var replay = mlContext.Regression.Trainers.OnlineGradientDescent(new OnlineGradientDescentTrainer.Options
-        {
-            LabelColumnName = labelColumnName,
-            FeatureColumnName = featureColumn.Name,
-            LossFunction = new ReplayLoss(),
-            LearningRate = 1f,
-            DecreaseLearningRate = false,
-            L2Regularization = 0f,
-            NumberOfIterations = 1,
-            Shuffle = false,
-            Averaged = false,
-            InitialWeightsDiameter = 0f,
-        });
+        var replay = mlContext.Regression.Trainers.OnlineGradientDescent(ReplayOptions(labelColumnName, featureColumn.Name));
         return replay.Fit(replayData);
     }
+
+    /// <summary>The options under which one pass of OnlineGradientDescent adds exactly <c>label·x</c> to the weights and <c>label</c> to the
+    /// bias for every row (the contract <c>LinearModelFactoryContractTests</c> checks on each ML.NET version).</summary>
+    internal static OnlineGradientDescentTrainer.Options ReplayOptions(string labelColumnName, string featureColumnName) => new()
+    {
+        LabelColumnName = labelColumnName,
+        FeatureColumnName = featureColumnName,
+        LossFunction = new ReplayLoss(),
+        LearningRate = 1f,
+        DecreaseLearningRate = false,
+        L2Regularization = 0f,
+        NumberOfIterations = 1,
+        Shuffle = false,
+        Averaged = false,
+        InitialWeightsDiameter = 0f,
+    };
 
     private sealed class ReplayRow
     {

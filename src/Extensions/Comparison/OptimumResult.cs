@@ -13,6 +13,9 @@ public sealed class OptimumResult
     /// the training rows almost exactly and may generalize worse than a trainer that stops early), or <see langword="null"/>.</summary>
     public string? Caveat { get; init; }
 
+    /// <summary>Gets why some of its figures are undefined although it exists (R² of test labels that are all equal), or <see langword="null"/>.</summary>
+    public string? MetricsNote { get; init; }
+
     /// <summary>Gets the RMSE on the test rows over the folds.</summary>
     public MetricSummary Rmse { get; init; }
 

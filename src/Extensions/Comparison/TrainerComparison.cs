@@ -80,7 +80,7 @@ public static class TrainerComparison
         var splits = Split(ml, data, options);
 
         var runs = options.Trainers.ToDictionary(t => t, t => new TrainerRun(t, options));
-        var optimumFolds = new List<(double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
+        var optimumFolds = new List<(int Fold, double TrainMse, double TestMse, double Rmse, double Mae, double R2)>();
         string? singular = null;
         int featureCount = 0, rowCount = 0, minTrainRows = int.MaxValue;
         double labelMean = double.NaN, labelDeviation = double.NaN;
@@ -104,7 +104,7 @@ public static class TrainerComparison
             {
                 var predictions = LeastSquaresSolver.Predict(fold.Test, weights, bias);
                 var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, predictions);
-                optimumFolds.Add((LeastSquaresSolver.MeanSquaredError(fold.Train, weights, bias), rmse * rmse, rmse, mae, r2));
+                optimumFolds.Add((f + 1, LeastSquaresSolver.MeanSquaredError(fold.Train, weights, bias), rmse * rmse, rmse, mae, r2));
             }
             double optimumTrain = weights is null ? double.NaN : optimumFolds[^1].TrainMse;
             double optimumTest = weights is null ? double.NaN : optimumFolds[^1].TestMse;
@@ -119,6 +119,7 @@ public static class TrainerComparison
                 Rmse = MetricSummary.Of(optimumFolds.Select(o => o.Rmse).ToList()),
                 Mae = MetricSummary.Of(optimumFolds.Select(o => o.Mae).ToList()),
                 RSquared = MetricSummary.Of(optimumFolds.Select(o => o.R2).ToList()),
+                MetricsNote = UndefinedFigures.MetricsNote(optimumFolds.Select(o => (o.Fold, o.Rmse, o.R2)).ToList()),
                 TrainingMse = optimumFolds.Select(o => o.TrainMse).ToList(),
                 TestMse = optimumFolds.Select(o => o.TestMse).ToList(),
                 Caveat = minTrainRows < 2 * (featureCount + 1)

@@ -43,6 +43,14 @@ public sealed class TrainerResult
     /// optimum is not available or the label is constant (there is nothing to be relative to).</summary>
     public double GapToOptimum { get; init; } = double.NaN;
 
+    /// <summary>Gets why <see cref="GapToOptimum"/> is undefined (the trainer failed, the label is constant, there is no optimum), or
+    /// <see langword="null"/> when it is a number. results.json writes the undefined gap as <c>null</c> with this note beside it.</summary>
+    public string? GapToOptimumNote { get; init; }
+
+    /// <summary>Gets why some of <see cref="Rmse"/>, <see cref="Mae"/>, <see cref="RSquared"/> or the folds' figures are undefined (R² of
+    /// test labels that are all equal; every figure of a model that predicts NaN), or <see langword="null"/> when each is a number.</summary>
+    public string? MetricsNote { get; init; }
+
     /// <summary>Gets the per-fold figures.</summary>
     public IReadOnlyList<FoldMetrics> Folds { get; init; } = [];
 

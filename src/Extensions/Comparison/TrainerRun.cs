@@ -84,6 +84,7 @@ internal sealed class TrainerRun
     {
         bool ok = _error is null && _folds.Count > 0;
         var rmse = ok ? MetricSummary.Of(_folds.Select(f => f.Rmse).ToList()) : new MetricSummary(double.NaN, double.NaN);
+        string? gapNote = UndefinedFigures.GapNote(!ok, optimum, labelMean, labelStandardDeviation, rmse.Mean);
         return new TrainerResult
         {
             Trainer = _trainer,
@@ -99,9 +100,11 @@ internal sealed class TrainerRun
                 ? GradientDescentOptions(_options).NumberOfThreads is int n and > 0 ? n : Environment.ProcessorCount
                 : 1,
             ScoringRowsPerSecond = ok ? Median(_folds.Select(f => f.ScoringRowsPerSecond).ToList()) : double.NaN,
-            GapToOptimum = ok && optimum.IsAvailable && !ComparisonResult.IsConstant(labelMean, labelStandardDeviation)
+            GapToOptimum = gapNote is null
                 ? (rmse.Mean - optimum.Rmse.Mean) / Math.Max(optimum.Rmse.Mean, ComparisonResult.GapFloor * labelStandardDeviation)
                 : double.NaN,
+            GapToOptimumNote = gapNote,
+            MetricsNote = ok ? UndefinedFigures.MetricsNote(_folds.Select(f => (f.Fold, f.Rmse, f.RSquared)).ToList()) : null,
             Folds = ok ? _folds : [],
             Actual = ok ? _actual : [],
             Predicted = ok ? _predicted : [],

@@ -30,6 +30,11 @@ internal static class ComparisonData
         }).ToArray());
     }
 
+    /// <summary>The linear data of <see cref="Linear"/> with every label replaced by <paramref name="label"/>.</summary>
+    public static IDataView ConstantLabel(MLContext ml, float label) =>
+        ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<Row>(Linear(ml, 400), reuseRowObject: false)
+            .Select(r => new Row { Label = label, Raw = r.Raw }).ToArray());
+
     /// <summary>The same kind of data as CSV text with a header x1..x4,y.</summary>
     public static string Csv(int rows = 300, int seed = 5)
     {

@@ -24,18 +24,13 @@ public sealed class VerdictTests
         return File.ReadAllText(Path.Combine(dir.File("r"), "report.md"));
     }
 
-    /// <summary>The linear data of <see cref="ComparisonData.Linear"/> with every label replaced by <paramref name="label"/>.</summary>
-    private static IDataView ConstantLabel(MLContext ml, float label) =>
-        ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<ComparisonData.Row>(ComparisonData.Linear(ml, 400), reuseRowObject: false)
-            .Select(r => new ComparisonData.Row { Label = label, Raw = r.Raw }).ToArray());
-
     [TestMethod]
     [DataRow(5f)]
     [DataRow(0f)]
     [DataRow(-1234.5f)]
     public void AConstantLabelIsSaidToHaveNoVarianceInsteadOfAHugeGap(float label)
     {
-        var result = TrainerComparison.Run(ConstantLabel(new MLContext(1), label),
+        var result = TrainerComparison.Run(ComparisonData.ConstantLabel(new MLContext(1), label),
             Options(ComparisonTrainer.GradientDescent, ComparisonTrainer.Sdca));
 
         Assert.IsTrue(result.LabelIsConstant);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using static MlNetGd.Tests.Cli.CliHarness;
 
@@ -10,19 +9,11 @@ public sealed class PackagingTests
 {
     private static JsonElement Evaluate(string project)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "msbuild", project, "-getProperty:IsPackable", "-getProperty:PackageLicenseExpression", "-getProperty:PackageReadmeFile",
-                "-getProperty:PackageTags", "-getProperty:Version", "-getProperty:IncludeSymbols", "-getProperty:SymbolPackageFormat",
-                "-getProperty:PublishRepositoryUrl", "-getProperty:EnableSourceLink", "-getItem:None" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        string json = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, json + process.StandardError.ReadToEnd());
-        return JsonDocument.Parse(json).RootElement.Clone();
+        ChildOutcome outcome = ChildProcess.Run("dotnet", ["msbuild", project, "-getProperty:IsPackable", "-getProperty:PackageLicenseExpression",
+            "-getProperty:PackageReadmeFile", "-getProperty:PackageTags", "-getProperty:Version", "-getProperty:IncludeSymbols",
+            "-getProperty:SymbolPackageFormat", "-getProperty:PublishRepositoryUrl", "-getProperty:EnableSourceLink", "-getItem:None"]);
+        Assert.AreEqual(0, outcome.ExitCode, outcome.ToString());
+        return JsonDocument.Parse(outcome.Output).RootElement.Clone();
     }
 
     [TestMethod]

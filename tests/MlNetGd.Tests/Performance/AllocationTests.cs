@@ -20,13 +20,20 @@ public sealed class AllocationTests
     {
         for (int warmUp = 0; warmUp < 3; warmUp++)
             Fit(batchSize, threads, epochs: 20); // JIT tiers and the thread pool settle
-        var (threadBytes2, totalBytes2) = Fit(batchSize, threads, epochs: 2);
-        var (threadBytes20, totalBytes20) = Fit(batchSize, threads, epochs: 20);
 
         // The only per-epoch difference is the history list's capacity (NumberOfEpochs records).
         long historyBytes = 18 * System.Runtime.CompilerServices.Unsafe.SizeOf<EpochRecord>();
-        Assert.AreEqual(historyBytes, threadBytes20 - threadBytes2, "calling thread");
-        Assert.IsLessThanOrEqualTo(historyBytes + 4096, totalBytes20 - totalBytes2, "whole process (thread-pool bookkeeping may allocate a little)");
+        long processExtra = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && processExtra > historyBytes + 4096; attempt++)
+        {
+            var (threadBytes2, totalBytes2) = Fit(batchSize, threads, epochs: 2);
+            var (threadBytes20, totalBytes20) = Fit(batchSize, threads, epochs: 20);
+            Assert.AreEqual(historyBytes, threadBytes20 - threadBytes2, "calling thread");
+            // The process-wide count also sees whatever other threads of the test host allocate meanwhile (a finished test's
+            // child-process readers, timers): the fit's helpers are judged by the quietest of three tries.
+            processExtra = Math.Min(processExtra, totalBytes20 - totalBytes2);
+        }
+        Assert.IsLessThanOrEqualTo(historyBytes + 4096, processExtra, "whole process (thread-pool bookkeeping may allocate a little)");
     }
 
     [TestMethod]
