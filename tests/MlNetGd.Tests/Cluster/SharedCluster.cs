@@ -3,15 +3,14 @@ using Orleans.TestingHost;
 namespace MlNetGd.Tests.Cluster;
 
 /// <summary>One in-process cluster of 3 silos for the cluster tests that do not stop a silo, started on first use and stopped when the
-/// test run ends.</summary>
-[TestClass]
-public sealed class SharedCluster
+/// test run ends (<see cref="TestRunCleanup"/>).</summary>
+internal static class SharedCluster
 {
     private static readonly Lazy<Task<TestCluster>> Cluster = new(() => TestClusters.StartAsync(3));
 
     internal static Task<TestCluster> Get() => Cluster.Value;
 
-    [AssemblyCleanup]
+    /// <summary>Stops the cluster if a test started it.</summary>
     public static async Task StopAsync()
     {
         if (Cluster.IsValueCreated)
