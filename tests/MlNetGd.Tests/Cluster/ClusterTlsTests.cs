@@ -11,6 +11,7 @@ namespace MlNetGd.Tests.Cluster;
 public sealed class ClusterTlsTests
 {
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     public async Task OnlyAClientHoldingTheClusterCertificateReachesAWorker()
     {
         using var data = ClusterData.Write(oneHot: false, shards: 1, rowsPerShard: 50, testRows: 1);

@@ -13,6 +13,7 @@ namespace MlNetGd.Tests.Cluster;
 public sealed class OneShardTests
 {
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     [DataRow(false, "defaults", DisplayName = "dense, defaults")]
     [DataRow(true, "defaults", DisplayName = "one-hot (CSR, lazy sparse steps), defaults")]
     [DataRow(false, "l1-step-last", DisplayName = "dense, L1 + L2, step schedule, last iterate")]

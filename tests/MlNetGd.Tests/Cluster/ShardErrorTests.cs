@@ -7,6 +7,7 @@ namespace MlNetGd.Tests.Cluster;
 public sealed class ShardErrorTests
 {
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     [DataRow("not-a-number", "is not a number", DisplayName = "a cell that is not a number")]
     [DataRow("missing-column", "'x3'", DisplayName = "a column the fit needs is missing")]
     [DataRow("binary", "binary", DisplayName = "a binary (corrupt) file")]
@@ -48,6 +49,7 @@ public sealed class ShardErrorTests
     }
 
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     public async Task AShardWhoseFeaturizedSchemaDiffersIsRefusedNamingTheFile()
     {
         var cluster = await SharedCluster.Get();
@@ -67,6 +69,7 @@ public sealed class ShardErrorTests
     }
 
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     public async Task ShardsWithDifferentHeadersAreRefusedBeforeTheFeaturization()
     {
         var cluster = await SharedCluster.Get();

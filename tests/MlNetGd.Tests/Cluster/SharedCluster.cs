@@ -10,10 +10,10 @@ internal static class SharedCluster
 
     internal static Task<TestCluster> Get() => Cluster.Value;
 
-    /// <summary>Stops the cluster if a test started it.</summary>
+    /// <summary>Stops the cluster if a test started it (bounded: a silo that does not stop is left to the end of the test host).</summary>
     public static async Task StopAsync()
     {
         if (Cluster.IsValueCreated)
-            await (await Cluster.Value).DisposeAsync();
+            await (await Cluster.Value).DisposeAsync().AsTask().WaitAsync(TestClusters.StopTimeout);
     }
 }

@@ -9,6 +9,7 @@ namespace MlNetGd.Tests.Cluster;
 public sealed class WorkerFaultTests
 {
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     [DataRow(false, DisplayName = "the fit ends with a clear error")]
     [DataRow(true, DisplayName = "the fit goes on without the shard")]
     public async Task ASiloKilledMidFitEndsTheFitWithinTheBoundOrIsLeftOut(bool goOn)

@@ -4,10 +4,12 @@ using System.Net.Sockets;
 
 namespace MlNetGd.Tests.Cluster;
 
-/// <summary>A real <c>mlnetgd worker</c> process on loopback ports, started from the tool built beside the tests; killed when disposed.</summary>
+/// <summary>A real <c>mlnetgd worker</c> process on loopback ports, started from the tool built beside the tests; killed when disposed,
+/// and at the latest when the test run ends (<see cref="KillAll"/>), so a test that timed out leaves no worker serving.</summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly List<Process> Running = [];
     private readonly Process _process;
     private Task<string>? _output;
     private Task<string>? _errors;
@@ -40,6 +42,8 @@ internal sealed class WorkerProcess : IDisposable
             start.ArgumentList.Add($"127.0.0.1:{primary}");
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        lock (Running)
+            Running.Add(process);
         var worker = new WorkerProcess(process, port, gatewayPort);
         var errors = worker._errors = process.StandardError.ReadToEndAsync();
         var ready = Task.Run(() =>
@@ -96,6 +100,26 @@ internal sealed class WorkerProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        lock (Running)
+            Running.Remove(_process);
         _process.Dispose();
+    }
+
+    /// <summary>Kills every worker this test run started and has not disposed (a test abandoned at its timeout); returns how many.</summary>
+    public static int KillAll()
+    {
+        Process[] left;
+        lock (Running)
+        {
+            left = [.. Running];
+            Running.Clear();
+        }
+        foreach (var process in left)
+        {
+            if (!process.HasExited)
+                process.Kill();
+            process.WaitForExit(30_000);
+        }
+        return left.Length;
     }
 }

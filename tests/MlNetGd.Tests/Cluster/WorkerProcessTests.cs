@@ -12,6 +12,7 @@ namespace MlNetGd.Tests.Cluster;
 public sealed class WorkerProcessTests
 {
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     public void WorkersTrainPredictLoseAWorkerToSigkillAndTakeItBack()
     {
         using var data = ClusterData.Write(oneHot: true, rowsPerShard: 2000, testRows: 200);
@@ -56,6 +57,7 @@ public sealed class WorkerProcessTests
             code = CliRunner.Run(["train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", lostModel, "--verbose",
                 "--epochs", "50", "--tolerance", "0", "--fault-timeout", "3"], output2, progress);
             clock.Stop();
+            Console.WriteLine($"the fit ended {clock.Elapsed.TotalSeconds:0.0} s after the SIGKILL (--fault-timeout 3)");
             Assert.IsTrue(progress.Tripped, "the fit got to round 2");
             Assert.AreEqual(CliRunner.UserError, code, progress.ToString());
             Assert.IsTrue(clock.Elapsed < TimeSpan.FromSeconds(60), $"the fit ended {clock.Elapsed} after the kill: nothing may hang");
@@ -79,6 +81,7 @@ public sealed class WorkerProcessTests
     }
 
     [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
     public void AWorkerStoppedBySigtermSaysItLeavesTheClusterAndRemovesOnlyItsOwnOrphans()
     {
         string work = Path.Combine(Path.GetTempPath(), $"mlnetgd-worker-sigterm-{Guid.NewGuid():N}");

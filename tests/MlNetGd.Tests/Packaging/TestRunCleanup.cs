@@ -3,7 +3,8 @@ using MlNetGd.Tests.Packaging;
 
 namespace MlNetGd.Tests;
 
-/// <summary>Removes what the whole test run shared: the local feed and the in-process cluster (MSTest allows one assembly cleanup).</summary>
+/// <summary>Removes what the whole test run shared: the local feed, the in-process cluster and any worker process a test left (MSTest
+/// allows one assembly cleanup).</summary>
 [TestClass]
 public static class TestRunCleanup
 {
@@ -16,7 +17,9 @@ public static class TestRunCleanup
         }
         finally
         {
+            WorkerProcess.KillAll();
             await SharedCluster.StopAsync();
+            TestClusters.DeleteWorkDirectory();
         }
     }
 }
