@@ -85,16 +85,32 @@ internal sealed class WorkerProcess : IDisposable
         _process.WaitForExit(30_000);
     }
 
-    /// <summary>Free loopback ports (the OS's choice, released before returning; distinct from each other).</summary>
+    /// <summary>Free loopback ports (the OS's choice, released before returning; distinct from each other), outside the ranges where
+    /// TestingHost picks its silo and gateway ports (22300-30000, 40000-50000), so an in-process cluster started meanwhile does not take one.</summary>
     public static int[] FreePorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var l in listeners)
-            l.Start();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var l in listeners)
-            l.Stop();
-        return ports;
+        var held = new List<TcpListener>();
+        try
+        {
+            var ports = new List<int>();
+            for (int attempt = 0; ports.Count < count; attempt++)
+            {
+                if (attempt == 1000)
+                    throw new InvalidOperationException($"No {count} free loopback ports outside TestingHost's ranges after {attempt} tries.");
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                held.Add(listener);
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (port is not (>= 22300 and <= 30010 or >= 40000 and <= 50010))
+                    ports.Add(port);
+            }
+            return [.. ports];
+        }
+        finally
+        {
+            foreach (var listener in held)
+                listener.Stop();
+        }
     }
 
     public void Dispose()
