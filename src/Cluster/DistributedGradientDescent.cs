@@ -98,7 +98,7 @@ public static class DistributedGradientDescent
     {
         if (shards.Count == 0)
             throw new ArgumentException("No shard was given: name at least one file.", nameof(shards));
-        var workers = await Workers(client, options.Workers);
+        var workers = await Workers(client, options.Workers, options.FaultTimeout);
         string fit = Guid.NewGuid().ToString("N");
         return shards.Select((path, i) =>
         {
@@ -232,9 +232,18 @@ public static class DistributedGradientDescent
     }
 
     // The workers of the fit, by silo endpoint: the ones the options name (a silo or gateway endpoint each), or every active silo.
-    private static async Task<IReadOnlyList<string>> Workers(IClusterClient client, IReadOnlyList<string>? named)
+    private static async Task<IReadOnlyList<string>> Workers(IClusterClient client, IReadOnlyList<string>? named, TimeSpan timeout)
     {
-        var hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        MembershipEntry[] hosts;
+        try
+        {
+            // Bounded like every other wait of a fit: the client's own response timeout is an hour (a worker's epoch may take long).
+            hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true).WaitAsync(timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new IOException($"The cluster did not list its workers within {timeout.TotalSeconds:0.#} s (the fault timeout); is its primary worker running?", e);
+        }
         var active = hosts.Where(h => h.Status == SiloStatus.Active).OrderBy(h => h.SiloAddress.Endpoint.ToString(), StringComparer.Ordinal).ToArray();
         if (active.Length == 0)
             throw new InvalidOperationException("The cluster has no active worker.");

@@ -24,9 +24,11 @@ public interface IShardGrain : IGrainWithStringKey
     /// <summary>Runs one local epoch from the request's start and returns its last and averaged iterates.</summary>
     Task<RoundResult> RunRound(RoundRequest request);
 
-    /// <summary>Answers while the worker is alive, even during a long call (the coordinator's watchdog).</summary>
+    /// <summary>Answers while the worker is alive, even during a long call (the coordinator's watchdog): whether a call of the
+    /// coordinator is running on the shard now. Alive but idle while the coordinator still waits means the call or its answer was
+    /// lost on the way (a gateway that died), and the coordinator asks again.</summary>
     [AlwaysInterleave]
-    Task<string> Ping();
+    Task<bool> Ping();
 
     /// <summary>Returns the header line and up to <paramref name="count"/> data lines drawn uniformly with <paramref name="seed"/> from a
     /// text file on the worker (the coordinator fits the featurization on them).</summary>

@@ -17,12 +17,26 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
     private TrainingSetup? _setup;
     private FeatureStandardization? _standardization;
     private StepEngine? _engine;
+    private int _running; // calls running now, read by Ping from another turn
 
     public async Task<ShardSummary> Prepare(ShardJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (_summary is not null && _job is not null && _job.Path == job.Path && _job.ShardIndex == job.ShardIndex)
             return _summary; // a repeated call after a lost answer
+        Interlocked.Increment(ref _running);
+        try
+        {
+            return await PrepareOnce(job);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private async Task<ShardSummary> PrepareOnce(ShardJob job)
+    {
         Close();
         Directory.CreateDirectory(settings.WorkDirectory);
         string cachePath = Path.Combine(settings.WorkDirectory, ShardKey.CacheFileName(this.GetPrimaryKeyString(), Environment.ProcessId));
@@ -52,7 +66,7 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
     {
         ArgumentNullException.ThrowIfNull(request);
         var (reader, _) = Prepared();
-        return Task.Run(() => ShardPart.Of(Survey.TakePart(new CacheFileRowPass(reader), request.Sparse, request.Standardize), request.SampleRows));
+        return Working(() => ShardPart.Of(Survey.TakePart(new CacheFileRowPass(reader), request.Sparse, request.Standardize), request.SampleRows));
     }
 
     public Task<SetupAnswer> Setup(TrainingSetup setup)
@@ -63,7 +77,7 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
         (_setup, _standardization, _engine) = (setup, standardization, null);
         if (!setup.MeasureLargestRow || standardization is null)
             return Task.FromResult(new SetupAnswer { LargestRowNorm = double.NaN });
-        return Task.Run(() => new SetupAnswer { LargestRowNorm = Survey.LargestStandardizedRowNorm(new CacheFileRowPass(reader), standardization) });
+        return Working(() => new SetupAnswer { LargestRowNorm = Survey.LargestStandardizedRowNorm(new CacheFileRowPass(reader), standardization) });
     }
 
     public Task<RoundResult> RunRound(RoundRequest request)
@@ -73,12 +87,12 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
         var setup = _setup ?? throw new InvalidOperationException("Setup must come before the first round.");
         var engine = _engine ??= StepEngine.Create(setup.StepSettings(), reader.Schema.FeatureCount, _standardization, optimizer: null,
             request.LearningRate, reader.Schema.IsSparse);
-        return Task.Run(() => ShardRound.Run(engine, batches, request, CancellationToken.None));
+        return Working(() => ShardRound.Run(engine, batches, request, CancellationToken.None));
     }
 
-    public Task<string> Ping() => Task.FromResult(silo.SiloAddress.Endpoint.ToString());
+    public Task<bool> Ping() => Task.FromResult(Volatile.Read(ref _running) > 0);
 
-    public Task<string[]> SampleLines(string path, int count, int seed) => Task.Run(() => LineSample.Draw(path, count, seed));
+    public Task<string[]> SampleLines(string path, int count, int seed) => Working(() => LineSample.Draw(path, count, seed));
 
     public Task Release()
     {
@@ -91,6 +105,20 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
     {
         Close();
         return Task.CompletedTask;
+    }
+
+    // Runs heavy work off the grain's scheduler, counted as running for Ping.
+    private async Task<T> Working<T>(Func<T> work)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            return await Task.Run(work);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
     }
 
     private (CacheFileReader Reader, CacheFileBatchSource Batches) Prepared() =>

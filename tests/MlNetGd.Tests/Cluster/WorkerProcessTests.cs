@@ -11,6 +11,8 @@ namespace MlNetGd.Tests.Cluster;
 [DoNotParallelize] // four processes on a 2-core machine: alone, so the bound is about the fit, not the neighbours
 public sealed class WorkerProcessTests
 {
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(120);
+
     [TestMethod]
     [Timeout(TestClusters.TestTimeout)]
     public void WorkersTrainPredictLoseAWorkerToSigkillAndTakeItBack()
@@ -37,11 +39,11 @@ public sealed class WorkerProcessTests
             string shards = string.Join(',', data.Shards);
             string model = Path.Combine(data.Directory, "model.zip");
 
-            var (code, output, error) = CliHarness.Run("train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", model, "--quiet");
+            var (code, output, error) = Step("the first train", () => CliHarness.Run("train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", model, "--quiet"));
             Assert.AreEqual(CliRunner.Ok, code, error);
             StringAssert.Contains(output, "Trained on 6000 rows in 3 shards on 3 workers");
             string predictions = Path.Combine(data.Directory, "predictions.csv");
-            (code, _, error) = CliHarness.Run("predict", "--model", model, "--data", data.Test, "--out", predictions);
+            (code, _, error) = Step("predict", () => CliHarness.Run("predict", "--model", model, "--data", data.Test, "--out", predictions));
             Assert.AreEqual(CliRunner.Ok, code, error);
             Assert.AreEqual(201, File.ReadAllLines(predictions).Length);
 
@@ -54,8 +56,8 @@ public sealed class WorkerProcessTests
                 clock.Start();
             });
             using var output2 = new StringWriter();
-            code = CliRunner.Run(["train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", lostModel, "--verbose",
-                "--epochs", "50", "--tolerance", "0", "--fault-timeout", "3"], output2, progress);
+            code = Step("the train that loses a worker", () => CliRunner.Run(["train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label,
+                "--model", lostModel, "--verbose", "--epochs", "50", "--tolerance", "0", "--fault-timeout", "3"], output2, progress), progress);
             clock.Stop();
             Console.WriteLine($"the fit ended {clock.Elapsed.TotalSeconds:0.0} s after the SIGKILL (--fault-timeout 3)");
             Assert.IsTrue(progress.Tripped, "the fit got to round 2");
@@ -69,7 +71,7 @@ public sealed class WorkerProcessTests
             // Restarted on the same ports, the worker rejoins; the next fit trains on all three again.
             workers[1]!.Dispose();
             workers[1] = WorkerProcess.Start(ports[2], ports[3], ports[0], work + "1");
-            (code, output, error) = CliHarness.Run("train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", lostModel, "--quiet");
+            (code, output, error) = Step("the train after the restart", () => CliHarness.Run("train", "--cluster", cluster, "--data", shards, "--label", ClusterData.Label, "--model", lostModel, "--quiet"));
             Assert.AreEqual(CliRunner.Ok, code, error);
             StringAssert.Contains(output, "3 shards on 3 workers");
         }
@@ -109,6 +111,15 @@ public sealed class WorkerProcessTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    // Runs one step of the scenario with its own bound, so a step that hangs fails the test naming it (and what it wrote so far).
+    private static T Step<T>(string name, Func<T> step, StringWriter? log = null)
+    {
+        var task = Task.Run(step);
+        if (!task.Wait(StepTimeout))
+            Assert.Fail($"{name} did not end within {StepTimeout.TotalSeconds:0} s. {log}");
+        return task.Result;
     }
 
     private static int DeadProcessId()
