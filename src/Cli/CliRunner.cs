@@ -21,12 +21,13 @@ public static class CliRunner
     /// <summary>Builds the root command with every verb: compare, train, predict, data and script.</summary>
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("mlnetgd: minibatch gradient-descent linear regression for ML.NET (compare, train, predict, script).");
+        var root = new RootCommand("mlnetgd: minibatch gradient-descent linear regression for ML.NET (compare, train, predict, script, worker).");
         root.Add(CompareCommand.Create());
         root.Add(TrainCommand.Create());
         root.Add(PredictCommand.Create());
         root.Add(DataCommand.Create());
         root.Add(ScriptCommand.Create());
+        root.Add(WorkerCommand.Create());
         return root;
     }
 

@@ -6,11 +6,11 @@ using MlNetGd.IO;
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, RemoveTemporaries);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RemoveTemporaries);
 
-// The verbs (compare, train, predict, data, script) are listed in CliRunner.CreateRoot, which tests also use in-process.
+// The verbs (compare, train, predict, data, script, worker) are listed in CliRunner.CreateRoot, which tests also use in-process.
 return CliRunner.Run(args, Console.Out, Console.Error);
 
 static void RemoveTemporaries(PosixSignalContext context)
 {
     int removed = Temporaries.DeleteAll();
-    Console.Error.WriteLine($"mlnetgd: stopped by {context.Signal}; removed {removed} unfinished temporary file(s); earlier outputs are unchanged.");
+    Console.Error.WriteLine(StopNotice.For(context.Signal, removed));
 }

@@ -35,21 +35,14 @@ internal static class CacheFileRows
         }
         else
         {
-            reader = Write(data, columns, slotNames, kept ?? CacheFileWriter.TemporaryPath(), options, token, out skipped);
+            reader = Write(data, columns, slotNames, kept ?? CacheFileWriter.TemporaryPath(), options.Shuffle ? options.Seed : null, options.SkipNonFiniteRows,
+                deleteOnDispose: kept is null, token, out skipped);
         }
         try
         {
             if (survey is null)
                 (survey, holdOut, heldOut) = SurveyRows(reader, options, token);
-            var source = new CacheFileBatchSource(reader, options.BatchSize,
-                options.Shuffle ? CacheFileShuffle.BlocksAndBatches : CacheFileShuffle.None, options.Seed, validation: heldOut, memoryMap: false,
-                holdOut: holdOut);
-            if (!reader.Schema.IsSparse && (long)(reader.RowCount / source.BatchCount + 1) * d > Array.MaxLength)
-            {
-                source.Dispose();
-                throw new ArgumentOutOfRangeException(nameof(GradientDescentSettings.BatchSize), options.BatchSize,
-                    $"must be at most {Array.MaxLength / d} for {d} features: one batch of BatchSize x features values must fit in one array.");
-            }
+            var source = Batches(reader, options.BatchSize, options.Shuffle, options.Seed, holdOut, heldOut);
             return FitRows.Of(source, new RowSourceInfo(RowSource.CacheFile, skipped, reused), survey, source, reader);
         }
         catch
@@ -57,6 +50,25 @@ internal static class CacheFileRows
             reader.Dispose(); // a temporary file goes with it
             throw;
         }
+    }
+
+    /// <summary>The batches of a fit from <paramref name="reader"/>: blocks in a seeded order, each entered at a seeded row, read into
+    /// two block buffers (memory bounded whatever the file's size), passing over the rows <paramref name="holdOut"/> holds out (held in
+    /// memory as <paramref name="heldOut"/>); the reader must outlive them.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">One dense batch of <paramref name="batchSize"/> rows would not fit in one array.</exception>
+    internal static CacheFileBatchSource Batches(CacheFileReader reader, int batchSize, bool shuffle, int seed, HoldOut holdOut = default,
+        TrainingRows? heldOut = null)
+    {
+        var source = new CacheFileBatchSource(reader, batchSize, shuffle ? CacheFileShuffle.BlocksAndBatches : CacheFileShuffle.None, seed,
+            validation: heldOut, memoryMap: false, holdOut: holdOut);
+        int d = reader.Schema.FeatureCount;
+        if (!reader.Schema.IsSparse && (long)(reader.RowCount / source.BatchCount + 1) * d > Array.MaxLength)
+        {
+            source.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(GradientDescentSettings.BatchSize), batchSize,
+                $"must be at most {Array.MaxLength / d} for {d} features: one batch of BatchSize x features values must fit in one array.");
+        }
+        return source;
     }
 
     // A kept file that matches the data is trained from as it is; its survey reads every block, so a corrupted one fails its
@@ -105,9 +117,23 @@ internal static class CacheFileRows
         return (survey, holdOut, (rows as HoldOutPass)?.HeldOut);
     }
 
-    // The one pass over the source: rows checked by the one reader, held until the storage is decided, then written.
-    private static CacheFileReader Write(IDataView data, DataViewColumns columns, IReadOnlyList<string>? slotNames, string path,
-        GradientDescentRegressionTrainer.Options options, CancellationToken token, out long skipped)
+    /// <summary>The one pass over a source into a cache file: every row checked by the one reader (<see cref="DataViewRowPass"/>), held
+    /// until the storage is decided (<see cref="RowStorage"/>), then written (<see cref="CacheFileWriter"/>, atomically). A local fit
+    /// from a cache file and a distributed fit's shard are written by it alike.</summary>
+    /// <param name="data">The rows.</param>
+    /// <param name="columns">The label and feature columns.</param>
+    /// <param name="slotNames">The feature column's slot names (<see cref="DataViewColumns.AllSlotNames"/>), hashed into the file's schema.</param>
+    /// <param name="path">The cache file; it appears whole or not at all.</param>
+    /// <param name="rowShuffleSeed">The seed of the writer's row shuffle within blocks, or <see langword="null"/> to keep the order.</param>
+    /// <param name="skipNonFiniteRows">Whether a row with a NaN or infinite value is left out (counted in <paramref name="skipped"/>).</param>
+    /// <param name="deleteOnDispose">Whether the returned reader deletes the file when disposed.</param>
+    /// <param name="token">Checked every 4096 rows.</param>
+    /// <param name="skipped">Receives how many rows were left out.</param>
+    /// <returns>The file, open.</returns>
+    /// <exception cref="ArgumentException">There are no rows, or a row fails <see cref="RowCheck"/> (the message names it).</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    internal static CacheFileReader Write(IDataView data, DataViewColumns columns, IReadOnlyList<string>? slotNames, string path, int? rowShuffleSeed, bool skipNonFiniteRows,
+        bool deleteOnDispose, CancellationToken token, out long skipped)
     {
         int d = columns.FeatureCount;
         CacheFileWriter? writer = null;
@@ -115,17 +141,17 @@ internal static class CacheFileRows
         var intake = new RowIntake(d, (sparse, _) =>
         {
             schema = CacheFileSchema.Create(d, sparse, slotNames);
-            return writer = CacheFileWriter.Create(path, schema, rowShuffleSeed: options.Shuffle ? options.Seed : null);
+            return writer = CacheFileWriter.Create(path, schema, rowShuffleSeed: rowShuffleSeed);
         });
         try
         {
-            skipped = DataViewReader.ReadOnce(data, columns, options.SkipNonFiniteRows, intake, token);
+            skipped = DataViewReader.ReadOnce(data, columns, skipNonFiniteRows, intake, token);
             writer!.Commit();
         }
         finally
         {
             writer?.Dispose(); // before Commit it deletes the temporary file; after, nothing
         }
-        return CacheFileReader.Open(path, schema, deleteOnDispose: options.CacheFilePath is null);
+        return CacheFileReader.Open(path, schema, deleteOnDispose: deleteOnDispose);
     }
 }

@@ -23,9 +23,13 @@ internal static class PathRules
 
     /// <summary>Adds the sameness check over <paramref name="paths"/> to <paramref name="command"/>.</summary>
     public static void AddSamenessRule(this Command command, params PathOption[] paths) =>
+        command.AddSamenessRule(result => paths.Select(p => (p.Name, p.Value(result), p.Role)));
+
+    /// <summary>Adds the sameness check over the paths <paramref name="paths"/> reads from a parse (for an option that names several).</summary>
+    public static void AddSamenessRule(this Command command, Func<CommandResult, IEnumerable<(string Name, string? Path, Role Role)>> paths) =>
         command.Validators.Add(result =>
         {
-            var given = paths.Select(p => (p.Name, Path: p.Value(result), p.Role)).Where(p => !string.IsNullOrWhiteSpace(p.Path)).ToList();
+            var given = paths(result).Where(p => !string.IsNullOrWhiteSpace(p.Path)).ToList();
             if (Problem(given!) is { } problem)
                 result.AddError(problem);
         });

@@ -26,8 +26,16 @@ internal static class TrainCommand
         command.Add(common.Quiet);
         command.Add(common.Verbose);
         command.AddSamenessRule(common.DataInput(), new(model.Name, result => result.GetValue(model), PathRules.Role.OutputFile));
+        var cluster = new ClusterOptions();
+        cluster.AddTo(command);
+        cluster.AddSamenessRule(command, common, model);
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
+            if (parse.GetValue(cluster.Cluster) is not null)
+            {
+                CheckOutputFile(parse.GetValue(model)!, "--model");
+                return ClusterTrain.Run(parse, common, cluster, parse.GetValue(model)!, parse.GetValue(explain), stdout, stderr);
+            }
             string label = parse.GetValue(common.Label)!;
             var options = common.GradientDescent(parse, label);
             string modelPath = parse.GetValue(model)!;

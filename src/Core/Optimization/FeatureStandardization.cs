@@ -30,7 +30,9 @@ public sealed class FeatureStandardization
     private readonly float[] _inverseScaleSingle;
     private double? _centeredNorm;
 
-    private FeatureStandardization(double[] mean, double[] inverseScale)
+    /// <summary>A standardization computed elsewhere — a distributed fit's coordinator ships its one standardization to every worker
+    /// as <see cref="Mean"/> and <see cref="InverseScale"/>; rebuilt from them, it maps bit for bit as the original does.</summary>
+    internal FeatureStandardization(double[] mean, double[] inverseScale)
     {
         _mean = mean;
         _inverseScale = inverseScale;
@@ -138,6 +140,20 @@ public sealed class FeatureStandardization
             _highest = new float[featureCount];
             _lowest = new float[featureCount];
         }
+
+        /// <summary>Creates the sums of rows counted elsewhere: the shards of a distributed fit, each surveyed on its own worker and
+        /// added in shard order (<see cref="Parts"/>), so one standardization serves every worker.</summary>
+        internal SparseAccumulator(long rows, double[] sum, double[] squares, float[] highest, float[] lowest)
+        {
+            _rows = rows;
+            _sum = sum;
+            _squares = squares;
+            _highest = highest;
+            _lowest = lowest;
+        }
+
+        /// <summary>Gets the sums as they stand (the arrays themselves), for a shard to send to the coordinator.</summary>
+        internal (long Rows, double[] Sum, double[] Squares, float[] Highest, float[] Lowest) Parts => (_rows, _sum, _squares, _highest, _lowest);
 
         /// <summary>Adds one row given by its nonzeros (distinct columns in [0, d)).</summary>
         public void Add(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)

@@ -102,9 +102,7 @@ public sealed class Survey
         int d = rows.FeatureCount;
         if (n < 1)
             throw new ArgumentException("The training data has no rows.", "data");
-        int m = (int)Math.Min(n, CurvatureEstimator.MaxSampleRows);
-        if (!sparse)
-            m = (int)Math.Clamp(MaxSampleValues / (d + 1L), 1, m);
+        int m = SampleRowCount(n, d, sparse);
         var buffer = new RowBlockBuffer(d, sparse, m, sparse ? m * 16 : m * d);
         buffer.Begin(m);
         var sums = sparse && standardize ? new FeatureStandardization.SparseAccumulator(d) : null;
@@ -142,6 +140,14 @@ public sealed class Survey
         if (rows.Skip())
             throw new InvalidOperationException($"The data reported {n} rows but a pass returned more.");
         return new SurveyPart(buffer.ToRows(), n, sums, largestRaw);
+    }
+
+    /// <summary>How many rows the sample of <paramref name="rowCount"/> rows of <paramref name="featureCount"/> features holds:
+    /// min(n, <see cref="CurvatureEstimator.MaxSampleRows"/>), and for dense rows at most <see cref="MaxSampleValues"/> values.</summary>
+    internal static int SampleRowCount(long rowCount, int featureCount, bool sparse)
+    {
+        int m = (int)Math.Min(rowCount, CurvatureEstimator.MaxSampleRows);
+        return sparse ? m : (int)Math.Clamp(MaxSampleValues / (featureCount + 1L), 1, m);
     }
 
     // Position of sample row k: ⌊k·n/m⌋ (EvenSample, in long for sources of more than 2^31 rows).

@@ -17,6 +17,7 @@ public sealed class ShapeTests
     [
         typeof(TrainingSession).Assembly, typeof(GradientDescentRegressionTrainer).Assembly, typeof(MlNetGd.Comparison.TrainerComparison).Assembly,
         typeof(MlNetGd.Reports.ReportWriter).Assembly, typeof(MlNetGd.Scripting.ScriptRunner).Assembly, typeof(MlNetGd.Cli.CliRunner).Assembly,
+        typeof(MlNetGd.Cluster.DistributedGradientDescent).Assembly, typeof(MlNetGd.Interactive.NotebookFormatters).Assembly,
     ];
 
     [TestMethod]
