@@ -57,7 +57,7 @@ internal sealed class CommonOptions
         .Allow(epochs => epochs >= 1, "must be at least 1");
 
     public Option<double> Tolerance { get; } = new Option<double>("--tolerance")
-    { HelpName = "T", Description = $"GradientDescent's relative tolerance T: a fit stops when no epoch has brought its cost below (1 - T) x the best so far for {TrainingSession.MinStepsWithoutImprovement} optimizer steps (at least one epoch), first halving a constant rate up to {TrainingSession.MaxAnnealings} times while the returned model still improves by T on the survey sample; before any halving, an averaged fit also stops when an epoch leaves that model unimproved by T. 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance }
+    { HelpName = "T", Description = $"GradientDescent's relative tolerance T: a fit stops when no epoch has brought its cost below (1 - T) x the best so far for {TrainingSession.MinStepsWithoutImprovement} optimizer steps (at least one epoch), first halving a constant rate up to {TrainingSession.MaxAnnealings} times while the returned model still improves by T on the survey sample; before any halving, an averaged fit also stops when an epoch leaves that model unimproved by T (the first epoch against the average of its first half); with rows held out (wide data: fewer than 2 rows a used feature) that model is judged on them instead. 0 runs every epoch.", DefaultValueFactory = _ => GradientDescentSettings.DefaultTolerance }
         .Allow(t => t >= 0 && double.IsFinite(t), "must be a finite number >= 0 (0 runs every epoch)");
 
     public Option<bool> Shuffle { get; } = new("--shuffle")
