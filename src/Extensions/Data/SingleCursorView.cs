@@ -4,8 +4,7 @@ namespace MlNetGd.Data;
 
 /// <summary>A view whose passes run on the reading thread: a cursor on it is the single cursor of a one-cursor set of the view below.</summary>
 /// <remarks>Asked for one cursor, an ML.NET transform splits the rows of its source among helper threads and merges them back in
-/// batches of 64 rows. Over rows held in memory that costs more than it saves: a pass over the featurized flights rows took 1.7x the
-/// processor time split as it did on one thread, and longer on a busy machine (DESIGN.md, "The tool's data path").</remarks>
+/// batches of 64 rows. Over rows held in memory that costs more than it saves (measured in DESIGN.md, "The tool's data path").</remarks>
 /// <param name="inner">The view to read.</param>
 public sealed class SingleCursorView(IDataView inner) : IDataView
 {
