@@ -36,8 +36,10 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
     /// <summary>The rows per chunk of phase 1.</summary>
     public const int ChunkRows = 32;
 
-    /// <summary>The fewest nonzeros in a batch for helpers to be offered its units (fewer do not repay the hand-off).</summary>
-    public const int MinParallelNonzeros = 2048;
+    /// <summary>The fewest nonzeros in a batch for helpers to be offered its units: about the work of the dense rule's 2,048 rows
+    /// (<see cref="BatchGradient.DefaultMinParallelRows"/>); smaller batches, the one-hot default among them, were slower on helpers
+    /// (bench/Sparse/RESULTS.md).</summary>
+    public const int MinParallelNonzeros = 32768;
 
     private readonly ulong _partScale;
     private readonly Buffers _buffers = new();

@@ -10,7 +10,7 @@ namespace MlNetGd.Tests.OneWayIn;
 [TestClass]
 public sealed class HeldOutThreadCountTests
 {
-    private const int Rows = 6000, Width = 20_000, Nonzeros = 12;
+    private const int Rows = 6000, Width = 20_000, Nonzeros = 16;
 
     [TestMethod]
     [DataRow(RowSource.Copy)]
@@ -19,12 +19,12 @@ public sealed class HeldOutThreadCountTests
     public void WideRowsHeldOutByDefaultGiveTheSameBitsOnAnyThreadCount(RowSource source)
     {
         var data = View(new MLContext(1));
-        // Batches of 512 rows hold 6144 nonzeros: enough for CsrBatchSplit to offer work to helper threads.
+        // 5,400 training rows in 2 batches of 2,700 rows hold 43,200 nonzeros each: enough for CsrBatchSplit to offer work to helpers.
         (float[] Parameters, TrainingHistory History) Fit(int threads)
         {
             var trainer = new GradientDescentRegressionTrainer(new GradientDescentRegressionTrainer.Options
             {
-                RowSource = source, BatchSize = 512, NumberOfEpochs = 6, Seed = 7, NumberOfThreads = threads,
+                RowSource = source, BatchSize = 4096, NumberOfEpochs = 6, Seed = 7, NumberOfThreads = threads,
             });
             var model = trainer.Fit(data).Model;
             return ([.. model.Weights, model.Bias], trainer.LastHistory!);

@@ -86,7 +86,8 @@ public sealed class SparseThreadCountTests
             var model = new LinearModel(data.FeatureCount);
             var settings = new GradientDescentSettings
             {
-                BatchSize = 512, NumberOfEpochs = 4, Tolerance = 0, NumberOfThreads = threads, Seed = 5, Optimizer = optimizer,
+                // Batches of 4000 rows hold 48,000 nonzeros: enough for CsrBatchSplit to offer work to helper threads.
+                BatchSize = 4096, NumberOfEpochs = 4, Tolerance = 0, NumberOfThreads = threads, Seed = 5, Optimizer = optimizer,
                 L2Regularization = l2, L1Regularization = l1,
             };
             new GradientDescentLoop(settings).Run(data, model);
