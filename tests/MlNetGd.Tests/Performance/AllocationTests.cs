@@ -24,9 +24,9 @@ public sealed class AllocationTests
         // The only per-epoch difference is the history list's capacity (NumberOfEpochs records).
         long historyBytes = 18 * System.Runtime.CompilerServices.Unsafe.SizeOf<EpochRecord>();
         // Judged by the quietest of three tries. The process-wide count also sees whatever other threads of the test host allocate
-        // meanwhile (a finished test's child-process readers, timers, an in-process cluster); with helpers, the calling thread queues
-        // a helper only when none lingers, so how often it does (and the pool's queue grows a segment) follows the machine's load.
-        // An allocation of the loop itself would show in every try and grow with the epochs.
+        // meanwhile (a finished test's child-process readers, timers, an in-process cluster); the calling thread's count moved too,
+        // now and then, by a few hundred bytes the runtime took (with helpers: queueing one only when none lingers, which follows
+        // the load; on one thread too, once in CI runs). An allocation of the loop itself would show in every try, growing with the epochs.
         var threadExtras = new List<long>();
         long processExtra = long.MaxValue;
         for (int attempt = 0; attempt < 3 && (processExtra > historyBytes + 4096 || !threadExtras.Contains(historyBytes)); attempt++)
@@ -36,10 +36,7 @@ public sealed class AllocationTests
             threadExtras.Add(threadBytes20 - threadBytes2);
             processExtra = Math.Min(processExtra, totalBytes20 - totalBytes2);
         }
-        if (threads == 1)
-            Assert.IsTrue(threadExtras.All(extra => extra == historyBytes), $"calling thread: {string.Join(", ", threadExtras)} bytes, expected {historyBytes}");
-        else
-            CollectionAssert.Contains(threadExtras, historyBytes, $"calling thread: {string.Join(", ", threadExtras)} bytes in three tries, expected {historyBytes}");
+        CollectionAssert.Contains(threadExtras, historyBytes, $"calling thread: {string.Join(", ", threadExtras)} bytes in three tries, expected {historyBytes}");
         Assert.IsLessThanOrEqualTo(historyBytes + 4096, processExtra, "whole process (thread-pool bookkeeping may allocate a little)");
     }
 
@@ -47,6 +44,15 @@ public sealed class AllocationTests
     [DataRow(256, 1)]
     [DataRow(4096, 2)]
     public void EveryEpochAllocatesTheSameZeroBytes(int batchSize, int threads)
+    {
+        // The quietest of three fits, as above: an allocation of the loop would show in every epoch of every fit.
+        var tries = new List<long[]>();
+        while (tries.Count < 3 && (tries.Count == 0 || tries[^1].Skip(2).Any(bytes => bytes != 0)))
+            tries.Add(PerEpochBytes(batchSize, threads));
+        CollectionAssert.AreEqual(new long[10], tries[^1].Skip(2).ToArray(), string.Join(" | ", tries.Select(t => string.Join(", ", t))));
+    }
+
+    private static long[] PerEpochBytes(int batchSize, int threads)
     {
         var model = new LinearModel(Data.FeatureCount);
         var perEpoch = new List<long>();
@@ -64,8 +70,7 @@ public sealed class AllocationTests
         perEpoch.Capacity = 16;
         last = GC.GetAllocatedBytesForCurrentThread();
         new GradientDescentLoop(settings).Run(Data, model);
-
-        CollectionAssert.AreEqual(new long[10], perEpoch.Skip(2).ToArray(), string.Join(", ", perEpoch));
+        return [.. perEpoch];
     }
 
     private static (long ThreadBytes, long TotalBytes) Fit(int batchSize, int threads, int epochs)

@@ -267,15 +267,21 @@ public sealed class CacheFileBatchSourceTests
         using var reader = Open(rows, blockBytes: 16_384);
         using var source = new CacheFileBatchSource(reader, batchSize: 100, shuffle, seed: 1, memoryMap: memoryMap);
         Epochs(source, rows, 0); // first epoch: buffers reach their size, blocks are verified
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        long count = 0;
-        source.BeginEpoch(1);
-        while (source.TryGetBatch(out var batch))
-            count += batch.RowCount;
-        source.EndEpoch(1);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.AreEqual(20_000, count);
-        Assert.IsTrue(allocated < 1024, $"an epoch allocated {allocated} bytes on the calling thread");
+        // The quietest of three epochs: blocking on the read-ahead thread now and then costs the runtime a few hundred bytes on the
+        // calling thread (seen once in CI runs); an allocation per batch (200 an epoch) would show in every epoch.
+        var allocations = new List<long>();
+        for (int epoch = 1; epoch <= 3 && (allocations.Count == 0 || allocations.Min() >= 1024); epoch++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long count = 0;
+            source.BeginEpoch(epoch);
+            while (source.TryGetBatch(out var batch))
+                count += batch.RowCount;
+            source.EndEpoch(epoch);
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.AreEqual(20_000, count);
+        }
+        Assert.IsTrue(allocations.Min() < 1024, $"every epoch allocated on the calling thread: {string.Join(", ", allocations)} bytes");
     }
 
     [TestMethod]
