@@ -108,9 +108,9 @@ internal static class CacheFileRows
         CancellationToken token)
     {
         bool sparse = reader.Schema.IsSparse;
-        var holdOut = HoldOut.Decide(options, new CacheFileRowPass(reader), sparse, token);
+        IRowPass rows = new CacheFileRowPass(reader); // each pass restarts it
+        var holdOut = HoldOut.Decide(options, rows, sparse, token);
         CachedBatches.CheckLeavesTrainingRows(holdOut, reader.RowCount);
-        IRowPass rows = new CacheFileRowPass(reader);
         if (holdOut.IsActive)
             rows = new HoldOutPass(rows, holdOut, sparse, density: 0);
         var survey = Survey.Take(rows, sparse, options.StandardizeFeatures, token);

@@ -61,24 +61,12 @@ internal sealed class FitRows : IDisposable
             owned.Dispose(); // in order: the source before the file or cursor under it
     }
 
-    // A copy in memory, shuffled once with the seed; held-out rows split off with that shuffle (one gather, no second copy kept).
+    // A copy in memory (CachedBatches.ForCopy: shuffled once with the seed, held-out rows split off with that shuffle).
     private static FitRows Copy(IDataView data, DataViewColumns columns, GradientDescentRegressionTrainer.Options options,
         (bool, double)? storage, CancellationToken token)
     {
         var rows = DataViewReader.ReadRows(data, columns, options.SkipNonFiniteRows, storage, out long skipped, token);
-        var holdOut = HoldOut.Decide(options, new TrainingRowsPass(rows, rows.RowCount), rows.IsSparse, token);
-        TrainingRows? heldOut = null;
-        if (holdOut.IsActive)
-        {
-            CachedBatches.CheckLeavesTrainingRows(holdOut, rows.RowCount);
-            (rows, heldOut) = rows.Split(holdOut, options.Shuffle ? options.Seed : null);
-        }
-        else if (options.Shuffle)
-        {
-            rows.ShuffleRows(options.Seed);
-        }
-        var source = new CachedBatches(rows, options.BatchSize, options.Shuffle, options.Seed, heldOut);
-        return new FitRows(source, new RowSourceInfo(RowSource.Copy, skipped), null, null);
+        return new FitRows(CachedBatches.ForCopy(rows, options, token), new RowSourceInfo(RowSource.Copy, skipped), null, null);
     }
 
     // The caller's in-memory data read in place, one cursor pass per epoch; null where the rule declines (never when forced), with

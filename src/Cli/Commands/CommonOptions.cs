@@ -145,18 +145,21 @@ internal sealed class CommonOptions
 
     /// <summary>The decimal separator a --decimal-separator value names, or <see langword="null"/> (found per column); the option's
     /// parse-time check has rejected any other value.</summary>
-    internal static char? ParseDecimalSeparator(string? text) => text switch
-    {
-        null => null,
-        "," or "comma" => ',',
-        "." or "dot" or "point" => '.',
-        _ => throw new ArgumentException($"'{text}' is not a decimal separator.", nameof(text)),
-    };
+    internal static char? ParseDecimalSeparator(string? text) =>
+        text is null ? null
+        : TryParseDecimalSeparator(text) ?? throw new ArgumentException($"'{text}' is not a decimal separator.", nameof(text));
 
     /// <summary>Adds the parse-time check of a --decimal-separator option (also used by predict's own).</summary>
     internal static Option<string?> CheckDecimalSeparator(Option<string?> option) =>
-        option.Check(text => text is "," or "comma" or "." or "dot" or "point" ? null
+        option.Check(text => TryParseDecimalSeparator(text) is not null ? null
             : $"{option.Name} '{text}' is not a decimal separator; give '.' or ','.");
+
+    private static char? TryParseDecimalSeparator(string? text) => text switch
+    {
+        "," or "comma" => ',',
+        "." or "dot" or "point" => '.',
+        _ => null,
+    };
 
     /// <summary>Reads the data file once (the column kinds given on the command line decide how some columns are held) and, with
     /// --verbose, says where the time went.</summary>

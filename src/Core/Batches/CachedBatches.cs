@@ -47,12 +47,38 @@ public sealed class CachedBatches : IBatchSource
         ArgumentNullException.ThrowIfNull(settings);
         if (data.RowCount == 0)
             throw new ArgumentException("The training data has no rows.", nameof(data));
-        var holdOut = HoldOut.Decide(settings, new TrainingRowsPass(data, data.RowCount), data.IsSparse);
-        if (!holdOut.IsActive)
-            return new CachedBatches(data, settings.BatchSize, settings.Shuffle, settings.Seed);
-        CheckLeavesTrainingRows(holdOut, data.RowCount);
-        var (training, validation) = data.Split(holdOut, shuffleSeed: null);
-        return new CachedBatches(training, settings.BatchSize, settings.Shuffle, settings.Seed, validation);
+        return Of(data, settings, shuffleRows: false, default);
+    }
+
+    /// <summary>The batches of a fit on a copy of its rows that the fit owns (the trainer's <c>RowSource.Copy</c>): the rows the settings
+    /// hold out are split off with the copy's seeded shuffle (one gather, no second copy kept), or, when none are, the copy is shuffled
+    /// once with the seed in place.</summary>
+    /// <param name="rows">The copy; shuffled in place, or replaced by the split.</param>
+    /// <param name="settings">The fit's settings.</param>
+    /// <param name="cancellationToken">Checked while the hold-out reads the rows.</param>
+    /// <exception cref="ArgumentException">There are no rows, or the held-out rows would leave none to train on.</exception>
+    public static CachedBatches ForCopy(TrainingRows rows, GradientDescentSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(settings);
+        return Of(rows, settings, shuffleRows: settings.Shuffle, cancellationToken);
+    }
+
+    // The hold-out decided and split off (shuffled with the seed when the rows may be shuffled), then the batches.
+    private static CachedBatches Of(TrainingRows rows, GradientDescentSettings settings, bool shuffleRows, CancellationToken cancellationToken)
+    {
+        var holdOut = HoldOut.Decide(settings, new TrainingRowsPass(rows, rows.RowCount), rows.IsSparse, cancellationToken);
+        TrainingRows? heldOut = null;
+        if (holdOut.IsActive)
+        {
+            CheckLeavesTrainingRows(holdOut, rows.RowCount);
+            (rows, heldOut) = rows.Split(holdOut, shuffleRows ? settings.Seed : null);
+        }
+        else if (shuffleRows)
+        {
+            rows.ShuffleRows(settings.Seed);
+        }
+        return new CachedBatches(rows, settings.BatchSize, settings.Shuffle, settings.Seed, heldOut);
     }
 
     /// <summary>Throws when <paramref name="holdOut"/> would hold out every one of <paramref name="rowCount"/> rows.</summary>

@@ -110,14 +110,6 @@ public sealed class CsrDataset : TrainingRows
         (_rowStarts, _indices, _values, _labels) = (starts, indices, values, labels);
     }
 
-    internal override TrainingRows Sample(int count, int rowCount)
-    {
-        var rows = new int[count];
-        for (int k = 0; k < count; k++)
-            rows[k] = EvenSample.Row(k, count, rowCount);
-        return Gather(rows);
-    }
-
     internal override TrainingRows Gather(int[] rows)
     {
         var (starts, indices, values, labels) = GatherArrays(rows);

@@ -98,14 +98,6 @@ public sealed class DenseDataset : TrainingRows
         return RowBlock.Dense(Features.AsSpan(start * FeatureCount, count * FeatureCount), Labels.AsSpan(start, count), FeatureCount);
     }
 
-    internal override TrainingRows Sample(int count, int rowCount)
-    {
-        var rows = new int[count];
-        for (int k = 0; k < count; k++)
-            rows[k] = EvenSample.Row(k, count, rowCount);
-        return Gather(rows);
-    }
-
     internal override TrainingRows Gather(int[] rows)
     {
         int d = FeatureCount;

@@ -36,7 +36,13 @@ public abstract class TrainingRows
     public abstract void ShuffleRows(int seed);
 
     /// <summary>Returns a copy of <paramref name="count"/> rows of the first <paramref name="rowCount"/>, evenly spaced, in the same storage.</summary>
-    internal abstract TrainingRows Sample(int count, int rowCount);
+    internal TrainingRows Sample(int count, int rowCount)
+    {
+        var rows = new int[count];
+        for (int k = 0; k < count; k++)
+            rows[k] = EvenSample.Row(k, count, rowCount);
+        return Gather(rows);
+    }
 
     /// <summary>Returns a copy of the given rows, in that order, in the same storage.</summary>
     internal abstract TrainingRows Gather(int[] rows);

@@ -3,19 +3,9 @@ using System.Reflection;
 
 namespace MlNetGd.Comparison;
 
-/// <summary>Copies and describes an options object by its public settable properties, so no setting is left behind when one is added.</summary>
+/// <summary>Describes an options object by its public settable properties, so no setting is left behind when one is added.</summary>
 internal static class OptionsCopy
 {
-    /// <summary>Returns a new <typeparamref name="T"/> with every public readable and writable property copied from <paramref name="source"/>.</summary>
-    public static T Clone<T>(T source) where T : new()
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        var copy = new T();
-        foreach (var property in Settings(typeof(T)))
-            property.SetValue(copy, property.GetValue(source));
-        return copy;
-    }
-
     /// <summary>Returns the public instance properties with a public getter and setter.</summary>
     public static IEnumerable<PropertyInfo> Settings(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0

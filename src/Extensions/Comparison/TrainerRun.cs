@@ -147,8 +147,8 @@ internal sealed class TrainerRun
         };
     }
 
-    /// <summary>Refits GradientDescent through the core exactly as the trainer does (shuffle with the seed, then the loop), recording
-    /// the MSE on the test rows after every epoch from the epoch callback.</summary>
+    /// <summary>Refits GradientDescent through the core exactly as the trainer's copy does (<see cref="CachedBatches.ForCopy"/>, then the
+    /// one setup), recording the MSE on the test rows after every epoch from the epoch callback.</summary>
     private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
         var training = new List<double>();
@@ -165,10 +165,10 @@ internal sealed class TrainerRun
             },
         };
         var data = DataViewReader.ReadRows(fold.TrainView, _options.LabelColumnName, _options.FeatureColumnName, false, out _, _options.CancellationToken);
-        if (settings.Shuffle)
-            data.ShuffleRows(settings.Seed);
         model = new LinearModel(data.FeatureCount);
-        var history = new GradientDescentLoop(settings).Run(data, model, cancellationToken: _options.CancellationToken);
+        settings.Validate();
+        var history = GradientDescentLoop.Fit(settings, CachedBatches.ForCopy(data, settings, _options.CancellationToken), model, null,
+            new RowSourceInfo(RowSource.Copy), _options.CancellationToken);
         return new EpochCurve
         {
             Fold = foldNumber,

@@ -157,10 +157,6 @@ public sealed class DelimitedFile
     /// <summary>Returns what a column holds (after <see cref="Load"/> has asked for it), or <see langword="null"/>.</summary>
     internal StoredColumn? Stored(string columnName) => _held.Stored[IndexOf(columnName, "data")];
 
-    /// <summary>Returns the rows whose <paramref name="requiredColumn"/> has a value, as <see cref="Load"/> shows them, or
-    /// <see langword="null"/> when every row does.</summary>
-    internal int[]? RowsWithValue(string requiredColumn) => RowsWithValue(_held.Stored[IndexOf(requiredColumn, "data")]!);
-
     /// <summary>Returns the line of the file (1-based, as an editor numbers it) that holds a data row.</summary>
     /// <param name="row">The 0-based data row, in the order the loader reads them.</param>
     public int LineOf(long row)

@@ -14,8 +14,8 @@ internal static class FileFeaturizer
     /// the keys.</returns>
     public static (ITransformer Featurizer, IDataView Featurized) Fit(MLContext ml, FeaturizationPlan plan, DelimitedFile file)
     {
-        var strings = plan.Load(ml, file);   // holds every column the plan uses
-        int[]? rows = file.RowsWithValue(plan.LabelColumnName);
+        var strings = (StoredColumnsView)plan.Load(ml, file);   // holds every column the plan uses, on the labelled rows
+        int[]? rows = strings.Rows;
         var oneHot = plan.Columns.Where(FeaturizationPlan.IsOneHot).Select(c => c.Name).ToHashSet();
         var mappers = new List<ITransformer>();
         var columns = new List<StoredColumnsView.Column>();

@@ -42,6 +42,9 @@ internal sealed class StoredColumnsView : IDataView
     /// <param name="Keys">For a key column, the key of each of the column's distinct texts (0 for a missing one).</param>
     public readonly record struct Column(string Name, StoredColumn Values, DataViewType Type, DataViewSchema.Annotations? Annotations = null, uint[]? Keys = null);
 
+    /// <summary>Gets the rows shown, in order, or <see langword="null"/> for all.</summary>
+    internal int[]? Rows => _rows;
+
     public bool CanShuffle => false;
 
     public DataViewSchema Schema { get; }
