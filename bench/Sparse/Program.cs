@@ -30,4 +30,9 @@ if (mode == "threads")
     ThreadScaling.Run();
     return;
 }
+if (mode == "rowpath")
+{
+    ThreadScaling.RowPath();
+    return;
+}
 SparseCases.Run(mode, args.Length > 1 ? args[1] : "gd", args.Length > 2 ? args[2] : null);

@@ -42,6 +42,47 @@ internal static class ThreadScaling
         }
     }
 
+    /// <summary>The <c>rowpath</c> mode: the lazy SGD step on one thread, batches too small to share taken row by row (the default)
+    /// against sorted by column parts first (the way of a shared batch), alternating in one process; CPU time of the calling thread, so
+    /// a busy machine's waits do not count. Both ways end on the same bits.</summary>
+    public static void RowPath()
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rowpath: load average {File.ReadAllText("/proc/loadavg").Trim()}; one pass of batches of 256 rows on one thread, CPU ms, {Rounds * 2} rounds alternating"));
+        Console.WriteLine("| rows | width | nonzeros a row | sorted by parts (median) | row by row | row by row / sorted | same bits |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var (rows, width, nonzeros) in new[] { (400_000, 1 << 20, 20), (400_000, 30_000, 12) })
+        {
+            var data = Rows(rows, width, nonzeros, seed: 1);
+            var sorted = new List<double>();
+            var direct = new List<double>();
+            float[]? first = null;
+            bool same = true;
+            for (int round = 0; round < Rounds * 2; round++)
+            {
+                foreach (bool rowByRow in round % 2 == 0 ? new[] { false, true } : [true, false])
+                {
+                    var step = new LazySparseSgd(width, null, numberOfThreads: 1, minParallelNonzeros: rowByRow ? int.MaxValue : 0);
+                    step.Load(new float[width + 1]);
+                    var before = ThreadCpu();
+                    for (int start = 0; start + 256 <= rows; start += 256)
+                        step.Step(data.Rows(start, 256), 0.02f, double.PositiveInfinity);
+                    (rowByRow ? direct : sorted).Add((ThreadCpu() - before).TotalMilliseconds);
+                    var theta = new float[width + 1];
+                    step.Store(theta, new float[width + 1]);
+                    first ??= theta;
+                    same &= first.AsSpan().SequenceEqual(theta);
+                }
+            }
+            double a = Median(sorted), b = Median(direct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {rows:N0} | {width:N0} | {nonzeros} | {a:F1} | {b:F1} | {b / a:F2} | {(same ? "yes" : "NO")} |"));
+        }
+    }
+
+    // The process's CPU time: the step runs on the calling thread alone (one thread, no helpers), so it is that thread's.
+    private static TimeSpan ThreadCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
     private static (double Ms, float[] Parameters) Fit(CsrDataset data, int batch, int threads)
     {
         var model = new LinearModel(data.FeatureCount);

@@ -228,5 +228,15 @@ public sealed unsafe class BatchGradient : ITeamWork
                     _sum[columns[e]] += contributions[e];
             }
         }
+
+        public void Rows(CsrBatchSplit split)
+        {
+            for (int i = 0; i < split.RowCount; i++)
+            {
+                float r = split.Row(i, out var columns, out var values);
+                for (int e = 0; e < columns.Length; e++)
+                    _sum[columns[e]] += r * values[e];
+            }
+        }
     }
 }

@@ -14,6 +14,10 @@ internal interface ICsrBatchModel
     /// <summary>Phase 2, any thread: takes part <paramref name="part"/>'s contributions (<see cref="CsrBatchSplit.Segment"/>, chunk after
     /// chunk) and writes only the columns of that part.</summary>
     void Part(int part, CsrBatchSplit split);
+
+    /// <summary>Phase 2 of a batch run on the calling thread alone: takes every row's contributions in row order
+    /// (<see cref="CsrBatchSplit.Row"/>) — what the parts would add to each column, in the same order — and writes every column.</summary>
+    void Rows(CsrBatchSplit split);
 }
 
 /// <summary>One CSR batch spread over a <see cref="WorkTeam"/>, with the same bits on any number of threads: phase 1 by chunks of
@@ -26,7 +30,9 @@ internal interface ICsrBatchModel
 /// The residual sums are added on the calling thread in row order. The parts are fixed, never the thread count, so whatever adds
 /// across parts (<see cref="LazySparseSgd"/>'s bias sum) does so in part order on every machine.</para>
 /// <para>A per-chunk gradient of d values (the dense rows' way) would cost more to clear and add than a chunk's nonzeros; the sort
-/// costs one more write and read of the batch's nonzeros, in cache. Buffers grow to the largest batch and then nothing is allocated.</para>
+/// costs one more write and read of the batch's nonzeros, in cache. A batch too small to share (<see cref="MinParallelNonzeros"/>) skips
+/// the sort: the model takes its rows in order on the calling thread (<see cref="ICsrBatchModel.Rows"/>), each column's contributions
+/// in the same order. Buffers grow to the largest batch and then nothing is allocated.</para>
 /// </remarks>
 internal sealed unsafe class CsrBatchSplit : ITeamWork
 {
@@ -42,6 +48,7 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
     public const int MinParallelNonzeros = 32768;
 
     private readonly ulong _partScale;
+    private readonly int _minParallelNonzeros;
     private readonly Buffers _buffers = new();
     private ICsrBatchModel? _model;
     private int* _starts, _ends, _indices;
@@ -50,9 +57,13 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
     private bool _secondPhase;
 
     /// <summary>Creates the split for rows of <paramref name="featureCount"/> columns.</summary>
-    public CsrBatchSplit(int featureCount)
+    /// <param name="featureCount">d.</param>
+    /// <param name="minParallelNonzeros">The fewest nonzeros a batch needs to be split (by default <see cref="MinParallelNonzeros"/>);
+    /// smaller ones run on the calling thread, row by row (<see cref="ICsrBatchModel.Rows"/>), with the same bits.</param>
+    public CsrBatchSplit(int featureCount, int minParallelNonzeros = MinParallelNonzeros)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+        _minParallelNonzeros = minParallelNonzeros;
         _partScale = (((ulong)Parts << 32) + (ulong)featureCount - 1) / (ulong)featureCount; // ⌈Parts·2³²/d⌉: part(j) < Parts for j < d
     }
 
@@ -64,7 +75,7 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
         int chunks = (rows + ChunkRows - 1) / ChunkRows;
         var buffers = _buffers;
         int total = buffers.Plan(batch.RowStarts, batch.RowEnds, chunks, ChunkRows);
-        bool parallel = total >= MinParallelNonzeros;
+        bool parallel = total >= _minParallelNonzeros;
         double sumResidual = 0, sumSquares = 0;
         fixed (int* starts = batch.RowStarts, ends = batch.RowEnds, indices = batch.Indices)
         fixed (float* values = batch.Values, labels = batch.Labels)
@@ -77,7 +88,10 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
             _labels = labels;
             try
             {
-                team.Run(this, chunks, parallel);
+                if (parallel)
+                    team.Run(this, chunks, parallel: true);
+                else
+                    Residuals(); // one thread: nothing to sort by part, the model takes the rows in order
                 float[] residuals = buffers.Residuals;
                 for (int i = 0; i < rows; i++)
                 {
@@ -87,7 +101,10 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
                 if (model.Accept(sumResidual, sumSquares, rows))
                 {
                     _secondPhase = true;
-                    team.Run(this, Parts, parallel);
+                    if (parallel)
+                        team.Run(this, Parts, parallel: true);
+                    else
+                        model.Rows(this);
                 }
             }
             finally
@@ -112,6 +129,18 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
     /// <summary>Gets the number of chunks of the batch in flight.</summary>
     public int ChunkCount => _chunks;
 
+    /// <summary>Gets the number of rows of the batch being run.</summary>
+    public int RowCount => _rows;
+
+    /// <summary>Gives row <paramref name="row"/> of the batch being run: its columns, its values and its residual (phase 1's).</summary>
+    public float Row(int row, out ReadOnlySpan<int> columns, out ReadOnlySpan<float> values)
+    {
+        int start = _starts[row], length = _ends[row] - start;
+        columns = new ReadOnlySpan<int>(_indices + start, length);
+        values = new ReadOnlySpan<float>(_values + start, length);
+        return _buffers.Residuals[row];
+    }
+
     /// <summary>Returns the part of column <paramref name="column"/>: contiguous ranges of about d/<see cref="Parts"/> columns.</summary>
     public int PartOf(int column) => (int)(((ulong)(uint)column * _partScale) >> 32);
 
@@ -122,6 +151,18 @@ internal sealed unsafe class CsrBatchSplit : ITeamWork
             _model!.Part(unit, this);
         else
             Sort(unit);
+    }
+
+    // Phase 1 on one thread: the residuals alone.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Residuals()
+    {
+        float[] residuals = _buffers.Residuals;
+        for (int i = 0; i < _rows; i++)
+        {
+            int start = _starts[i], length = _ends[i] - start;
+            residuals[i] = _model!.Residual(new ReadOnlySpan<int>(_indices + start, length), new ReadOnlySpan<float>(_values + start, length), _labels[i]);
+        }
     }
 
     // Phase 1 for one chunk: residuals, then the chunk's contributions counted and placed by part.

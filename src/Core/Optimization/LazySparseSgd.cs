@@ -21,7 +21,8 @@ namespace MlNetGd.Trainers.Core;
 /// epoch: O(d) once per epoch, not per step.</para>
 /// <para>Threads: a step is a <see cref="CsrBatchSplit"/> — the rows' residuals by chunks of rows, then each fixed part of the columns
 /// gathers and applies its own updates — so a large batch is shared with helper threads, and the bias sum <c>Σv′ⱼuⱼ</c> adds its
-/// parts' changes in part order: the same bits on any number of threads.</para>
+/// parts' changes in part order: the same bits on any number of threads. A smaller batch (the one-hot and hashed default) runs on the
+/// calling thread row by row (<see cref="Rows"/>), with the sums of the parts in their order, so it skips the sort by part.</para>
 /// </remarks>
 internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
 {
@@ -56,12 +57,14 @@ internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
     private Pending _pending; // the step between its two phases
 
     /// <summary>Creates the step for d = <paramref name="featureCount"/> with weight decay <paramref name="weightDecay"/> (2λ₂) and L1
-    /// penalty <paramref name="l1"/> (λ₁) on the weights.</summary>
-    public LazySparseSgd(int featureCount, FeatureStandardization? standardization, float weightDecay = 0, float l1 = 0, int numberOfThreads = 0)
+    /// penalty <paramref name="l1"/> (λ₁) on the weights; batches of <paramref name="minParallelNonzeros"/> nonzeros or more are split
+    /// over <paramref name="numberOfThreads"/> threads (<see cref="CsrBatchSplit"/>).</summary>
+    public LazySparseSgd(int featureCount, FeatureStandardization? standardization, float weightDecay = 0, float l1 = 0, int numberOfThreads = 0,
+        int minParallelNonzeros = CsrBatchSplit.MinParallelNonzeros)
     {
         _d = featureCount;
         _team = new WorkTeam(numberOfThreads);
-        _split = new CsrBatchSplit(featureCount);
+        _split = new CsrBatchSplit(featureCount, minParallelNonzeros);
         for (int q = 0; q < _touched.Length; q++)
             _touched[q] = new int[64];
         _weightDecay = weightDecay;
@@ -217,18 +220,60 @@ internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
         }
         double previousPrefix = _pending.PreviousPrefix, factor = _pending.Factor, change = 0;
         for (int t = 0; t < touched; t++)
-        {
-            ref Column column = ref columns[touchedColumns[t]];
-            // Close v′ⱼ's constant stretch (steps Mark+1 .. step−1) before it changes at this step.
-            column.Sum += column.V * (previousPrefix - _prefixS[column.Mark]);
-            column.Mark = _step - 1;
-            float delta = (float)(factor * column.G * column.Scale);
-            column.V -= delta;
-            change -= (double)delta * column.U;
-            if (_l1 > 0)
-                change += Penalize(ref column, touchedColumns[t]);
-        }
+            StepColumn(touchedColumns[t], previousPrefix, factor, ref change);
         _partChange[part] = change;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The columns gather the rows' contributions in row order and step in the order they were first touched; each change of
+    /// <c>Σv′ⱼuⱼ</c> goes to its column's part: the same sums, in the same order, as <see cref="Part"/> on every part.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Rows(CsrBatchSplit split)
+    {
+        Column[] columns = _columns;
+        int[] touchedColumns = _touched[0];
+        int stamp = _step, touched = 0;
+        for (int i = 0; i < split.RowCount; i++)
+        {
+            float r = split.Row(i, out var indices, out var values);
+            for (int e = 0; e < indices.Length; e++)
+            {
+                int j = indices[e];
+                ref Column column = ref columns[j];
+                if (column.Stamp != stamp)
+                {
+                    column.Stamp = stamp;
+                    column.G = 0;
+                    if (touched == touchedColumns.Length)
+                        _touched[0] = touchedColumns = GrowTouched(touchedColumns);
+                    touchedColumns[touched++] = j;
+                }
+                column.G += r * values[e];
+            }
+        }
+        Array.Clear(_partChange);
+        double previousPrefix = _pending.PreviousPrefix, factor = _pending.Factor;
+        for (int t = 0; t < touched; t++)
+        {
+            int j = touchedColumns[t];
+            StepColumn(j, previousPrefix, factor, ref _partChange[split.PartOf(j)]);
+        }
+    }
+
+    // Closes column j's averaging stretch, steps it by this step's gradient and takes its L1 penalty; adds the change of v′ⱼuⱼ to
+    // change.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StepColumn(int j, double previousPrefix, double factor, ref double change)
+    {
+        ref Column column = ref _columns[j];
+        // Close v′ⱼ's constant stretch (steps Mark+1 .. step−1) before it changes at this step.
+        column.Sum += column.V * (previousPrefix - _prefixS[column.Mark]);
+        column.Mark = _step - 1;
+        float delta = (float)(factor * column.G * column.Scale);
+        column.V -= delta;
+        change -= (double)delta * column.U;
+        if (_l1 > 0)
+            change += Penalize(ref column, j);
     }
 
     private static int[] GrowTouched(int[] touched)

@@ -62,6 +62,36 @@ public sealed class LazySparseSgdTests
     }
 
     [TestMethod]
+    [DataRow(0f, 0f, DisplayName = "plain")]
+    [DataRow(0.3f, 0.002f, DisplayName = "weight decay and L1")]
+    public void SmallBatchesRowByRowEndOnTheBitsOfTheSplitByParts(float decay, float l1)
+    {
+        // The same batches through both ways of a step: split by column parts (every batch large enough) and row by row on the
+        // calling thread (no batch large enough). The sums are the same in the same order, so every bit must agree.
+        var data = Performance.SparseThreadCountTests.Rows(3000, 5000, 9, seed: 21);
+        var standardization = FeatureStandardization.Compute(data, data.RowCount);
+        int d = data.FeatureCount;
+        float[] Run(int minParallelNonzeros, out double[] costs)
+        {
+            var step = new LazySparseSgd(d, standardization, weightDecay: decay, l1: l1, numberOfThreads: 1, minParallelNonzeros: minParallelNonzeros);
+            step.Load(new float[d + 1]);
+            costs = new double[300];
+            for (int t = 0; t < costs.Length; t++)
+                costs[t] = step.Step(data.Rows(t * 97 % 2900, 100), 0.02f, double.PositiveInfinity);
+            var theta = new float[d + 1];
+            var average = new float[d + 1];
+            step.Store(theta, average);
+            return [.. theta, .. average];
+        }
+
+        var split = Run(minParallelNonzeros: 0, out var splitCosts);
+        var rows = Run(minParallelNonzeros: int.MaxValue, out var rowCosts);
+        Assert.IsTrue(split.Any(v => v != 0) && split.All(float.IsFinite));
+        CollectionAssert.AreEqual(splitCosts, rowCosts);
+        CollectionAssert.AreEqual(split, rows);
+    }
+
+    [TestMethod]
     public void LazyL1IsTheCumulativePenaltyOnTheColumnsEachBatchTouches()
     {
         // Raw features (no centering term): Tsuruoka, Tsujii and Ananiadou's SGD-L1 (cumulative) written out densely. Each step is
