@@ -33,6 +33,11 @@ internal static class SparseCases
         var clock = Stopwatch.StartNew();
         string extra = "";
         double rmse;
+        if (trainer.StartsWith("probe-", StringComparison.Ordinal))
+        {
+            MethodProbe.Run(train, test, label, trainer["probe-".Length..]);
+            return;
+        }
         if (trainer == "profile")
         {
             var t0 = Stopwatch.StartNew();
