@@ -204,19 +204,7 @@ internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
         {
             split.Segment(c, part, out var indices, out var contributions);
             for (int e = 0; e < indices.Length; e++)
-            {
-                int j = indices[e];
-                ref Column column = ref columns[j];
-                if (column.Stamp != stamp)
-                {
-                    column.Stamp = stamp;
-                    column.G = 0;
-                    if (touched == touchedColumns.Length)
-                        _touched[part] = touchedColumns = GrowTouched(touchedColumns);
-                    touchedColumns[touched++] = j;
-                }
-                column.G += contributions[e];
-            }
+                Gather(columns, indices[e], contributions[e], stamp, part, ref touchedColumns, ref touched);
         }
         double previousPrefix = _pending.PreviousPrefix, factor = _pending.Factor, change = 0;
         for (int t = 0; t < touched; t++)
@@ -237,19 +225,7 @@ internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
         {
             float r = split.Row(i, out var indices, out var values);
             for (int e = 0; e < indices.Length; e++)
-            {
-                int j = indices[e];
-                ref Column column = ref columns[j];
-                if (column.Stamp != stamp)
-                {
-                    column.Stamp = stamp;
-                    column.G = 0;
-                    if (touched == touchedColumns.Length)
-                        _touched[0] = touchedColumns = GrowTouched(touchedColumns);
-                    touchedColumns[touched++] = j;
-                }
-                column.G += r * values[e];
-            }
+                Gather(columns, indices[e], r * values[e], stamp, 0, ref touchedColumns, ref touched);
         }
         Array.Clear(_partChange);
         double previousPrefix = _pending.PreviousPrefix, factor = _pending.Factor;
@@ -258,6 +234,23 @@ internal sealed class LazySparseSgd : StepEngine, ICsrBatchModel
             int j = touchedColumns[t];
             StepColumn(j, previousPrefix, factor, ref _partChange[split.PartOf(j)]);
         }
+    }
+
+    // Adds a contribution to column j's gradient of this step (stamp), which starts at 0 and joins the touched list of its slot the
+    // first time.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Gather(Column[] columns, int j, float contribution, int stamp, int slot, ref int[] touchedColumns, ref int touched)
+    {
+        ref Column column = ref columns[j];
+        if (column.Stamp != stamp)
+        {
+            column.Stamp = stamp;
+            column.G = 0;
+            if (touched == touchedColumns.Length)
+                _touched[slot] = touchedColumns = GrowTouched(touchedColumns);
+            touchedColumns[touched++] = j;
+        }
+        column.G += contribution;
     }
 
     // Closes column j's averaging stretch, steps it by this step's gradient and takes its L1 penalty; adds the change of v′ⱼuⱼ to
