@@ -56,9 +56,9 @@ public sealed class ComparisonOptions
     /// taken with nothing else of the comparison's running (results are the same either way).</value>
     public bool PrepareAhead { get; init; } = true;
 
-    /// <summary>The shortest fit the untimed work runs beside: seconds of untimed work then change such a fit's time by a few percent
-    /// at most on a busy machine (where the work takes a core from the fit), while beside a short fit (SDCA's or GradientDescent's on
-    /// most data) it could move it by half (measured in bench/RESULTS.md).</summary>
+    /// <summary>The shortest fit the untimed work runs beside. On a busy machine the work takes a core from the fit and can add at most
+    /// its own time (seconds a fold) to the fits it runs beside: a small part of fits this long, half of SDCA's 1.5 s fits on the wide
+    /// bench file.</summary>
     public const double DefaultLongFitSeconds = 10;
 
     /// <summary>Gets the shortest fit the untimed work runs beside (tests set 0).</summary>

@@ -108,7 +108,7 @@ internal sealed class TrainerRun
 
     /// <summary>Why Poisson regression cannot fit these labels (ML.NET refuses a negative label, but only once its fit reads it), or
     /// <see langword="null"/> when none is negative.</summary>
-    internal string? NegativeLabels(ReadOnlySpan<float> labels)
+    private string? NegativeLabels(ReadOnlySpan<float> labels)
     {
         int count = 0;
         float smallest = float.PositiveInfinity;
