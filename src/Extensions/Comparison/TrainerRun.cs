@@ -54,7 +54,7 @@ internal sealed class TrainerRun
         try
         {
             if (_trainer == ComparisonTrainer.LbfgsPoissonRegression && NegativeLabels(fold.Train.Labels) is { } negative)
-                throw new ArgumentException(negative + " It was not fitted.");
+                throw new ArgumentException(negative);
             ITransformer? model = null;
             for (int r = 0; r < _options.TimingRepeats; r++)
             {

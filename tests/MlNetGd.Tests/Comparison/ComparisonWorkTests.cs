@@ -93,7 +93,7 @@ public sealed class ComparisonWorkTests
         StringAssert.Contains(poisson.Error, "label column 'Label' are negative (the smallest is ");
         Assert.AreEqual(0, poisson.FitCount);
         Assert.AreEqual(0, poisson.TotalFitSeconds);
-        StringAssert.EndsWith(ReportFormat.Failure(poisson), "It was not fitted. No fit was run.");
+        StringAssert.EndsWith(ReportFormat.Failure(poisson), "). No fit was run.");
 
         // The same rows with the label scaled into [0, 1]: nothing is refused.
         var raw = ComparisonData.Linear(ml, 300);
