@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace MlNetGd.Bench.Cli;
 
-/// <summary>The bench's command line: <c>[flights|wide|all] [--rounds N] [--dir DIR] [--cli PATH] [--python PATH] [--generated]
-/// [--output FILE]</c>.</summary>
+/// <summary>The bench's command line: <c>[flights|wide|compare|all] [--rounds N] [--dir DIR] [--cli PATH] [--python PATH] [--generated]
+/// [--trainers LIST] [--sequential] [--output FILE]</c>.</summary>
 internal sealed class BenchOptions
 {
     public string Mode { get; private init; } = "all";
@@ -21,6 +21,12 @@ internal sealed class BenchOptions
     public bool Generated { get; private init; }
 
     public string? Output { get; private init; }
+
+    /// <summary>compare's --trainers for the wide compare run, or <see langword="null"/> for its default trainers.</summary>
+    public string? Trainers { get; private init; }
+
+    /// <summary>Whether the wide compare run is given --sequential (no untimed work beside the fits).</summary>
+    public bool Sequential { get; private init; }
 
     public int WideRows { get; private init; } = 5_000;
 
@@ -42,6 +48,8 @@ internal sealed class BenchOptions
             Python = Has("--python") ? Value("--python") : null,
             Generated = Has("--generated"),
             Output = Has("--output") ? Value("--output") : null,
+            Trainers = Has("--trainers") ? Value("--trainers") : null,
+            Sequential = Has("--sequential"),
         };
         System.IO.Directory.CreateDirectory(options.Directory);
         if (!File.Exists(options.Cli))

@@ -3,7 +3,8 @@ using System.Text;
 using MlNetGd.Bench.Cli;
 
 // The tool's whole run, CSV to model (issue 22): see RESULTS.md for what each mode measures.
-//   dotnet build src/Cli -c Release && dotnet run -c Release --project bench/Cli -- [flights|wide|all] [--rounds 3] [--dir DIR] [--generated] [--output FILE]
+//   dotnet build src/Cli -c Release && dotnet run -c Release --project bench/Cli -- [flights|wide|compare|all] [--rounds 3] [--dir DIR] [--generated]
+//     [--trainers LIST] [--sequential] [--output FILE]   (compare: only the wide compare run, with compare's --trainers/--sequential)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 try
@@ -16,6 +17,8 @@ try
         text.AppendLine("## flights\n").AppendLine(FlightsBench.Run(options));
     if (options.Mode is "wide" or "all")
         text.AppendLine("## wide\n").AppendLine(WideBench.Run(options));
+    if (options.Mode is "compare")
+        text.AppendLine("## compare on the wide file\n").AppendLine(WideBench.RunCompare(options));
     text.AppendLine($"Load average at the end {File.ReadAllText("/proc/loadavg").Trim()}.");
     Console.WriteLine();
     Console.WriteLine(text);

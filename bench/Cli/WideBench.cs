@@ -38,12 +38,22 @@ internal static class WideBench
         return text.ToString();
     }
 
-    /// <summary>Runs <c>compare</c> with its default trainers on the wide file (with --verbose, whose stderr says how long the one
+    /// <summary>Only the compare run on the wide file (generated when absent).</summary>
+    public static string RunCompare(BenchOptions options)
+    {
+        string wide = Path.Combine(options.Directory, $"wide-{options.WideRows}x{options.WideColumns}.csv");
+        Generate(wide, Path.Combine(options.Directory, $"wide-{options.WideRows}x{options.NarrowColumns}.csv"), options.WideRows, options.WideColumns, options.NarrowColumns, seed: 5);
+        return Compare(options, wide);
+    }
+
+    /// <summary>Runs <c>compare</c> with its default trainers (or --trainers) on the wide file (with --verbose, whose stderr says how long the one
     /// pass over the file took), and sums every fit it timed from its results.json.</summary>
     private static string Compare(BenchOptions options, string wide)
     {
         string report = Path.Combine(options.Directory, "wide-compare-report");
-        var run = TimedRun.Start("compare", options.Cli, ["compare", "--data", wide, "--label", "y", "--out", report, "--verbose"]);
+        string[] arguments = ["compare", "--data", wide, "--label", "y", "--out", report, "--verbose",
+            .. options.Trainers is { } trainers ? new[] { "--trainers", trainers } : [], .. options.Sequential ? new[] { "--sequential" } : []];
+        var run = TimedRun.Start("compare", options.Cli, arguments);
         string readLine = run.Output.Split('\n').First(l => l.Contains("one pass over every row", StringComparison.Ordinal));
         string parseText = readLine[(readLine.IndexOf("one pass over every row ", StringComparison.Ordinal) + "one pass over every row ".Length)..].Split(' ')[0];
         double parse = double.Parse(parseText, CultureInfo.InvariantCulture);
@@ -51,17 +61,20 @@ internal static class WideBench
         var fits = new List<(string Trainer, double Seconds)>();
         foreach (var trainer in json.RootElement.GetProperty("trainers").EnumerateArray())
         {
-            double sum = trainer.GetProperty("folds").EnumerateArray().SelectMany(f => f.GetProperty("fitSecondsRepeats").EnumerateArray()).Sum(s => s.GetDouble());
+            // Every fit, a failed trainer's included (its fits until it failed).
+            double sum = trainer.GetProperty("totalFitSeconds").GetDouble();
             fits.Add((trainer.GetProperty("name").GetString()!, sum));
         }
         double total = fits.Sum(f => f.Seconds);
-        var featurize = run.Output.Split('\n').Where(l => l.Contains("featurized and cached in", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.IndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0], CultureInfo.InvariantCulture));
+        double Work(string step, bool beside) => run.Output.Split('\n').Where(l => l.Contains(step + " in ", StringComparison.Ordinal) && l.Contains("on a second thread", StringComparison.Ordinal) == beside)
+            .Sum(l => double.Parse(l[(l.IndexOf(step + " in ", StringComparison.Ordinal) + step.Length + 4)..].Split(' ')[0], CultureInfo.InvariantCulture));
+        string[] steps = ["featurized and cached", "least-squares optimum", "gd cost curves (a second, untimed fit)", "scoring timed"];
         return string.Create(CultureInfo.InvariantCulture,
-            $"`mlnetgd compare` (default trainers, {json.RootElement.GetProperty("plan").GetString()}, {json.RootElement.GetProperty("timingRepeats").GetInt32()} timing repeats) on the {options.WideColumns}-column file: " +
+            $"`mlnetgd compare` ({options.Trainers ?? "default trainers"}{(options.Sequential ? ", --sequential" : "")}, {json.RootElement.GetProperty("plan").GetString()}, {json.RootElement.GetProperty("timingRepeats").GetInt32()} timing repeats) on the {options.WideColumns}-column file: " +
             $"**{run.WallSeconds:F2} s** wall, {run.PeakMegabytes:F0} MB; the fits it timed sum to {total:F2} s ({string.Join(", ", fits.Select(f => $"{f.Trainer} {f.Seconds:F2}"))}), one parse of the file {parse:F2} s: " +
             $"sum {total + parse:F2} s, compare / sum = **{run.WallSeconds / (total + parse):F2}** (target < 1: {FlightsBench.Verdict(run.WallSeconds < total + parse)}). " +
-            $"Featurizing and caching the folds took {featurize:F2} s of it.\n");
+            $"Untimed work in turn with the fits: {string.Join(", ", steps.Select(s => $"{s} {Work(s, false):F2} s"))}; beside the fits, on a second thread: " +
+            $"{string.Join(", ", steps.Select(s => $"{s} {Work(s, true):F2} s"))}.\n");
     }
 
     /// <summary>Writes the wide file (label y, then x1..xN uniform in [-1, 1], every 10th column with 2% empty cells; y is a seeded

@@ -54,7 +54,7 @@ internal static class ReportContent
         if (r.Optimum.Caveat is not null)
             doc.Paragraph(r.Optimum.Caveat);
         foreach (var failed in r.Trainers.Where(t => t.Error is not null))
-            doc.Paragraph($"{failed.DisplayName} failed: {failed.Error}");
+            doc.Paragraph(Failure(failed));
 
         doc.Heading("Speed");
         doc.Table(["Trainer", "Threads", "Fit time (median)", "Scoring throughput (rows/s)"], r.Trainers.Select(t =>
@@ -103,7 +103,7 @@ internal static class ReportContent
                 "the gap to the optimum mean nothing (they are n/a); a trainer can only predict the constant or miss it. RMSE: " +
                 string.Join("; ", ok.Select(t => $"{t.DisplayName} {Number(t.Rmse.Mean)}")) + ".");
             foreach (var failed in r.Trainers.Where(t => t.Error is not null))
-                lines.Add($"{failed.DisplayName} failed: {failed.Error}");
+                lines.Add(Failure(failed));
             return lines;
         }
         var best = ok[0];
@@ -141,7 +141,7 @@ internal static class ReportContent
             ? $"Fastest to score: {scoring[0].DisplayName} ({Rate(scoring[0].ScoringRowsPerSecond)} rows/s), ahead of every other trainer in every fold."
             : $"Scoring throughput: no clear winner between {string.Join(", ", scoring.Select(t => $"{t.DisplayName} ({Rate(t.ScoringRowsPerSecond)})"))} rows/s: their per-fold measurements overlap.");
         foreach (var failed in r.Trainers.Where(t => t.Error is not null))
-            lines.Add($"{failed.DisplayName} failed: {failed.Error}");
+            lines.Add(Failure(failed));
         return lines;
     }
 

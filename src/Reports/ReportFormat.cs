@@ -25,4 +25,21 @@ public static class ReportFormat
     /// <summary>Formats a throughput in rows per second with thousands separators.</summary>
     public static string Rate(double rowsPerSecond) =>
         double.IsNaN(rowsPerSecond) ? "n/a" : rowsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Says that a trainer failed, why, and what its fits cost until then (a failed fit took the user's time too).</summary>
+    public static string Failure(TrainerResult trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        return $"{trainer.DisplayName} {FailureReason(trainer)}";
+    }
+
+    /// <summary>"failed: " the trainer's error and the time its fits took, the failed one included.</summary>
+    public static string FailureReason(TrainerResult trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        string spent = trainer.FitCount == 0
+            ? " No fit was run."
+            : $" Its {trainer.FitCount} fit{(trainer.FitCount == 1 ? "" : "s")}, the failed one included, took {Milliseconds(trainer.TotalFitSeconds)} in all.";
+        return $"failed: {trainer.Error}{spent}";
+    }
 }

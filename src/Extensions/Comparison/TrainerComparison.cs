@@ -103,36 +103,69 @@ public static class TrainerComparison
         string? singular = null;
         int featureCount = 0, rowCount = 0, minTrainRows = int.MaxValue;
         double labelMean = double.NaN, labelDeviation = double.NaN;
-        for (int f = 0; f < splits.Count; f++)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+        using var lane = new WorkLane(options.PrepareAhead);
+        PreparedFold? next = PreparedFold.Prepare(ml, featurizer, splits[0], 1, splits.Count, options, stop.Token);
+        try
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
-            var featurizing = Stopwatch.StartNew();
-            var fold = FeaturizeFold(ml, featurizer, splits[f], options);
-            options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{splits.Count}: featurized and cached in {featurizing.Elapsed.TotalSeconds:F2} s"));
-            featureCount = fold.Train.FeatureCount;
-            minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
-            if (f == 0)   // the first fold's training and test rows are every row
-                (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
-            rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
-            options.Status?.Invoke($"fold {f + 1}/{splits.Count}: {fold.Train.RowCount} training rows, {fold.Test.RowCount} test rows, {featureCount} features");
+            for (int f = 0; f < splits.Count; f++)
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                var prepared = next!;
+                next = null;
+                foreach (string line in prepared.Log)
+                    options.Status?.Invoke(line);
+                var fold = prepared.Data;
+                featureCount = fold.Train.FeatureCount;
+                minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
+                if (f == 0)   // the first fold's training and test rows are every row
+                    (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
+                rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
 
-            var solving = Stopwatch.StartNew();
-            var (weights, bias, reason, _) = LeastSquaresSolver.Optimum(fold.Train, options.CancellationToken);
-            options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{splits.Count}: least-squares optimum in {solving.Elapsed.TotalSeconds:F2} s"));
-            if (weights is null)
-            {
-                singular ??= $"Fold {f + 1}: {reason}";
+                // The untimed work of this fold and the next, in the lane's order: this fold's optimum, the next fold's featurization,
+                // then (queued after GradientDescent's fits) this fold's cost curves, which need the optimum.
+                lane.Add(() => prepared.Solve(stop.Token));
+                if (f + 1 < splits.Count)
+                {
+                    int nextFold = f + 1;
+                    lane.Add(() => next = PreparedFold.Prepare(ml, featurizer, splits[nextFold], nextFold + 1, splits.Count, options, stop.Token));
+                }
+                foreach (var trainer in options.Trainers)
+                {
+                    var run = runs[trainer];
+                    if (trainer == ComparisonTrainer.GradientDescent)
+                    {
+                        lane.Wait();   // GradientDescent's timed fits may use every core: nothing runs beside them
+                        run.RunFold(fold, f + 1, splits.Count);
+                        if (run.Failed)
+                            continue;
+                        int foldNumber = f + 1;
+                        lane.Add(() => run.AddCurve(fold, foldNumber, splits.Count, prepared.OptimumTrainMse, prepared.OptimumTestMse, stop.Token));
+                        continue;
+                    }
+                    // Beside a trainer's fits once one took long (this fold's or the last): then the work moves their time little.
+                    if (run.LastFitSeconds >= options.LongFitSeconds)
+                        lane.Start();
+                    run.RunFold(fold, f + 1, splits.Count, seconds =>
+                    {
+                        if (seconds >= options.LongFitSeconds)
+                            lane.Start();
+                    });
+                }
+                lane.Finish();
+                options.Status?.Invoke(prepared.SolveLog!);
+                if (prepared.OptimumProblem is not null)
+                    singular ??= $"Fold {f + 1}: {prepared.OptimumProblem}";
+                else
+                    optimumFolds.Add((f + 1, prepared.OptimumTrainMse, prepared.OptimumTestMse, prepared.OptimumScores.Rmse, prepared.OptimumScores.Mae, prepared.OptimumScores.R2));
+                foreach (var trainer in options.Trainers)
+                    runs[trainer].FlushCurve();
             }
-            else
-            {
-                var predictions = LeastSquaresSolver.Predict(fold.Test, weights, bias);
-                var (rmse, mae, r2) = RegressionScores.Compute(fold.Test.Labels, predictions);
-                optimumFolds.Add((f + 1, LeastSquaresSolver.MeanSquaredError(fold.Train, weights, bias), rmse * rmse, rmse, mae, r2));
-            }
-            double optimumTrain = weights is null ? double.NaN : optimumFolds[^1].TrainMse;
-            double optimumTest = weights is null ? double.NaN : optimumFolds[^1].TestMse;
-            foreach (var trainer in options.Trainers)
-                runs[trainer].RunFold(fold, f + 1, splits.Count, optimumTrain, optimumTest);
+        }
+        catch
+        {
+            stop.Cancel();
+            throw;
         }
 
         var optimum = singular is not null
@@ -195,17 +228,6 @@ public static class TrainerComparison
     {
         using var cursor = view.GetRowCursor([]);
         return cursor.MoveNext();
-    }
-
-    private static FoldData FeaturizeFold(MLContext ml, Func<IDataView, ITransformer> fitFeaturizer, (IDataView Train, IDataView Test) split,
-        ComparisonOptions options)
-    {
-        var featurizer = fitFeaturizer(split.Train);
-        var train = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Train)));
-        var test = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Test)));
-        var trainDense = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
-        var testDense = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
-        return new FoldData(train, test, trainDense, testDense, ScoringSet.Create(ml, test, options.FeatureColumnName));
     }
 
     private static IDataView LabelAsSingle(MLContext ml, IDataView data, string label)

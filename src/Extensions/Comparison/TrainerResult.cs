@@ -30,6 +30,14 @@ public sealed class TrainerResult
     /// <summary>Gets the median fit time in seconds over every fold and repeat.</summary>
     public double FitSeconds { get; init; }
 
+    /// <summary>Gets how many fits the trainer ran (every fold and timing repeat; for a failed trainer, those before the failure and the
+    /// fit that failed, if it got to fitting).</summary>
+    public int FitCount { get; init; }
+
+    /// <summary>Gets the seconds of all those fits together: a failed trainer's too (the folds it finished, whose figures are not
+    /// reported, and the failed fit until it failed), since a fit that fails costs the user its time as well.</summary>
+    public double TotalFitSeconds { get; init; }
+
     /// <summary>Gets the most threads the trainer may use: 1 for the ML.NET trainers as the comparison configures them (SDCA, Poisson and
     /// FastTree are given NumberOfThreads = 1; OnlineGradientDescent has one), GradientDescent's NumberOfThreads (default all cores),
     /// which it uses only for batches of <see cref="MlNetGd.Trainers.Core.BatchGradient.DefaultMinParallelRows"/> rows or more.</summary>

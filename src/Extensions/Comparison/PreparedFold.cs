@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using MlNetGd.Data;
+using MlNetGd.Trainers;
+using MlNetGd.Trainers.Core;
+
+namespace MlNetGd.Comparison;
+
+/// <summary>One fold ready for the trainers: featurized and cached; then, once <see cref="Solve"/> ran, its least-squares optimum scored
+/// on the test rows. The status lines of that work are kept, not sent, since the work may run on another thread: the comparison sends
+/// them in fold order.</summary>
+internal sealed class PreparedFold
+{
+    private readonly int _fold;
+    private readonly int _foldCount;
+
+    private PreparedFold(FoldData data, IReadOnlyList<string> log, int fold, int foldCount)
+    {
+        Data = data;
+        Log = log;
+        _fold = fold;
+        _foldCount = foldCount;
+    }
+
+    /// <summary>Gets the featurized rows.</summary>
+    public FoldData Data { get; }
+
+    /// <summary>Gets the status lines of the featurization.</summary>
+    public IReadOnlyList<string> Log { get; }
+
+    /// <summary>Gets why the optimum could not be computed, or <see langword="null"/>.</summary>
+    public string? OptimumProblem { get; private set; }
+
+    /// <summary>Gets the optimum's MSE on the training rows, or NaN.</summary>
+    public double OptimumTrainMse { get; private set; } = double.NaN;
+
+    /// <summary>Gets the optimum's RMSE, MAE and R² on the test rows (NaN without an optimum).</summary>
+    public (double Rmse, double Mae, double R2) OptimumScores { get; private set; } = (double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Gets the status line of <see cref="Solve"/>, or <see langword="null"/> before it.</summary>
+    public string? SolveLog { get; private set; }
+
+    /// <summary>Gets the optimum's MSE on the test rows, or NaN.</summary>
+    public double OptimumTestMse => OptimumScores.Rmse * OptimumScores.Rmse;
+
+    /// <summary>Fits the featurization on the training rows, caches both sides, reads them as matrices and builds the scoring rows.</summary>
+    /// <param name="ml">The comparison's context (used by one thread at a time: the trainers have contexts of their own).</param>
+    /// <param name="fitFeaturizer">Fits the featurization on a fold's training rows.</param>
+    /// <param name="split">The fold's training and test rows.</param>
+    /// <param name="fold">The fold's number, from 1.</param>
+    /// <param name="foldCount">The number of folds.</param>
+    /// <param name="options">The comparison's options.</param>
+    /// <param name="cancellationToken">Checked while reading rows and solving.</param>
+    public static PreparedFold Prepare(MLContext ml, Func<IDataView, ITransformer> fitFeaturizer, (IDataView Train, IDataView Test) split,
+        int fold, int foldCount, ComparisonOptions options, CancellationToken cancellationToken)
+    {
+        var log = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var featurizer = fitFeaturizer(split.Train);
+        var train = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Train)));
+        var test = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Test)));
+        var trainRows = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, cancellationToken);
+        var testRows = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, cancellationToken);
+        var data = new FoldData(train, test, trainRows, testRows, ScoringSet.Create(ml, test, options.FeatureColumnName));
+        log.Add(Invariant($"fold {fold}/{foldCount}: featurized and cached in {clock.Elapsed.TotalSeconds:F2} s{Beside(fold - 1)}"));
+        log.Add($"fold {fold}/{foldCount}: {trainRows.RowCount} training rows, {testRows.RowCount} test rows, {trainRows.FeatureCount} features");
+        return new PreparedFold(data, log, fold, foldCount);
+    }
+
+    /// <summary>Solves the least-squares optimum of the training rows and scores it on the test rows (the trainers do not need it, so
+    /// it can run beside them); its status line is kept in <see cref="SolveLog"/>.</summary>
+    /// <param name="cancellationToken">Checked while solving.</param>
+    public void Solve(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var (weights, bias, reason, _) = LeastSquaresSolver.Optimum(Data.Train, cancellationToken);
+        if (weights is null)
+        {
+            OptimumProblem = reason;
+        }
+        else
+        {
+            OptimumTrainMse = LeastSquaresSolver.MeanSquaredError(Data.Train, weights, bias);
+            OptimumScores = RegressionScores.Compute(Data.Test.Labels, LeastSquaresSolver.Predict(Data.Test, weights, bias));
+        }
+        SolveLog = Invariant($"fold {_fold}/{_foldCount}: least-squares optimum in {clock.Elapsed.TotalSeconds:F2} s{Beside(_fold)}");
+    }
+
+    /// <summary>Says, when it is so, that the work ran on the lane beside a fold's ML.NET fits.</summary>
+    internal static string Beside(int fold) => WorkLane.OnLane ? $" (on a second thread, while fold {fold}'s ML.NET trainers fitted)" : "";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
