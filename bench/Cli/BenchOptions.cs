@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MlNetGd.Bench.Cli;
 
 /// <summary>The bench's command line: <c>[flights|wide|compare|all] [--rounds N] [--dir DIR] [--cli PATH] [--python PATH] [--generated]
-/// [--trainers LIST] [--sequential] [--output FILE]</c>.</summary>
+/// [--trainers LIST] [--output FILE]</c>.</summary>
 internal sealed class BenchOptions
 {
     public string Mode { get; private init; } = "all";
@@ -25,8 +25,6 @@ internal sealed class BenchOptions
     /// <summary>compare's --trainers for the wide compare run, or <see langword="null"/> for its default trainers.</summary>
     public string? Trainers { get; private init; }
 
-    /// <summary>Whether the wide compare run is given --sequential (no untimed work beside the fits).</summary>
-    public bool Sequential { get; private init; }
 
     public int WideRows { get; private init; } = 5_000;
 
@@ -49,7 +47,6 @@ internal sealed class BenchOptions
             Generated = Has("--generated"),
             Output = Has("--output") ? Value("--output") : null,
             Trainers = Has("--trainers") ? Value("--trainers") : null,
-            Sequential = Has("--sequential"),
         };
         System.IO.Directory.CreateDirectory(options.Directory);
         if (!File.Exists(options.Cli))

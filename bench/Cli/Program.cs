@@ -4,7 +4,7 @@ using MlNetGd.Bench.Cli;
 
 // The tool's whole run, CSV to model (issue 22): see RESULTS.md for what each mode measures.
 //   dotnet build src/Cli -c Release && dotnet run -c Release --project bench/Cli -- [flights|wide|compare|all] [--rounds 3] [--dir DIR] [--generated]
-//     [--trainers LIST] [--sequential] [--output FILE]   (compare: only the wide compare run, with compare's --trainers/--sequential)
+//     [--trainers LIST] [--output FILE]   (compare: only the wide compare run, with compare's --trainers)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 try

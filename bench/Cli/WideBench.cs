@@ -52,7 +52,7 @@ internal static class WideBench
     {
         string report = Path.Combine(options.Directory, "wide-compare-report");
         string[] arguments = ["compare", "--data", wide, "--label", "y", "--out", report, "--verbose",
-            .. options.Trainers is { } trainers ? new[] { "--trainers", trainers } : [], .. options.Sequential ? new[] { "--sequential" } : []];
+            .. options.Trainers is { } trainers ? new[] { "--trainers", trainers } : []];
         var run = TimedRun.Start("compare", options.Cli, arguments);
         string readLine = run.Output.Split('\n').First(l => l.Contains("one pass over every row", StringComparison.Ordinal));
         string parseText = readLine[(readLine.IndexOf("one pass over every row ", StringComparison.Ordinal) + "one pass over every row ".Length)..].Split(' ')[0];
@@ -70,7 +70,7 @@ internal static class WideBench
             .Sum(l => double.Parse(l[(l.IndexOf(step + " in ", StringComparison.Ordinal) + step.Length + 4)..].Split(' ')[0], CultureInfo.InvariantCulture));
         string[] steps = ["featurized and cached", "least-squares optimum", "gd cost curves (a second, untimed fit)", "scoring timed"];
         return string.Create(CultureInfo.InvariantCulture,
-            $"`mlnetgd compare` ({options.Trainers ?? "default trainers"}{(options.Sequential ? ", --sequential" : "")}, {json.RootElement.GetProperty("plan").GetString()}, {json.RootElement.GetProperty("timingRepeats").GetInt32()} timing repeats) on the {options.WideColumns}-column file: " +
+            $"`mlnetgd compare` ({options.Trainers ?? "default trainers"}, {json.RootElement.GetProperty("plan").GetString()}, {json.RootElement.GetProperty("timingRepeats").GetInt32()} timing repeats) on the {options.WideColumns}-column file: " +
             $"**{run.WallSeconds:F2} s** wall, {run.PeakMegabytes:F0} MB; the fits it timed sum to {total:F2} s ({string.Join(", ", fits.Select(f => $"{f.Trainer} {f.Seconds:F2}"))}), one parse of the file {parse:F2} s: " +
             $"sum {total + parse:F2} s, compare / sum = **{run.WallSeconds / (total + parse):F2}** (target < 1: {FlightsBench.Verdict(run.WallSeconds < total + parse)}). " +
             $"Untimed work in turn with the fits: {string.Join(", ", steps.Select(s => $"{s} {Work(s, false):F2} s"))}; beside the fits, on a second thread: " +

@@ -35,7 +35,6 @@ internal static class CompareCommand
             .Allow(f => f is > 0 and < 1, "must be in range (0, 1)");
         var repeats = new Option<int?>("--repeats") { HelpName = "N", Description = $"How many times each fit and scoring pass is timed (the median is reported). [default: {ComparisonOptions.DefaultTimingRepeats}, or 1 above {LargeDataRows} rows]" }
             .Allow(n => n is >= 1 and <= 100, "must be in range [1, 100]");
-        var sequential = new Option<bool>("--sequential") { Description = "Run the untimed work (the next fold's featurization and least-squares optimum, GradientDescent's cost curves) in turn with the fits, instead of on a second thread while ML.NET's one-thread trainers fit: a longer run, with nothing of the comparison's beside a timed fit." };
         var output = new Option<string>("--out") { HelpName = "DIR", Description = "The report directory (created if its parent exists; replaced as a whole when the run ends, so it never mixes two runs).", DefaultValueFactory = _ => "reports" };
 
         var command = new Command("compare", "Compare MlNetGd's GradientDescent with SDCA, OnlineGradientDescent, LbfgsPoissonRegression and FastTree on a CSV/TSV file, " +
@@ -47,7 +46,6 @@ internal static class CompareCommand
         command.Add(fraction);
         command.Add(common.Seed);
         command.Add(repeats);
-        command.Add(sequential);
         command.Add(output);
         common.AddGradientDescentOptions(command);
         command.Add(common.Quiet);
@@ -72,7 +70,6 @@ internal static class CompareCommand
                 Trainers = TrainerNames.Parse(parse.GetValue(trainers)!),
                 GradientDescent = common.GradientDescent(parse, label),
                 Columns = common.Overrides(parse),
-                PrepareAhead = !parse.GetValue(sequential),
                 Progress = progress.Record,
                 Status = progress.Status,
             };

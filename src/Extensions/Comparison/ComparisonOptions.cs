@@ -49,21 +49,6 @@ public sealed class ComparisonOptions
     /// <value>Default 3.</value>
     public int TimingRepeats { get; set; } = DefaultTimingRepeats;
 
-    /// <summary>Gets whether the untimed work (this fold's least-squares optimum, the next fold's featurization,
-    /// GradientDescent's cost-curve fit) may run on a second thread beside the long fits of ML.NET's trainers, which are given one
-    /// thread each: beside a trainer's fits once one of them took <see cref="DefaultLongFitSeconds"/> or more.</summary>
-    /// <value>Default <see langword="true"/>. Set it to <see langword="false"/> to run everything in turn on one thread, for timings
-    /// taken with nothing else of the comparison's running (results are the same either way).</value>
-    public bool PrepareAhead { get; init; } = true;
-
-    /// <summary>The shortest fit the untimed work runs beside. On a busy machine the work takes a core from the fit and can add at most
-    /// its own time (seconds a fold) to the fits it runs beside: a small part of fits this long, half of SDCA's 1.5 s fits on the wide
-    /// bench file.</summary>
-    public const double DefaultLongFitSeconds = 10;
-
-    /// <summary>Gets the shortest fit the untimed work runs beside (tests set 0).</summary>
-    internal double LongFitSeconds { get; init; } = DefaultLongFitSeconds;
-
     /// <summary>Gets or sets a callback that receives one line per trainer and fold: its RMSE and fit time, or why it failed.</summary>
     /// <value>Default <see langword="null"/>: silent.</value>
     public Action<string>? Progress { get; set; }

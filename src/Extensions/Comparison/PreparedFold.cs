@@ -8,8 +8,7 @@ using MlNetGd.Trainers.Core;
 namespace MlNetGd.Comparison;
 
 /// <summary>One fold ready for the trainers: featurized and cached; then, once <see cref="Solve"/> ran, its least-squares optimum scored
-/// on the test rows. The status lines of that work are kept, not sent, since the work may run on another thread: the comparison sends
-/// them in fold order.</summary>
+/// on the test rows. The status lines of that work are kept for the comparison to send.</summary>
 internal sealed class PreparedFold
 {
     private readonly int _fold;
@@ -45,7 +44,7 @@ internal sealed class PreparedFold
     public double OptimumTestMse => OptimumScores.Rmse * OptimumScores.Rmse;
 
     /// <summary>Fits the featurization on the training rows, caches both sides, reads them as matrices and builds the scoring rows.</summary>
-    /// <param name="ml">The comparison's context (used by one thread at a time: the trainers have contexts of their own).</param>
+    /// <param name="ml">The comparison's context.</param>
     /// <param name="fitFeaturizer">Fits the featurization on a fold's training rows.</param>
     /// <param name="split">The fold's training and test rows.</param>
     /// <param name="fold">The fold's number, from 1.</param>
@@ -63,13 +62,13 @@ internal sealed class PreparedFold
         var trainRows = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, cancellationToken);
         var testRows = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, cancellationToken);
         var data = new FoldData(train, test, trainRows, testRows, ScoringSet.Create(ml, test, options.FeatureColumnName));
-        log.Add(Invariant($"fold {fold}/{foldCount}: featurized and cached in {clock.Elapsed.TotalSeconds:F2} s{Beside(fold - 1)}"));
+        log.Add(Invariant($"fold {fold}/{foldCount}: featurized and cached in {clock.Elapsed.TotalSeconds:F2} s"));
         log.Add($"fold {fold}/{foldCount}: {trainRows.RowCount} training rows, {testRows.RowCount} test rows, {trainRows.FeatureCount} features");
         return new PreparedFold(data, log, fold, foldCount);
     }
 
-    /// <summary>Solves the least-squares optimum of the training rows and scores it on the test rows (the trainers do not need it, so
-    /// it can run beside them); its status line is kept in <see cref="SolveLog"/>.</summary>
+    /// <summary>Solves the least-squares optimum of the training rows and scores it on the test rows; its status line is kept in
+    /// <see cref="SolveLog"/>.</summary>
     /// <param name="cancellationToken">Checked while solving.</param>
     public void Solve(CancellationToken cancellationToken)
     {
@@ -84,11 +83,8 @@ internal sealed class PreparedFold
             OptimumTrainMse = LeastSquaresSolver.MeanSquaredError(Data.Train, weights, bias);
             OptimumScores = RegressionScores.Compute(Data.Test.Labels, LeastSquaresSolver.Predict(Data.Test, weights, bias));
         }
-        SolveLog = Invariant($"fold {_fold}/{_foldCount}: least-squares optimum in {clock.Elapsed.TotalSeconds:F2} s{Beside(_fold)}");
+        SolveLog = Invariant($"fold {_fold}/{_foldCount}: least-squares optimum in {clock.Elapsed.TotalSeconds:F2} s");
     }
-
-    /// <summary>Says, when it is so, that the work ran on the lane beside a fold's ML.NET fits.</summary>
-    internal static string Beside(int fold) => WorkLane.OnLane ? $" (on a second thread, while fold {fold}'s ML.NET trainers fitted)" : "";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -103,69 +103,27 @@ public static class TrainerComparison
         string? singular = null;
         int featureCount = 0, rowCount = 0, minTrainRows = int.MaxValue;
         double labelMean = double.NaN, labelDeviation = double.NaN;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
-        using var lane = new WorkLane(options.PrepareAhead);
-        PreparedFold? next = PreparedFold.Prepare(ml, featurizer, splits[0], 1, splits.Count, options, stop.Token);
-        try
+        for (int f = 0; f < splits.Count; f++)
         {
-            for (int f = 0; f < splits.Count; f++)
-            {
-                options.CancellationToken.ThrowIfCancellationRequested();
-                var prepared = next!;
-                next = null;
-                foreach (string line in prepared.Log)
-                    options.Status?.Invoke(line);
-                var fold = prepared.Data;
-                featureCount = fold.Train.FeatureCount;
-                minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
-                if (f == 0)   // the first fold's training and test rows are every row
-                    (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
-                rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
+            options.CancellationToken.ThrowIfCancellationRequested();
+            var prepared = PreparedFold.Prepare(ml, featurizer, splits[f], f + 1, splits.Count, options, options.CancellationToken);
+            foreach (string line in prepared.Log)
+                options.Status?.Invoke(line);
+            var fold = prepared.Data;
+            featureCount = fold.Train.FeatureCount;
+            minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
+            if (f == 0)   // the first fold's training and test rows are every row
+                (labelMean, labelDeviation) = MeanAndDeviation(fold.Train.Labels, fold.Test.Labels);
+            rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
 
-                // The untimed work of this fold and the next, in the lane's order: this fold's optimum, the next fold's featurization,
-                // then (queued after GradientDescent's fits) this fold's cost curves, which need the optimum.
-                lane.Add(() => prepared.Solve(stop.Token));
-                if (f + 1 < splits.Count)
-                {
-                    int nextFold = f + 1;
-                    lane.Add(() => next = PreparedFold.Prepare(ml, featurizer, splits[nextFold], nextFold + 1, splits.Count, options, stop.Token));
-                }
-                foreach (var trainer in options.Trainers)
-                {
-                    var run = runs[trainer];
-                    if (trainer == ComparisonTrainer.GradientDescent)
-                    {
-                        lane.Wait();   // GradientDescent's timed fits may use every core: nothing runs beside them
-                        run.RunFold(fold, f + 1, splits.Count);
-                        if (run.Failed)
-                            continue;
-                        int foldNumber = f + 1;
-                        lane.Add(() => run.AddCurve(fold, foldNumber, splits.Count, prepared.OptimumTrainMse, prepared.OptimumTestMse, stop.Token));
-                        continue;
-                    }
-                    // Beside a trainer's fits once one took long (this fold's or the last): then the work moves their time little.
-                    if (run.LastFitSeconds >= options.LongFitSeconds)
-                        lane.Start();
-                    run.RunFold(fold, f + 1, splits.Count, seconds =>
-                    {
-                        if (seconds >= options.LongFitSeconds)
-                            lane.Start();
-                    });
-                }
-                lane.Finish();
-                options.Status?.Invoke(prepared.SolveLog!);
-                if (prepared.OptimumProblem is not null)
-                    singular ??= $"Fold {f + 1}: {prepared.OptimumProblem}";
-                else
-                    optimumFolds.Add((f + 1, prepared.OptimumTrainMse, prepared.OptimumTestMse, prepared.OptimumScores.Rmse, prepared.OptimumScores.Mae, prepared.OptimumScores.R2));
-                foreach (var trainer in options.Trainers)
-                    runs[trainer].FlushCurve();
-            }
-        }
-        catch
-        {
-            stop.Cancel();
-            throw;
+            prepared.Solve(options.CancellationToken);
+            options.Status?.Invoke(prepared.SolveLog!);
+            if (prepared.OptimumProblem is not null)
+                singular ??= $"Fold {f + 1}: {prepared.OptimumProblem}";
+            else
+                optimumFolds.Add((f + 1, prepared.OptimumTrainMse, prepared.OptimumTestMse, prepared.OptimumScores.Rmse, prepared.OptimumScores.Mae, prepared.OptimumScores.R2));
+            foreach (var trainer in options.Trainers)
+                runs[trainer].RunFold(fold, f + 1, splits.Count, prepared.OptimumTrainMse, prepared.OptimumTestMse);
         }
 
         var optimum = singular is not null

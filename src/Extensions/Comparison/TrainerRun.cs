@@ -18,10 +18,7 @@ internal sealed class TrainerRun
     private readonly List<float> _actual = [];
     private readonly List<float> _predicted = [];
     private readonly List<EpochCurve> _curves = [];
-    private readonly List<string> _pendingLog = [];
     private string? _error;
-    private string? _pendingError;
-    private EpochCurve? _pendingCurve;
     private double _fitSeconds;
     private int _fitCount;
 
@@ -33,18 +30,14 @@ internal sealed class TrainerRun
 
     private string Name => TrainerNames.ShortName(_trainer);
 
-    /// <summary>Gets whether the trainer has failed (it is not fitted on later folds).</summary>
-    public bool Failed => _error is not null;
-
-    /// <summary>Gets the time of the trainer's latest fit, or 0 before its first.</summary>
-    public double LastFitSeconds { get; private set; }
-
-    /// <summary>Fits the fold <see cref="ComparisonOptions.TimingRepeats"/> times, timed, then scores its test rows.</summary>
+    /// <summary>Fits the fold <see cref="ComparisonOptions.TimingRepeats"/> times, timed, then scores its test rows; for GradientDescent,
+    /// records the cost curves with one more, untimed fit. A failed fit's time until it failed is counted with the others'.</summary>
     /// <param name="fold">The fold.</param>
     /// <param name="foldNumber">Its number, from 1.</param>
     /// <param name="foldCount">The number of folds.</param>
-    /// <param name="afterFit">Called after each fit that did not fail, with its seconds.</param>
-    public void RunFold(FoldData fold, int foldNumber, int foldCount, Action<double>? afterFit = null)
+    /// <param name="optimumTrainMse">The least-squares optimum's MSE on the fold's training rows (NaN without one), for the curves.</param>
+    /// <param name="optimumTestMse">Its MSE on the fold's test rows.</param>
+    public void RunFold(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
         if (_error is not null)
             return;
@@ -66,8 +59,6 @@ internal sealed class TrainerRun
                 fitTimes.Add(clock.Elapsed.TotalSeconds);
                 _fitSeconds += clock.Elapsed.TotalSeconds;
                 _fitCount++;
-                LastFitSeconds = clock.Elapsed.TotalSeconds;
-                afterFit?.Invoke(LastFitSeconds);
             }
             float[] scores = model!.Transform(fold.TestView).GetColumn<float>("Score").ToArray();   // also warms up the scoring code
             var scoring = Stopwatch.StartNew();
@@ -91,6 +82,12 @@ internal sealed class TrainerRun
             });
             _actual.AddRange(fold.Test.Labels);
             _predicted.AddRange(scores);
+            if (_trainer == ComparisonTrainer.GradientDescent)
+            {
+                var curve = Stopwatch.StartNew();
+                _curves.Add(Curve(fold, foldNumber, foldCount, optimumTrainMse, optimumTestMse));
+                _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fold {foldNumber}/{foldCount}: gd cost curves (a second, untimed fit) in {curve.Elapsed.TotalSeconds:F2} s"));
+            }
             _options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"fold {foldNumber}/{foldCount}: {Name} RMSE {rmse:G5}, fit {Median(fitTimes) * 1000:F1} ms"));
         }
@@ -120,36 +117,6 @@ internal sealed class TrainerRun
         }
         return count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
             $"{TrainerNames.DisplayName(_trainer)} needs labels >= 0 (it models the label as a count's mean), but {count:N0} of the {labels.Length:N0} training labels of label column '{_options.LabelColumnName}' are negative (the smallest is {smallest:G6}).");
-    }
-
-    /// <summary>Records GradientDescent's cost curves on a fold with an untimed fit (<see cref="Curve"/>); the curve, its status lines
-    /// or its failure are kept until <see cref="FlushCurve"/>, so this may run on another thread while the caller fits other trainers.</summary>
-    public void AddCurve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            _pendingCurve = Curve(fold, foldNumber, foldCount, optimumTrainMse, optimumTestMse, _pendingLog, cancellationToken);
-            _pendingLog.Add(string.Create(CultureInfo.InvariantCulture, $"fold {foldNumber}/{foldCount}: gd cost curves (a second, untimed fit) in {clock.Elapsed.TotalSeconds:F2} s{PreparedFold.Beside(foldNumber)}"));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _pendingLog.Add($"fold {foldNumber}/{foldCount}: {Name} cost curves failed: {e.Message}");
-            _pendingError = $"{e.GetType().Name} on fold {foldNumber}, recording the cost curves: {e.Message}";
-        }
-    }
-
-    /// <summary>Keeps the curve <see cref="AddCurve"/> recorded and sends its status lines (on the caller's thread, after the work).</summary>
-    public void FlushCurve()
-    {
-        foreach (string line in _pendingLog)
-            _options.Status?.Invoke(line);
-        _pendingLog.Clear();
-        if (_pendingCurve is not null)
-            _curves.Add(_pendingCurve);
-        _pendingCurve = null;
-        _error ??= _pendingError;
-        _pendingError = null;
     }
 
     /// <param name="optimum">The least-squares reference.</param>
@@ -221,30 +188,26 @@ internal sealed class TrainerRun
     /// <summary>Refits GradientDescent through the core exactly as the trainer's copy does (<see cref="CachedBatches.ForCopy"/>, then the
     /// one setup), recording the MSE on the test rows after every epoch from the epoch callback. A separate fit rather than the first
     /// timed one: evaluating the test rows after each epoch inside a timed fit would add to its time.</summary>
-    private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse, List<string> log,
-        CancellationToken cancellationToken)
+    private EpochCurve Curve(FoldData fold, int foldNumber, int foldCount, double optimumTrainMse, double optimumTestMse)
     {
         var training = new List<double>();
         var validation = new List<double>();
         LinearModel? model = null;
-        // One thread: it may run beside another trainer's fit, and the thread count does not change the weights.
         var settings = GradientDescentOptions(_options) with
         {
-            NumberOfThreads = 1,
-            CancellationToken = cancellationToken,
             EpochCompleted = record =>
             {
                 training.Add(record.TrainingCost);
                 validation.Add(MlNetGd.Trainers.Core.MseLoss.Cost(model!, fold.Test));
-                log.Add(string.Create(CultureInfo.InvariantCulture,
+                _options.Status?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"fold {foldNumber}/{foldCount}: gd epoch {record.Epoch}: training cost {record.TrainingCost:G6}, validation cost {validation[^1]:G6}"));
             },
         };
-        var data = DataViewReader.ReadRows(fold.TrainView, _options.LabelColumnName, _options.FeatureColumnName, false, out _, cancellationToken);
+        var data = DataViewReader.ReadRows(fold.TrainView, _options.LabelColumnName, _options.FeatureColumnName, false, out _, _options.CancellationToken);
         model = new LinearModel(data.FeatureCount);
         settings.Validate();
-        var history = GradientDescentLoop.Fit(settings, CachedBatches.ForCopy(data, settings, cancellationToken), model, null,
-            new RowSourceInfo(RowSource.Copy), cancellationToken);
+        var history = GradientDescentLoop.Fit(settings, CachedBatches.ForCopy(data, settings, _options.CancellationToken), model, null,
+            new RowSourceInfo(RowSource.Copy), _options.CancellationToken);
         return new EpochCurve
         {
             Fold = foldNumber,
