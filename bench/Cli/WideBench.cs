@@ -66,15 +66,14 @@ internal static class WideBench
             fits.Add((trainer.GetProperty("name").GetString()!, sum));
         }
         double total = fits.Sum(f => f.Seconds);
-        double Work(string step, bool beside) => run.Output.Split('\n').Where(l => l.Contains(step + " in ", StringComparison.Ordinal) && l.Contains("on a second thread", StringComparison.Ordinal) == beside)
+        double Work(string step) => run.Output.Split('\n').Where(l => l.Contains(step + " in ", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.IndexOf(step + " in ", StringComparison.Ordinal) + step.Length + 4)..].Split(' ')[0], CultureInfo.InvariantCulture));
         string[] steps = ["featurized and cached", "least-squares optimum", "gd cost curves (a second, untimed fit)", "scoring timed"];
         return string.Create(CultureInfo.InvariantCulture,
             $"`mlnetgd compare` ({options.Trainers ?? "default trainers"}, {json.RootElement.GetProperty("plan").GetString()}, {json.RootElement.GetProperty("timingRepeats").GetInt32()} timing repeats) on the {options.WideColumns}-column file: " +
             $"**{run.WallSeconds:F2} s** wall, {run.PeakMegabytes:F0} MB; the fits it timed sum to {total:F2} s ({string.Join(", ", fits.Select(f => $"{f.Trainer} {f.Seconds:F2}"))}), one parse of the file {parse:F2} s: " +
             $"sum {total + parse:F2} s, compare / sum = **{run.WallSeconds / (total + parse):F2}** (target < 1: {FlightsBench.Verdict(run.WallSeconds < total + parse)}). " +
-            $"Untimed work in turn with the fits: {string.Join(", ", steps.Select(s => $"{s} {Work(s, false):F2} s"))}; beside the fits, on a second thread: " +
-            $"{string.Join(", ", steps.Select(s => $"{s} {Work(s, true):F2} s"))}.\n");
+            $"Untimed work, in turn with the fits: {string.Join(", ", steps.Select(s => $"{s} {Work(s):F2} s"))}.\n");
     }
 
     /// <summary>Writes the wide file (label y, then x1..xN uniform in [-1, 1], every 10th column with 2% empty cells; y is a seeded
