@@ -81,6 +81,7 @@ internal sealed class FitRows : IDisposable
         if (count > Array.MaxLength)
             throw new ArgumentException($"{count} rows exceed the largest array .NET can hold ({Array.MaxLength}); train from a cache file (RowSource = CacheFile).", "data");
         var pass = new DataViewRowPass(data, columns, count);
+        PassBatches? source = null;
         try
         {
             var (sparse, density) = RowStorage.Probe(pass);
@@ -102,7 +103,7 @@ internal sealed class FitRows : IDisposable
             }
             CachedBatches.CheckLeavesTrainingRows(holdOut, count);
             IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
-            var source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
+            source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
             var survey = Survey.Take(source, options.StandardizeFeatures, token);
             bool ordered = RowOrder.IsOrdered(survey.Sample, survey.Sample.RowCount);
             if (!forced && ordered)
@@ -124,6 +125,7 @@ internal sealed class FitRows : IDisposable
         }
         catch
         {
+            source?.Dispose(); // its read-ahead thread too, when the survey fails on a row
             pass.Dispose();
             throw;
         }

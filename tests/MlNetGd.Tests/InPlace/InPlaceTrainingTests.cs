@@ -155,6 +155,30 @@ public sealed class InPlaceTrainingTests
     }
 
     [TestMethod]
+    public void AFailingSurveyLeavesNoReadAheadThreadBehind()
+    {
+        // Linux names threads in /proc (15 characters): "MlNetGd in-place read-ahead" is "MlNetGd in-plac".
+        if (!Directory.Exists("/proc/self/task"))
+            Assert.Inconclusive("Counts threads by name through /proc (Linux).");
+        static int ReadAheadThreads() => Directory.GetDirectories("/proc/self/task")
+            .Count(t => File.Exists(Path.Combine(t, "comm")) && File.ReadAllText(Path.Combine(t, "comm")).StartsWith("MlNetGd in-plac", StringComparison.Ordinal));
+        var ml = new MLContext(1);
+        // Rows enough for several blocks (a reader thread); a NaN in the survey's last sampled row (⌊16383 · 100000 / 16384⌋), far
+        // past the rows the storage probe reads.
+        var rows = StreamingData.Rows(StreamingData.Generate(rows: 100_000, seed: 6));
+        rows[99993].Features[1] = float.NaN;
+        int before = ReadAheadThreads();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var error = Assert.ThrowsExactly<ArgumentException>(() => Fit(StreamingData.Shuffleable(ml, rows), o => o with { RowSource = RowSource.InPlace }));
+            StringAssert.Contains(error.Message, "Row 99993");
+        }
+        for (int wait = 0; wait < 100 && ReadAheadThreads() > before; wait++)
+            Thread.Sleep(20); // a disposed reader's thread ends by itself, soon
+        Assert.AreEqual(before, ReadAheadThreads(), "a read-ahead thread outlived its failed fit");
+    }
+
+    [TestMethod]
     public void ForcedInPlaceOnRowsSortedByTheLabelNamesTheOrderWhenItDiverges()
     {
         // Sorted by the label, a batch holds rows alike along the true weights: its curvature is several times any random batch's.
