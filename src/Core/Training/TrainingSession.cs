@@ -121,7 +121,7 @@ public sealed class TrainingSession
     /// <param name="rows">Where the rows come from, for the history.</param>
     /// <remarks>
     /// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space,
-    /// <c>1/(λmax + max(tr(H), 2‖x̃‖²max)/(B(1 − μ)²))</c> with momentum μ, which amplifies the minibatch noise (with 1/(1 − μ) alone,
+    /// <c>1/(λmax + 2λ₂ + max(tr(H), 2‖x̃‖²max)/(B(1 − μ)²))</c> with momentum μ and L2 penalty λ₂, which amplifies the minibatch noise (with 1/(1 − μ) alone,
     /// momentum 0.9 was unstable on the Boston housing data with two batches per epoch); for Adam/AdamW it is
     /// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels. Adam moves each parameter by about η per step, so
     /// from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its bias at the mean label, its optimum there.
@@ -141,7 +141,8 @@ public sealed class TrainingSession
         float CurvatureRate()
         {
             var (lambda, trace) = CurvatureEstimator.Estimate(sample, sample.RowCount, standardization);
-            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, survey.LargestRowNorm * noiseScale, batch);
+            // The L2 penalty adds 2λ₂ to every eigenvalue of the cost's Hessian: without it a large λ₂ diverged at once.
+            return CurvatureEstimator.SuggestLearningRate(lambda + 2.0 * settings.L2Regularization, trace * noiseScale, survey.LargestRowNorm * noiseScale, batch);
         }
 
         bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
