@@ -62,6 +62,9 @@ public static class ColumnInference
 
         var profiles = file.Profiles.Where(p => p.Name != labelColumnName).ToList();
         var columns = profiles.Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
+        if (columns.Count == 0)
+            throw new DataFileException(file.Name, 0,
+                $"{file.Name}: the file has no column besides the label '{labelColumnName}', so nothing can be a feature: give a file with at least one other column.");
         if (!columns.Any(c => c.IsUsed))
             throw new DataFileException(file.Name, 0,
                 $"{file.Name}: no column besides the label '{labelColumnName}' can be a feature: " +
