@@ -36,4 +36,35 @@ public sealed class AdversarialTrialTests
         StringAssert.Contains(error, "is a directory");
         Assert.IsFalse(error.Contains("(Parameter '"), error);
     }
+
+    [TestMethod]
+    public void AQuotedFieldWithALineBreakIsRefusedNamingItsLineInsteadOfSplittingTheRow()
+    {
+        // Before: each row was read as two (60 rows of 30), half without a label, and a model was trained on the halves.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), "c,d,y\r\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"\"hello\r\nworld {i % 3}\",z{i % 2},{i}\r\n")));
+
+        var (code, _, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "d.csv, line 2: a quoted field starts on this line and is not closed before the line ends");
+        Assert.IsFalse(File.Exists(dir.File("m.zip")));
+        (code, _, error) = Run("predict", "--model", TrainedModel(dir), "--data", dir.File("d.csv"));
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "line 2: a quoted field");
+    }
+
+    [TestMethod]
+    public void QuotesThatCloseOnTheirLineAndQuotesInsideAFieldStillRead()
+    {
+        using var dir = new TempDirectory();
+        // A quoted separator, an escaped quote, a quote inside an unquoted field (12" pipe), a quote closing at the line's end.
+        File.WriteAllText(dir.File("d.csv"), "c,d,e,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            $"\"Oslo, NO {i % 2}\",\"he said \"\"hi\"\" {i % 3}\",{i % 4}\" pipe,{i}\n")) + "\"a\",\"b\",\"c\",\"5\"\n");
+
+        var (code, output, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "--explain", "-q");
+
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "Featurization of 31 rows");
+    }
 }
