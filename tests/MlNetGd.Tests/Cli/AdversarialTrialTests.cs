@@ -67,4 +67,17 @@ public sealed class AdversarialTrialTests
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "Featurization of 31 rows");
     }
+
+    [TestMethod]
+    public void PredictWithTheWrongSeparatorSuggestsTheRightOne()
+    {
+        using var dir = new TempDirectory();
+        string model = TrainedModel(dir);
+
+        var (code, _, error) = Run("predict", "--model", model, "--data", dir.File("data.csv"), "--separator", ";");
+
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "lacks the model's column(s)");
+        StringAssert.Contains(error, "Is the separator right? It is ';', but the text holds ',': give that separator (--separator ,).", "as train says");
+    }
 }
