@@ -80,4 +80,21 @@ public sealed class AdversarialTrialTests
         StringAssert.Contains(error, "lacks the model's column(s)");
         StringAssert.Contains(error, "Is the separator right? It is ';', but the text holds ',': give that separator (--separator ,).", "as train says");
     }
+
+    [TestMethod]
+    [DataRow("\"1,000\"", "'1,000' is one thousand), remove the commas; if it is a decimal comma, give --decimal-separator ,")]
+    [DataRow("\"1,000,123\"", "'1,000' is one thousand), remove the commas.")]
+    [DataRow("1.5%", "remove the '%' signs")]
+    public void NumbersWithThousandsSeparatorsOrPercentSignsAreWarnedWithTheRightFix(string cell, string fix)
+    {
+        // Before: "1,000" was told to give --decimal-separator , (which reads one thousand as 1.0), and "1.5%" had no warning at all.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), "x,z,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{cell.Replace("1", $"{i % 7 + 1}")},{i % 3},{i % 7}\n")));
+
+        var (code, _, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "warning: column 'x': 100% of its cells look like numbers");
+        StringAssert.Contains(error, fix);
+    }
 }
