@@ -99,6 +99,24 @@ public sealed class ScheduleAndRegularizationTests
         Assert.IsTrue(reached <= optimum * 1.01, $"cost {reached} against the ridge optimum's {optimum}");
     }
 
+    [TestMethod]
+    [DataRow(1e4f)]
+    [DataRow(1e6f)]
+    public void HugeL2LeavesTheUnpenalizedBiasAtTheMeanLabel(float lambda)
+    {
+        // The rate is at most 1/(2λ₂) and the bias is not penalized: started from 0 it stayed near 0 (0.0065 for labels about 100
+        // at λ₂ = 1e6) and the fit said Converged. With standardized (implicitly centered) features its optimum is the mean label.
+        var data = SyntheticRegression.Generate(300, 3, seed: 4).ToDenseDataset();
+        for (int i = 0; i < data.RowCount; i++)
+            data.Labels[i] += 100;
+        var model = new LinearModel(3);
+        new GradientDescentLoop(new GradientDescentSettings { L2Regularization = lambda }).Run(data, model);
+
+        double mean = data.Labels.Average(v => (double)v);
+        Assert.AreEqual(mean, model.Bias + model.Weights.ToArray().Select((w, j) => w * Enumerable.Range(0, data.RowCount).Average(i => (double)data.Row(i)[j])).Sum(), 0.01 * Math.Abs(mean));
+        Assert.IsTrue(model.Weights.ToArray().All(w => Math.Abs(w) < 1e-2), string.Join(", ", model.Weights.ToArray()));
+    }
+
     private static double RidgeCost(DenseDataset data, double lambda, double[] weights, double bias)
     {
         double sum = 0;
