@@ -82,7 +82,7 @@ internal static class FileBytes
     {
         private bool _inQuotes;
         private bool _fieldStart = true;
-        private bool _quoteAtEnd; // a quote closed the chunk: the next chunk's first byte says whether it was doubled
+        private bool _quoteAtEnd; // a quote inside quotes, just read: the next byte (maybe in the next chunk) says whether it was doubled
 
         /// <summary>Returns the index of the first line break inside a quoted field, or -1.</summary>
         public int FirstCutField(ReadOnlySpan<byte> text)
