@@ -51,7 +51,7 @@ internal static class FileBytes
                     $"{name}, line {line}: holds bytes that are not UTF-8 (0x{part[at]:X2}), so its text would be read wrong: the file looks like " +
                     "Latin-1 or Windows-1252 text. Convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 in.csv > out.csv).");
             }
-            int cut = quotes.FirstCutField(part);
+            int cut = FirstCutField(ref quotes, part);
             if (cut >= 0)
             {
                 int line = LineNumber(lines, part[..cut], crAtEnd);
@@ -75,6 +75,23 @@ internal static class FileBytes
             : lines + text.Count((byte)'\n') + text.Count((byte)'\r') - text.Count("\r\n"u8) - (crBefore && text[0] == '\n' ? 1 : 0);
 
     private static int LineNumber(long lines, ReadOnlySpan<byte> text, bool crBefore) => (int)Math.Min(Line(lines, text, crBefore), int.MaxValue);
+
+    /// <summary>The first line break inside a quoted field, or -1; a quote on a <c>//</c> line (one the loader skips) is no field.</summary>
+    private static int FirstCutField(ref QuotedFields quotes, ReadOnlySpan<byte> part)
+    {
+        for (int offset = 0; ;)
+        {
+            int cut = quotes.FirstCutField(part[offset..]);
+            if (cut < 0)
+                return -1;
+            cut += offset;
+            int lineStart = part[..cut].LastIndexOfAny((byte)'\n', (byte)'\r') + 1;
+            if (!part[lineStart..].StartsWith("//"u8))
+                return cut;
+            quotes = new QuotedFields(quotes.Separator);
+            offset = cut;
+        }
+    }
 
     /// <summary>Follows the loader's quoting over the bytes, chunk after chunk: a field that starts with <c>"</c> runs to the next
     /// <c>"</c> not doubled; a quote inside an unquoted field (<c>5" pipe</c>) is a letter.</summary>
@@ -123,6 +140,8 @@ internal static class FileBytes
             }
             return -1;
         }
+
+        public readonly char Separator => separator;
 
         private readonly bool IsFieldEnd(byte b) => b == separator || b == '\n' || b == '\r';
     }

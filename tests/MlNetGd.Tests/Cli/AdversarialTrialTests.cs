@@ -60,7 +60,7 @@ public sealed class AdversarialTrialTests
         using var dir = new TempDirectory();
         // A quoted separator, an escaped quote, a quote inside an unquoted field (12" pipe), a quote closing at the line's end.
         File.WriteAllText(dir.File("d.csv"), "c,d,e,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
-            $"\"Oslo, NO {i % 2}\",\"he said \"\"hi\"\" {i % 3}\",{i % 4}\" pipe,{i}\n")) + "\"a\",\"b\",\"c\",\"5\"\n");
+            $"\"Oslo, NO {i % 2}\",\"he said \"\"hi\"\" {i % 3}\",{i % 4}\" pipe,{i}\n")) + "\"a\",\"b\",\"c\",\"5\"\n// a comment the loader skips, \"with an open quote\n");
 
         var (code, output, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "--explain", "-q");
 
