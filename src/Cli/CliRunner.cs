@@ -55,6 +55,13 @@ public static class CliRunner
         return BadArguments;
     }
 
+    /// <summary>The message a user reads: an <see cref="ArgumentException"/>'s without the " (Parameter 'name')" that .NET appends
+    /// for a library caller (a C# parameter name means nothing on the command line).</summary>
+    private static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name }
+            ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : e.Message;
+
     /// <summary>Runs a verb's body, turning user errors into exit code 1 with a one-line message. (Bad arguments never get here: the
     /// options' parse-time checks make them parse errors, exit code 2, in <see cref="Invoke"/>.)</summary>
     internal static int Guard(ParseResult parse, Func<TextWriter, TextWriter, int> body)
@@ -68,7 +75,7 @@ public static class CliRunner
         catch (Exception e) when (e is DataFileException or ArgumentException or IOException or UnauthorizedAccessException
             or InvalidDataException or TrainingDivergedException or FormatException or InvalidOperationException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MessageOf(e)}");
             return UserError;
         }
     }

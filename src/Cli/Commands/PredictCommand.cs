@@ -90,7 +90,7 @@ internal static class PredictCommand
         var input = schema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: c.Type is TextDataViewType ? DataKind.String : DataKind.Single)).ToArray();
         var missing = input.Where(c => !file.ColumnNames.Contains(c.Name)).Select(c => $"'{c.Name}'").ToArray();
         if (missing.Length > 0)
-            throw new ArgumentException($"'{file.Name}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.");
+            throw new ArgumentException($"'{file.Name}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.{file.SeparatorHint()}");
         foreach (var (name, kind) in input)
         {
             var profile = file.Profile(name, "model's");

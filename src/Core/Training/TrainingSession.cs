@@ -121,10 +121,11 @@ public sealed class TrainingSession
     /// <param name="rows">Where the rows come from, for the history.</param>
     /// <remarks>
     /// The automatic learning rate is the curvature rate of <see cref="CurvatureEstimator"/> in the optimizer's space,
-    /// <c>1/(λmax + max(tr(H), 2‖x̃‖²max)/(B(1 − μ)²))</c> with momentum μ, which amplifies the minibatch noise (with 1/(1 − μ) alone,
+    /// <c>1/(λmax + 2λ₂ + max(tr(H), 2‖x̃‖²max)/(B(1 − μ)²))</c> with momentum μ and L2 penalty λ₂, which amplifies the minibatch noise (with 1/(1 − μ) alone,
     /// momentum 0.9 was unstable on the Boston housing data with two batches per epoch); for Adam/AdamW it is
     /// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels. Adam moves each parameter by about η per step, so
-    /// from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its bias at the mean label, its optimum there.
+    /// from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its bias at the mean label, its optimum there;
+    /// so does a fresh fit with an L2 penalty, whose rate the penalty bounds while the bias is not penalized.
     /// </remarks>
     public static TrainingSession Start(GradientDescentSettings settings, Survey survey, long smallestBatch, LinearModel model,
         IOptimizer? optimizer = null, RowSourceInfo? rows = null)
@@ -141,12 +142,15 @@ public sealed class TrainingSession
         float CurvatureRate()
         {
             var (lambda, trace) = CurvatureEstimator.Estimate(sample, sample.RowCount, standardization);
-            return CurvatureEstimator.SuggestLearningRate(lambda, trace * noiseScale, survey.LargestRowNorm * noiseScale, batch);
+            // The L2 penalty adds 2λ₂ to every eigenvalue of the cost's Hessian: without it a large λ₂ diverged at once.
+            return CurvatureEstimator.SuggestLearningRate(lambda + 2.0 * settings.L2Regularization, trace * noiseScale, survey.LargestRowNorm * noiseScale, batch);
         }
 
         bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
         float learningRate = settings.LearningRate ?? (curvatureBased ? CurvatureRate() : Adam.SuggestLearningRate(sample.Labels));
-        bool biasAtMean = standardization is not null && optimizer is null && !curvatureBased && !model.Parameters.AsSpan().ContainsAnyExcept(0f);
+        // The bias is never penalized: under a large L2 the curvature rate (≤ 1/2λ₂) would move it from 0 too slowly to arrive.
+        bool biasAtMean = standardization is not null && optimizer is null && (!curvatureBased || settings.L2Regularization > 0)
+            && !model.Parameters.AsSpan().ContainsAnyExcept(0f);
         if (biasAtMean)
             model.Bias = (float)Mean(sample.Labels);
         var session = new TrainingSession(settings, model, learningRate, settings.LearningRate is null, CurvatureRate, optimizer, standardization,

@@ -18,7 +18,7 @@ internal readonly record struct CellFacts(bool Missing, bool Numeric, float Valu
         if (NumberText.IsMissing(cell))
             return new CellFacts(Missing: true, false, 0, false, false, null, 0, 0);
         bool numeric = NumberText.TryParse(cell, decimalComma, out float value);
-        bool numberLike = numeric || NumberText.TryParse(cell, !decimalComma, out _) || NumberText.LooksLikeDecimalComma(cell);
+        bool numberLike = numeric || NumberText.LooksLikeNumber(cell, decimalComma);
         bool boolean = !numeric && IsBoolean(cell);
         bool? date = numeric || boolean || !checkDate ? null : IsDate(cell);
         return new CellFacts(false, numeric, value, numberLike, boolean, date, cell.Length, cell.Count(' ') + 1);

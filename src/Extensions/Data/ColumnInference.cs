@@ -62,6 +62,9 @@ public static class ColumnInference
 
         var profiles = file.Profiles.Where(p => p.Name != labelColumnName).ToList();
         var columns = profiles.Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
+        if (columns.Count == 0)
+            throw new DataFileException(file.Name, 0,
+                $"{file.Name}: the file has no column besides the label '{labelColumnName}', so nothing can be a feature: give a file with at least one other column.");
         if (!columns.Any(c => c.IsUsed))
             throw new DataFileException(file.Name, 0,
                 $"{file.Name}: no column besides the label '{labelColumnName}' can be a feature: " +
@@ -79,7 +82,12 @@ public static class ColumnInference
         if (p.NumberLikeCount >= NumericLookingShare * p.PresentCount)
         {
             string example = p.FirstNonNumeric?.Text ?? p.Samples.FirstOrDefault() ?? "";
-            string fix = NumberText.LooksLikeDecimalComma(example)
+            string fix = NumberText.IsPercent(example)
+                ? "numbers with a percent sign are not read as numbers: remove the '%' signs (write 12% as 12 or 0.12) to use it as one"
+                : NumberText.LooksLikeThousands(example)
+                ? "numbers are read without thousands separators: if ',' groups thousands ('1,000' is one thousand), remove the commas" +
+                  (NumberText.LooksLikeDecimalComma(example) ? "; if it is a decimal comma, give --decimal-separator ," : "")
+                : NumberText.LooksLikeDecimalComma(example)
                 ? "if its numbers have a decimal comma, give --decimal-separator ,"
                 : $"to read it as numbers give --numeric '{p.Name}' (a cell that is not a number is then an error naming its line)";
             return string.Create(CultureInfo.InvariantCulture,

@@ -122,10 +122,13 @@ public sealed class DelimitedFile
             if (ColumnNames[i] == columnName)
                 return i;
         }
-        string hint = ColumnNames.Count == 1 ? Hints.ForCell(ColumnNames[0], Separator) : "";
         throw new ArgumentException(
-            $"The {role} column '{columnName}' is not in '{Name}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{hint}", "columnName");
+            $"The {role} column '{columnName}' is not in '{Name}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{SeparatorHint()}", "columnName");
     }
+
+    /// <summary>For an error about a column that is not in the file: a hint (with a leading space) when the header looks like one
+    /// unsplit field (a wrong separator), or an empty string.</summary>
+    public string SeparatorHint() => ColumnNames.Count == 1 ? Hints.ForCell(ColumnNames[0], Separator) : "";
 
     /// <summary>Gets the profile of a column.</summary>
     /// <exception cref="ArgumentException">There is no such column; the message lists the columns.</exception>

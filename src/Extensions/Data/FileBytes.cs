@@ -4,8 +4,8 @@ using System.Text.Unicode;
 namespace MlNetGd.Data;
 
 /// <summary>The one pass over a data file's bytes, before the pass that holds its rows: it counts the lines (an upper bound on the
-/// rows, so each held column is allocated once) and refuses what the loader would read silently wrong: a NUL byte, or bytes that are
-/// not UTF-8.</summary>
+/// rows, so each held column is allocated once) and refuses what the loader would read silently wrong: a NUL byte, bytes that are
+/// not UTF-8, or a quoted field that holds a line break (the loader reads one line per row, so such a field splits its row in two).</summary>
 /// <remarks>Bytes, not a parse: ML.NET's <c>TextLoader</c> still reads every field. The counts and the UTF-8 check are vectorized and
 /// run at about the speed the file is read from the page cache.</remarks>
 internal static class FileBytes
@@ -15,9 +15,12 @@ internal static class FileBytes
     /// <summary>Counts the line breaks of a file (a lone CR, a LF or a CRLF each end a line, as the loader reads them) and checks its bytes.</summary>
     /// <param name="path">The file.</param>
     /// <param name="name">How messages name it.</param>
-    /// <exception cref="DataFileException">The file holds a NUL byte or bytes that are not UTF-8 (the message names the line).</exception>
-    public static int CountLines(string path, string name)
+    /// <param name="separator">The field separator: a field that starts with a quote after it (or at a line's start) must close on its line.</param>
+    /// <exception cref="DataFileException">The file holds a NUL byte, bytes that are not UTF-8, or a quoted field that a line break
+    /// cuts (the message names the line).</exception>
+    public static int CountLines(string path, string name, char separator)
     {
+        var quotes = new QuotedFields(separator);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         var buffer = new byte[ChunkBytes + 4];
         long lines = 1;
@@ -48,6 +51,14 @@ internal static class FileBytes
                     $"{name}, line {line}: holds bytes that are not UTF-8 (0x{part[at]:X2}), so its text would be read wrong: the file looks like " +
                     "Latin-1 or Windows-1252 text. Convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 in.csv > out.csv).");
             }
+            int cut = FirstCutField(ref quotes, part);
+            if (cut >= 0)
+            {
+                int line = LineNumber(lines, part[..cut], crAtEnd);
+                throw new DataFileException(name, line,
+                    $"{name}, line {line}: a quoted field starts on this line and is not closed before the line ends. A line break inside " +
+                    "quotes is not supported (each line is one row): remove the line breaks from quoted fields, or close the quote.");
+            }
             lines = Line(lines, part, crAtEnd);
             crAtEnd = complete > 0 ? part[^1] == '\r' : crAtEnd;
             carry = length - complete;
@@ -64,6 +75,76 @@ internal static class FileBytes
             : lines + text.Count((byte)'\n') + text.Count((byte)'\r') - text.Count("\r\n"u8) - (crBefore && text[0] == '\n' ? 1 : 0);
 
     private static int LineNumber(long lines, ReadOnlySpan<byte> text, bool crBefore) => (int)Math.Min(Line(lines, text, crBefore), int.MaxValue);
+
+    /// <summary>The first line break inside a quoted field, or -1; a quote on a <c>//</c> line (one the loader skips) is no field.</summary>
+    private static int FirstCutField(ref QuotedFields quotes, ReadOnlySpan<byte> part)
+    {
+        for (int offset = 0; ;)
+        {
+            int cut = quotes.FirstCutField(part[offset..]);
+            if (cut < 0)
+                return -1;
+            cut += offset;
+            int lineStart = part[..cut].LastIndexOfAny((byte)'\n', (byte)'\r') + 1;
+            if (!part[lineStart..].StartsWith("//"u8))
+                return cut;
+            quotes = new QuotedFields(quotes.Separator);
+            offset = cut;
+        }
+    }
+
+    /// <summary>Follows the loader's quoting over the bytes, chunk after chunk: a field that starts with <c>"</c> runs to the next
+    /// <c>"</c> not doubled; a quote inside an unquoted field (<c>5" pipe</c>) is a letter.</summary>
+    private struct QuotedFields(char separator)
+    {
+        private bool _inQuotes;
+        private bool _fieldStart = true;
+        private bool _quoteAtEnd; // a quote inside quotes, just read: the next byte (maybe in the next chunk) says whether it was doubled
+
+        /// <summary>Returns the index of the first line break inside a quoted field, or -1.</summary>
+        public int FirstCutField(ReadOnlySpan<byte> text)
+        {
+            if (!_inQuotes && !_quoteAtEnd && text.IndexOf((byte)'"') < 0)
+            {
+                // No quote: only whether the chunk ends at a field's start matters (the vectorized search keeps the pass fast).
+                if (!text.IsEmpty)
+                    _fieldStart = IsFieldEnd(text[^1]) || (_fieldStart && text.IndexOfAnyExcept((byte)' ') < 0);
+                return -1;
+            }
+            for (int i = 0; i < text.Length; i++)
+            {
+                byte b = text[i];
+                if (_quoteAtEnd)
+                {
+                    _quoteAtEnd = false;
+                    if (b == '"')
+                        continue; // "" inside quotes: an escaped quote
+                    _inQuotes = false;
+                }
+                if (_inQuotes)
+                {
+                    if (b == '"')
+                        _quoteAtEnd = true;
+                    else if (b is (byte)'\n' or (byte)'\r')
+                        return i;
+                }
+                else if (_fieldStart && b == '"')
+                {
+                    _inQuotes = true;
+                    _fieldStart = false;
+                }
+                else
+                {
+                    _fieldStart = IsFieldEnd(b) || (_fieldStart && b == ' ');
+                }
+            }
+            return -1;
+        }
+
+        public readonly char Separator => separator;
+
+        private readonly bool IsFieldEnd(byte b) => b == separator || b == '\n' || b == '\r';
+    }
 
     /// <summary>The bytes at the end that start a multi-byte character the span does not finish.</summary>
     private static int IncompleteTail(ReadOnlySpan<byte> span)

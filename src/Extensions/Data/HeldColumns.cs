@@ -38,7 +38,7 @@ internal sealed class HeldColumns(DelimitedFile file)
             _given.Add(j);
         SampleTime = clock.Elapsed;
         clock.Restart();
-        _capacity = FileBytes.CountLines(file.FilePath, file.Name);
+        _capacity = FileBytes.CountLines(file.FilePath, file.Name, file.Separator);
         var columns = Enumerable.Range(0, file.ColumnNames.Count).Where(j => !_modes[j].Skip).ToArray();
         RowCount = Scan(columns, firstPass: true);
         if (RowCount == 0)

@@ -40,7 +40,7 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
         else
         {
             _present++;
-            _numberLike += NumberText.TryParse(cell, !decimalComma, out _) || NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
+            _numberLike += NumberText.LooksLikeNumber(cell, decimalComma) ? 1 : 0;
             _firstNonNumeric ??= (row, cell.ToString());
             value = float.NaN;
         }

@@ -32,6 +32,35 @@ internal static class NumberText
         return comma > start && comma < cell.Length - 1 && IsDigits(cell[start..comma]) && IsDigits(cell[(comma + 1)..]);
     }
 
+    /// <summary>Whether a cell looks like a number to a reader, though it may not read as one: in the other decimal convention, with
+    /// thousands separators (<c>1,234,567</c>) or a percent sign (<c>12.5%</c>).</summary>
+    public static bool LooksLikeNumber(ReadOnlySpan<char> cell, bool decimalComma) =>
+        TryParse(cell, !decimalComma, out _) || LooksLikeDecimalComma(cell) || LooksLikeThousands(cell) || IsPercent(cell);
+
+    /// <summary>Whether a cell is a number with a percent sign: <c>12%</c>, <c>-1.5 %</c>.</summary>
+    public static bool IsPercent(ReadOnlySpan<char> cell) =>
+        cell.Length > 1 && cell[^1] == '%' && float.TryParse(cell[..^1].TrimEnd(' '), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>Whether a cell is a whole number grouped in thousands by commas, with an optional decimal point: <c>^-?\d{1,3}(,\d{3})+(\.\d+)?$</c>.</summary>
+    public static bool LooksLikeThousands(ReadOnlySpan<char> cell)
+    {
+        int point = cell.IndexOf('.');
+        if (point >= 0 && !IsDigits(cell[(point + 1)..]))
+            return false;
+        var whole = point >= 0 ? cell[..point] : cell;
+        if (whole.Length > 0 && whole[0] == '-')
+            whole = whole[1..];
+        int first = whole.IndexOf(',');
+        if (first is < 1 or > 3 || !IsDigits(whole[..first]))
+            return false;
+        for (var rest = whole[first..]; !rest.IsEmpty; rest = rest[4..])
+        {
+            if (rest.Length < 4 || rest[0] != ',' || !IsDigits(rest[1..4]))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Whether a cell marks a missing value: empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c> or <c>null</c> (any case).</summary>
     public static bool IsMissing(ReadOnlySpan<char> cell) =>
         cell.Length == 0 || cell is "?" || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("N/A", StringComparison.OrdinalIgnoreCase)

@@ -78,6 +78,59 @@ public sealed class ScheduleAndRegularizationTests
     }
 
     [TestMethod]
+    [DataRow(100f, 400)]
+    [DataRow(100f, 64)]
+    [DataRow(100f, 1)]
+    public void LargeL2WithTheAutomaticRateReachesTheRidgeCostInsteadOfDiverging(float lambda, int batchSize)
+    {
+        // The penalty adds 2λ₂ to every eigenvalue of the cost's Hessian: a rate chosen from the MSE's curvature alone
+        // (about 1/λmax of the data) diverged in the first epoch as soon as 2λ₂ was several times λmax.
+        var data = SyntheticRegression.Generate(400, 3, seed: 7, featureScales: [1f, 2f, 0.5f]).ToDenseDataset();
+        var model = new LinearModel(3);
+        var history = new GradientDescentLoop(new GradientDescentSettings
+        {
+            L2Regularization = lambda, StandardizeFeatures = false, BatchSize = batchSize, NumberOfEpochs = 300,
+        }).Run(data, model);
+
+        Assert.IsTrue(history.LearningRateWasAutomatic);
+        var (weights, bias) = Ridge(data, lambda);
+        double optimum = RidgeCost(data, lambda, weights, bias);
+        double reached = RidgeCost(data, lambda, [.. model.Weights.ToArray().Select(w => (double)w)], model.Bias);
+        Assert.IsTrue(reached <= optimum * 1.01, $"cost {reached} against the ridge optimum's {optimum}");
+    }
+
+    [TestMethod]
+    [DataRow(1e4f)]
+    [DataRow(1e6f)]
+    public void HugeL2LeavesTheUnpenalizedBiasAtTheMeanLabel(float lambda)
+    {
+        // The rate is at most 1/(2λ₂) and the bias is not penalized: started from 0 it stayed near 0 (0.0065 for labels about 100
+        // at λ₂ = 1e6) and the fit said Converged. With standardized (implicitly centered) features its optimum is the mean label.
+        var data = SyntheticRegression.Generate(300, 3, seed: 4).ToDenseDataset();
+        for (int i = 0; i < data.RowCount; i++)
+            data.Labels[i] += 100;
+        var model = new LinearModel(3);
+        new GradientDescentLoop(new GradientDescentSettings { L2Regularization = lambda }).Run(data, model);
+
+        double mean = data.Labels.Average(v => (double)v);
+        Assert.AreEqual(mean, model.Bias + model.Weights.ToArray().Select((w, j) => w * Enumerable.Range(0, data.RowCount).Average(i => (double)data.Row(i)[j])).Sum(), 0.01 * Math.Abs(mean));
+        Assert.IsTrue(model.Weights.ToArray().All(w => Math.Abs(w) < 1e-2), string.Join(", ", model.Weights.ToArray()));
+    }
+
+    private static double RidgeCost(DenseDataset data, double lambda, double[] weights, double bias)
+    {
+        double sum = 0;
+        for (int i = 0; i < data.RowCount; i++)
+        {
+            double residual = bias - data.Labels[i];
+            for (int j = 0; j < weights.Length; j++)
+                residual += weights[j] * data.Row(i)[j];
+            sum += residual * residual;
+        }
+        return sum / data.RowCount + lambda * weights.Sum(w => w * w);
+    }
+
+    [TestMethod]
     public void L1ReachesTheSoftThresholdedSolutionOfMsePlusLambdaTimesAbsoluteNorm()
     {
         // One feature: cost = mean((wx + b − y)²) + λ₁|w| gives w = sign(w*)·max(|w*| − λ₁/(2v), 0), v = mean((x − x̄)²).
