@@ -102,7 +102,9 @@ internal sealed class FitRows : IDisposable
             }
             CachedBatches.CheckLeavesTrainingRows(holdOut, count);
             IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
-            var source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
+            // A second reader needs a pass of its own over the same rows: a cursor, unless rows are held out (their pass splits them off).
+            Func<IRowPass>? openPass = holdOut.IsActive ? null : () => new DataViewRowPass(data, columns, count);
+            var source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed, openPass: openPass);
             var survey = Survey.Take(source, options.StandardizeFeatures, token);
             bool ordered = RowOrder.IsOrdered(survey.Sample, survey.Sample.RowCount);
             if (!forced && ordered)
