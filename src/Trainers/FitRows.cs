@@ -81,6 +81,8 @@ internal sealed class FitRows : IDisposable
         if (count > Array.MaxLength)
             throw new ArgumentException($"{count} rows exceed the largest array .NET can hold ({Array.MaxLength}); train from a cache file (RowSource = CacheFile).", "data");
         var pass = new DataViewRowPass(data, columns, count);
+        DataViewRowPass? second = null;
+        PassBatches? source = null;
         try
         {
             var (sparse, density) = RowStorage.Probe(pass);
@@ -102,15 +104,15 @@ internal sealed class FitRows : IDisposable
             }
             CachedBatches.CheckLeavesTrainingRows(holdOut, count);
             IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
-            // A second reader needs a pass of its own over the same rows: a cursor, unless rows are held out (their pass splits them off).
-            Func<IRowPass>? openPass = holdOut.IsActive ? null : () => new DataViewRowPass(data, columns, count);
-            var source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed, openPass: openPass);
-            var survey = Survey.Take(source, options.StandardizeFeatures, token);
+            // A second cursor over the same rows, for a second thread reading the survey's sample and the blocks, unless rows are held
+            // out (their pass splits them off as it goes).
+            second = holdOut.IsActive ? null : new DataViewRowPass(data, columns, count);
+            source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed, secondPass: second);
+            var survey = Survey.Take(rows, sparse, options.StandardizeFeatures, token, second);
             bool ordered = RowOrder.IsOrdered(survey.Sample, survey.Sample.RowCount);
             if (!forced && ordered)
             {
-                source.Dispose();
-                pass.Dispose();
+                Dispose(source, second, pass);
                 return null;
             }
             string? cause = null;
@@ -122,12 +124,20 @@ internal sealed class FitRows : IDisposable
                     "curvature no rate chosen from all the rows bounds. Leave RowSource = Auto (ordered data is then copied and shuffled), " +
                     "or shuffle the data first (ml.Data.ShuffleRows).";
             }
-            return new FitRows(source, new RowSourceInfo(RowSource.InPlace), survey, cause, source, pass);
+            return new FitRows(source, new RowSourceInfo(RowSource.InPlace), survey, cause, second is null ? [source, pass] : [source, second, pass]);
         }
         catch
         {
-            pass.Dispose();
+            Dispose(source, second, pass);
             throw;
         }
+    }
+
+    // The source before the passes under it.
+    private static void Dispose(PassBatches? source, DataViewRowPass? second, DataViewRowPass pass)
+    {
+        source?.Dispose();
+        second?.Dispose();
+        pass.Dispose();
     }
 }

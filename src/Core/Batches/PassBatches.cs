@@ -11,9 +11,9 @@ namespace MlNetGd.Trainers.Core;
 /// Without shuffling the batches are exactly <see cref="CachedBatches"/>' batches of the same rows, unshuffled.</para>
 /// <para>Rows never move further than their block: on data sorted by the label or drifting with the row order the batches are not
 /// a uniform sample of the data, which is why the trainer tests the order first (<see cref="RowOrder"/>) and copies such data.</para>
-/// <para>Reading a row through a cursor costs far more than training on it (DESIGN.md, "Fresh-process fits"), so when the caller can
-/// open a second pass over the same rows and the machine has two cores, two threads read: one the even blocks, one the odd blocks,
-/// each skipping the other's rows (a skip moves the cursor without reading the row).</para>
+/// <para>Reading a row through a cursor costs far more than training on it (DESIGN.md, "Fresh-process fits"), so when the caller gives
+/// a second pass over the same rows and the machine has two cores, two threads read: one the even blocks, one the odd blocks, each
+/// skipping the other's rows (a skip moves the cursor without reading the row).</para>
 /// <para>The batches depend only on the rows, the seed, the epoch and B — never on timing or on how many threads read: each block
 /// holds its own rows, put at slots drawn from its own stream, whoever reads it. Two block buffers, grown to the largest block, then
 /// an epoch allocates nothing. A failure of the pass (a non-finite value, a source that returns fewer rows than it reported)
@@ -54,12 +54,12 @@ public sealed class PassBatches : IBatchSource, IDisposable
     /// <param name="shuffle">Whether rows are shuffled inside their block, anew every epoch.</param>
     /// <param name="seed">The seed of the shuffles.</param>
     /// <param name="readAhead">Whether the next blocks are read on background threads; the batches are the same either way.</param>
-    /// <param name="openPass">Opens another pass over the same rows, in the same order (owned, and disposed, by this source), for a
-    /// second reading thread; <see langword="null"/> when the rows allow one pass at a time. Used only with
-    /// <paramref name="readAhead"/> on a machine of two cores or more; the batches are the same either way.</param>
+    /// <param name="secondPass">Another pass over the same rows, in the same order, for a second reading thread (it must outlive the
+    /// source), or <see langword="null"/>. Used only with <paramref name="readAhead"/> on a machine of two cores or more; the batches
+    /// are the same either way.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range, or the rows are more than an int can count.</exception>
     public PassBatches(IRowPass rows, int featureCount, bool sparse, long bytesPerRow, int batchSize, bool shuffle, int seed, bool readAhead = true,
-        Func<IRowPass>? openPass = null)
+        IRowPass? secondPass = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
@@ -81,18 +81,9 @@ public sealed class PassBatches : IBatchSource, IDisposable
         _slots = [new RowBlockBuffer(featureCount, sparse, blockRows, (int)stored), new RowBlockBuffer(featureCount, sparse, blockRows, (int)stored)];
         _permutations = [new int[blockRows], new int[blockRows]];
         _readAhead = readAhead && BlockCount > 1;
-        int readers = _readAhead && openPass is not null && Environment.ProcessorCount > 1 ? MaxReaders : 1;
-        _readers = new BlockReader[readers];
-        try
-        {
-            for (int r = 0; r < readers; r++)
-                _readers[r] = new BlockReader(this, r == 0 ? rows : openPass!(), owned: r > 0, _readAhead);
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        _readers = _readAhead && secondPass is not null && Environment.ProcessorCount > 1
+            ? [new BlockReader(this, rows, true), new BlockReader(this, secondPass, true)]
+            : [new BlockReader(this, rows, _readAhead)];
     }
 
     /// <inheritdoc/>
@@ -185,12 +176,12 @@ public sealed class PassBatches : IBatchSource, IDisposable
         _inEpoch = false;
     }
 
-    /// <summary>Stops the reading threads and disposes the passes <c>openPass</c> opened; the rows given are not disposed.</summary>
+    /// <summary>Stops the reading threads; the rows are not disposed.</summary>
     public void Dispose()
     {
         _disposed = true;
         foreach (var reader in _readers)
-            reader?.Dispose();
+            reader.Dispose();
     }
 
     private BlockReader ReaderOf(int block) => _readers[block % _readers.Length];
@@ -231,15 +222,13 @@ public sealed class PassBatches : IBatchSource, IDisposable
     {
         private readonly PassBatches _owner;
         private readonly IRowPass _rows;
-        private readonly bool _owned;
         private readonly ReadAhead? _thread;
         private int _position; // the pass's next row
 
-        public BlockReader(PassBatches owner, IRowPass rows, bool owned, bool readAhead)
+        public BlockReader(PassBatches owner, IRowPass rows, bool readAhead)
         {
             _owner = owner;
             _rows = rows;
-            _owned = owned;
             if (readAhead)
                 _thread = new ReadAhead(Prepare, "MlNetGd in-place read-ahead");
         }
@@ -269,11 +258,6 @@ public sealed class PassBatches : IBatchSource, IDisposable
             _position = _owner.BlockEnd(block);
         }
 
-        public void Dispose()
-        {
-            _thread?.Dispose();
-            if (_owned)
-                (_rows as IDisposable)?.Dispose();
-        }
+        public void Dispose() => _thread?.Dispose();
     }
 }
