@@ -112,7 +112,7 @@ internal sealed class FitRows : IDisposable
             bool ordered = RowOrder.IsOrdered(survey.Sample, survey.Sample.RowCount);
             if (!forced && ordered)
             {
-                Dispose(source, second, pass);
+                DisposeAll(source, second, pass);
                 return null;
             }
             string? cause = null;
@@ -128,13 +128,13 @@ internal sealed class FitRows : IDisposable
         }
         catch
         {
-            Dispose(source, second, pass);
+            DisposeAll(source, second, pass);
             throw;
         }
     }
 
     // The source before the passes under it.
-    private static void Dispose(PassBatches? source, DataViewRowPass? second, DataViewRowPass pass)
+    private static void DisposeAll(PassBatches? source, DataViewRowPass? second, DataViewRowPass pass)
     {
         source?.Dispose();
         second?.Dispose();
