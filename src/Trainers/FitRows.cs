@@ -81,6 +81,7 @@ internal sealed class FitRows : IDisposable
         if (count > Array.MaxLength)
             throw new ArgumentException($"{count} rows exceed the largest array .NET can hold ({Array.MaxLength}); train from a cache file (RowSource = CacheFile).", "data");
         var pass = new DataViewRowPass(data, columns, count);
+        DataViewRowPass? second = null;
         PassBatches? source = null;
         try
         {
@@ -103,13 +104,15 @@ internal sealed class FitRows : IDisposable
             }
             CachedBatches.CheckLeavesTrainingRows(holdOut, count);
             IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
-            source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed);
-            var survey = Survey.Take(source, options.StandardizeFeatures, token);
+            // A second cursor over the same rows, for a second thread reading the survey's sample and the blocks, unless rows are held
+            // out (their pass splits them off as it goes).
+            second = holdOut.IsActive ? null : new DataViewRowPass(data, columns, count);
+            source = new PassBatches(rows, d, sparse, bytesPerRow, options.BatchSize, options.Shuffle, options.Seed, secondPass: second);
+            var survey = Survey.Take(rows, sparse, options.StandardizeFeatures, token, second);
             bool ordered = RowOrder.IsOrdered(survey.Sample, survey.Sample.RowCount);
             if (!forced && ordered)
             {
-                source.Dispose();
-                pass.Dispose();
+                DisposeAll(source, second, pass);
                 return null;
             }
             string? cause = null;
@@ -121,13 +124,20 @@ internal sealed class FitRows : IDisposable
                     "curvature no rate chosen from all the rows bounds. Leave RowSource = Auto (ordered data is then copied and shuffled), " +
                     "or shuffle the data first (ml.Data.ShuffleRows).";
             }
-            return new FitRows(source, new RowSourceInfo(RowSource.InPlace), survey, cause, source, pass);
+            return new FitRows(source, new RowSourceInfo(RowSource.InPlace), survey, cause, second is null ? [source, pass] : [source, second, pass]);
         }
         catch
         {
-            source?.Dispose(); // its read-ahead thread too, when the survey fails on a row
-            pass.Dispose();
+            DisposeAll(source, second, pass);
             throw;
         }
+    }
+
+    // The source before the passes under it.
+    private static void DisposeAll(PassBatches? source, DataViewRowPass? second, DataViewRowPass pass)
+    {
+        source?.Dispose();
+        second?.Dispose();
+        pass.Dispose();
     }
 }

@@ -3,7 +3,7 @@ namespace MlNetGd.Trainers.Core;
 /// <summary>What a fit learns about its rows before the first step, the same way for every source of rows: an evenly spaced sample,
 /// the feature standardization and the largest row. The automatic rate, the divergence scale and the annealing rule read it.</summary>
 /// <remarks>
-/// <para>Built by <see cref="Take(IRowPass, bool, bool, CancellationToken)"/> from one pass (two for CSR rows) over the training rows
+/// <para>Built by <see cref="Take(IRowPass, bool, bool, CancellationToken, IRowPass?)"/> from one pass (two for CSR rows) over the training rows
 /// in their stored order, so a copy in memory, rows read in place and a cache file holding the same rows in the same order give the
 /// same survey bit for bit:</para>
 /// <list type="bullet">
@@ -20,6 +20,9 @@ public sealed class Survey
 {
     /// <summary>The most values the dense sample may hold (64 MB), so very wide rows get fewer sampled rows.</summary>
     public const long MaxSampleValues = 16L << 20;
+
+    /// <summary>The fewest dense sample rows read in two halves at once: below it a thread's start costs more than the half saves.</summary>
+    public const int MinSplitSampleRows = 4096;
 
     private Survey(TrainingRows sample, long rowCount, FeatureStandardization? standardization, double largestRowNorm)
     {
@@ -57,12 +60,14 @@ public sealed class Survey
     /// <param name="sparse">Whether the rows are stored as CSR (the standardization and largest row then read every row).</param>
     /// <param name="standardize">Whether the optimizer works in the standardized space (<see cref="GradientDescentSettings.StandardizeFeatures"/>).</param>
     /// <param name="cancellationToken">Checked every 4096 rows.</param>
+    /// <param name="second">Another pass over the same rows in the same order, or <see langword="null"/>: with it a dense sample is read
+    /// in two halves at once, the second half by <paramref name="second"/> on another thread; the survey is the same bit for bit.</param>
     /// <exception cref="ArgumentException">There are no rows.</exception>
     /// <exception cref="InvalidOperationException">A pass returned another number of rows than it reported.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public static Survey Take(IRowPass rows, bool sparse, bool standardize, CancellationToken cancellationToken = default)
+    public static Survey Take(IRowPass rows, bool sparse, bool standardize, CancellationToken cancellationToken = default, IRowPass? second = null)
     {
-        var part = TakePart(rows, sparse, standardize, cancellationToken);
+        var part = FirstPass(rows, second, sparse, standardize, cancellationToken);
         var standardization = Standardize(part, standardize);
         double largest = !sparse ? CurvatureEstimator.LargestRowNorm(part.Sample, part.Sample.RowCount, standardization)
             : standardization is null ? part.LargestRawRowNorm
@@ -95,7 +100,13 @@ public sealed class Survey
     /// <exception cref="ArgumentException">There are no rows.</exception>
     /// <exception cref="InvalidOperationException">The pass returned another number of rows than it reported.</exception>
     /// <exception cref="OperationCanceledException">Cancelled (checked every 4096 rows).</exception>
-    public static SurveyPart TakePart(IRowPass rows, bool sparse, bool standardize, CancellationToken cancellationToken = default)
+    public static SurveyPart TakePart(IRowPass rows, bool sparse, bool standardize, CancellationToken cancellationToken = default) =>
+        FirstPass(rows, null, sparse, standardize, cancellationToken);
+
+    // With a second pass over the same rows, a dense sample of at least MinSplitSampleRows rows is read in two halves at once, the
+    // second half by that pass on another thread: each sampled row read in place costs a cache miss, and the halves' misses overlap.
+    // The sample is the same either way, and a failure is the first in the rows' order.
+    private static SurveyPart FirstPass(IRowPass rows, IRowPass? second, bool sparse, bool standardize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         long n = rows.RowCount;
@@ -105,8 +116,16 @@ public sealed class Survey
         int m = SampleRowCount(n, d, sparse);
         var buffer = new RowBlockBuffer(d, sparse, m, sparse ? m * 16 : m * d);
         buffer.Begin(m);
-        var sums = sparse && standardize ? new FeatureStandardization.SparseAccumulator(d) : null;
-        var columns = sparse ? new SparseForm(d) : null;
+        if (!sparse)
+        {
+            if (second is null || m < MinSplitSampleRows || Environment.ProcessorCount < 2)
+                ReadDenseSample(rows, buffer, 0, m, m, n, cancellationToken);
+            else
+                ReadDenseSampleInHalves(rows, second, buffer, m, n, cancellationToken);
+            return new SurveyPart(buffer.ToRows(), n, null, 0);
+        }
+        var sums = standardize ? new FeatureStandardization.SparseAccumulator(d) : null;
+        var columns = new SparseForm(d);
         double largestRaw = 0;
         rows.Restart();
         int k = 0;
@@ -115,22 +134,13 @@ public sealed class Survey
         {
             if ((row & 4095) == 0)
                 cancellationToken.ThrowIfCancellationRequested();
-            if (row != next && !sparse)
-            {
-                if (!rows.Skip())
-                    throw Short(n, row);
-                continue;
-            }
             if (!rows.Next(out float label, out var indices, out var values))
                 throw Short(n, row);
-            if (sparse)
-            {
-                indices = columns!.Of(indices, values);
-                if (sums is null)
-                    largestRaw = Math.Max(largestRaw, 1 + (double)RowKernels.Dot(values, values));
-                else
-                    sums.Add(indices, values);
-            }
+            indices = columns.Of(indices, values);
+            if (sums is null)
+                largestRaw = Math.Max(largestRaw, 1 + (double)RowKernels.Dot(values, values));
+            else
+                sums.Add(indices, values);
             if (row == next)
             {
                 buffer.Put(k++, label, indices, values);
@@ -140,6 +150,58 @@ public sealed class Survey
         if (rows.Skip())
             throw new InvalidOperationException($"The data reported {n} rows but a pass returned more.");
         return new SurveyPart(buffer.ToRows(), n, sums, largestRaw);
+    }
+
+    private static void ReadDenseSampleInHalves(IRowPass rows, IRowPass second, RowBlockBuffer buffer, int m, long n, CancellationToken token)
+    {
+        int half = m / 2;
+        var upper = Task.Run(() => ReadDenseSample(second, buffer, half, m, m, n, token));
+        try
+        {
+            ReadDenseSample(rows, buffer, 0, half, m, n, token);
+        }
+        catch
+        {
+            // The first failure in the rows' order is this half's; the other half's, if any, comes later in the rows.
+            try
+            {
+                upper.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+            throw;
+        }
+        upper.GetAwaiter().GetResult();
+    }
+
+    // Sample rows [from, to) of m (at ⌊k·n/m⌋) from a new pass over rows, the rows between them skipped, not read; the pass that reads
+    // the last sample row goes on to the end and checks that there are n rows.
+    private static void ReadDenseSample(IRowPass rows, RowBlockBuffer buffer, int from, int to, int m, long n, CancellationToken token)
+    {
+        rows.Restart();
+        long row = 0;
+        for (int k = from; k <= to; k++)
+        {
+            long target = k < to ? Position(k, m, n) : to == m ? n : row;
+            for (; row < target; row++)
+            {
+                if ((row & 4095) == 0)
+                    token.ThrowIfCancellationRequested();
+                if (!rows.Skip())
+                    throw Short(n, row);
+            }
+            if (k == to)
+                break;
+            if ((row & 4095) == 0)
+                token.ThrowIfCancellationRequested();
+            if (!rows.Next(out float label, out var indices, out var values))
+                throw Short(n, row);
+            buffer.Put(k, label, indices, values);
+            row++;
+        }
+        if (to == m && rows.Skip())
+            throw new InvalidOperationException($"The data reported {n} rows but a pass returned more.");
     }
 
     /// <summary>How many rows the sample of <paramref name="rowCount"/> rows of <paramref name="featureCount"/> features holds:

@@ -144,6 +144,55 @@ public sealed class PassBatchesTests
     }
 
     [TestMethod]
+    [DataRow(false, true)]
+    [DataRow(true, true)]
+    [DataRow(false, false)]
+    public void TwoReadersGiveTheSameBatches(bool sparse, bool shuffle)
+    {
+        var rows = Rows(sparse);
+        var second = new RowsPass(rows);
+        using var two = new PassBatches(new RowsPass(rows), rows.FeatureCount, sparse, 20_000, 32, shuffle, seed: 9, secondPass: second);
+        using var inline = new PassBatches(new RowsPass(rows), rows.FeatureCount, sparse, 20_000, 32, shuffle, seed: 9, readAhead: false);
+        Assert.AreEqual(Math.Min(Environment.ProcessorCount, PassBatches.MaxReaders), two.ReaderCount);
+        Assert.IsTrue(two.BlockCount > 10, $"{two.BlockCount} blocks");
+        var expected = Epochs(inline, 3);
+        var actual = Epochs(two, 3);
+        for (int e = 0; e < 3; e++)
+            CollectionAssert.AreEqual(expected[e], actual[e], $"epoch {e + 1}");
+        Assert.AreEqual(two.ReaderCount > 1 ? 3 : 0, second.Restarts, "the second pass restarted every epoch when it reads");
+    }
+
+    [TestMethod]
+    public void WithTwoReadersTheFirstFailureInPassOrderReachesTheCaller()
+    {
+        var rows = Rows(sparse: false);
+        // Both passes fail at row 2500; the reader of the odd blocks meets it while skipping, later in the epoch than the other.
+        using var failing = new PassBatches(new RowsPass(rows, failAt: 2500), rows.FeatureCount, false, 20_000, 32, shuffle: true, seed: 1,
+            secondPass: new RowsPass(rows, failAt: 2500));
+        failing.BeginEpoch(1);
+        int rowsBefore = 0;
+        var error = Assert.ThrowsExactly<ArgumentException>(() =>
+        {
+            while (failing.TryGetBatch(out var batch))
+                rowsBefore += batch.RowCount;
+        });
+        StringAssert.Contains(error.Message, "Row 2500");
+        Assert.IsTrue(rowsBefore <= 2500 && rowsBefore > 2500 - 200, $"{rowsBefore} rows served before the failure");
+        failing.EndEpoch(1);
+
+        using var shorter = new PassBatches(new RowsPass(rows, reported: 2000), rows.FeatureCount, false, 20_000, 32, shuffle: false, seed: 1,
+            secondPass: new RowsPass(rows, reported: 2000));
+        shorter.BeginEpoch(1);
+        var longPass = Assert.ThrowsExactly<InvalidOperationException>(() =>
+        {
+            while (shorter.TryGetBatch(out _))
+            {
+            }
+        });
+        StringAssert.Contains(longPass.Message, "more");
+    }
+
+    [TestMethod]
     public void AFailureOfThePassReachesTheCallerAndAShortPassIsAnError()
     {
         var rows = Rows(sparse: false);
