@@ -66,11 +66,6 @@ internal static class SurveyMerge
     }
 
     /// <summary>The fit's survey from the merged part and, for CSR rows in a standardized space, the shards' largest rows.</summary>
-    public static Survey Create(SurveyPart merged, FeatureStandardization? standardization, bool sparse, IEnumerable<double> largestStandardizedRows)
-    {
-        double largest = !sparse ? CurvatureEstimator.LargestRowNorm(merged.Sample, merged.Sample.RowCount, standardization)
-            : standardization is null ? merged.LargestRawRowNorm
-            : largestStandardizedRows.Max();
-        return Survey.Create(merged.Sample, merged.RowCount, standardization, largest);
-    }
+    public static Survey Create(SurveyPart merged, FeatureStandardization? standardization, bool sparse, IEnumerable<double> largestStandardizedRows) =>
+        Survey.Of(merged, standardization, sparse, () => largestStandardizedRows.Max());
 }

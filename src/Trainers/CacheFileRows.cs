@@ -110,7 +110,7 @@ internal static class CacheFileRows
         bool sparse = reader.Schema.IsSparse;
         IRowPass rows = new CacheFileRowPass(reader); // each pass restarts it
         var holdOut = HoldOut.Decide(options, rows, sparse, token);
-        CachedBatches.CheckLeavesTrainingRows(holdOut, reader.RowCount);
+        holdOut.CheckLeavesTrainingRows(reader.RowCount);
         if (holdOut.IsActive)
             rows = new HoldOutPass(rows, holdOut, sparse, density: 0);
         var survey = Survey.Take(rows, sparse, options.StandardizeFeatures, token);

@@ -102,7 +102,7 @@ internal sealed class FitRows : IDisposable
                 pass.Dispose();
                 return null;
             }
-            CachedBatches.CheckLeavesTrainingRows(holdOut, count);
+            holdOut.CheckLeavesTrainingRows(count);
             IRowPass rows = holdOut.IsActive ? new HoldOutPass(pass, holdOut, sparse, density) : pass;
             // A second cursor over the same rows, for a second thread reading the survey's sample and the blocks, unless rows are held
             // out (their pass splits them off as it goes).

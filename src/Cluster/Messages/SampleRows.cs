@@ -33,38 +33,18 @@ public sealed class SampleRows
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or above m.</exception>
     internal static SampleRows Of(TrainingRows sample, int count)
     {
-        RowBlock rows = sample.Rows();
-        int m = rows.RowCount, d = rows.FeatureCount;
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, m);
-        var labels = new float[count];
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, sample.RowCount);
+        RowBlock rows = sample.Sample(count, sample.RowCount).Rows(); // a compact copy: rows one after the other, from offset 0
+        var labels = rows.Labels.ToArray();
         if (!rows.IsSparse)
+            return new SampleRows { Labels = labels, FeatureCount = rows.FeatureCount, Dense = rows.DenseFeatures.ToArray() };
+        int[] starts = [0, .. rows.RowEnds];
+        return new SampleRows
         {
-            var dense = new float[(long)count * d];
-            for (int k = 0; k < count; k++)
-            {
-                int row = EvenSample.Row(k, count, m);
-                rows.CopyRow(row, dense.AsSpan(k * d, d));
-                labels[k] = rows.Labels[row];
-            }
-            return new SampleRows { Labels = labels, FeatureCount = d, Dense = dense };
-        }
-        var starts = new int[count + 1];
-        for (int k = 0; k < count; k++)
-        {
-            int row = EvenSample.Row(k, count, m);
-            starts[k + 1] = starts[k] + rows.RowEnds[row] - rows.RowStarts[row];
-        }
-        var indices = new int[starts[count]];
-        var values = new float[starts[count]];
-        for (int k = 0; k < count; k++)
-        {
-            int row = EvenSample.Row(k, count, m), start = rows.RowStarts[row], length = rows.RowEnds[row] - start;
-            rows.Indices.Slice(start, length).CopyTo(indices.AsSpan(starts[k]));
-            rows.Values.Slice(start, length).CopyTo(values.AsSpan(starts[k]));
-            labels[k] = rows.Labels[row];
-        }
-        return new SampleRows { Labels = labels, FeatureCount = d, RowStarts = starts, Indices = indices, Values = values };
+            Labels = labels, FeatureCount = rows.FeatureCount, RowStarts = starts,
+            Indices = rows.Indices[..starts[^1]].ToArray(), Values = rows.Values[..starts[^1]].ToArray(),
+        };
     }
 
     /// <summary>The rows of <paramref name="parts"/> one after the other, as one dataset (checked: the rows came over the network).</summary>

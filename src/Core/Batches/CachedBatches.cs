@@ -71,7 +71,7 @@ public sealed class CachedBatches : IBatchSource
         TrainingRows? heldOut = null;
         if (holdOut.IsActive)
         {
-            CheckLeavesTrainingRows(holdOut, rows.RowCount);
+            holdOut.CheckLeavesTrainingRows(rows.RowCount);
             (rows, heldOut) = rows.Split(holdOut, shuffleRows ? settings.Seed : null);
         }
         else if (shuffleRows)
@@ -79,15 +79,6 @@ public sealed class CachedBatches : IBatchSource
             rows.ShuffleRows(settings.Seed);
         }
         return new CachedBatches(rows, settings.BatchSize, settings.Shuffle, settings.Seed, heldOut);
-    }
-
-    /// <summary>Throws when <paramref name="holdOut"/> would hold out every one of <paramref name="rowCount"/> rows.</summary>
-    /// <exception cref="ArgumentException">No row would be left to train on.</exception>
-    public static void CheckLeavesTrainingRows(HoldOut holdOut, long rowCount)
-    {
-        if (rowCount - holdOut.HeldOutCount(rowCount) < 1)
-            throw new ArgumentException(
-                $"ValidationFraction = {holdOut.Fraction:G3} holds out all {rowCount} rows; at least 2 rows are needed to train and validate.", "data");
     }
 
     /// <summary>Gets the number of batches per epoch (K).</summary>

@@ -111,6 +111,15 @@ public readonly record struct HoldOut
     public bool IsHeldOut(long position) =>
         _numerator > 0 && (position == 0 || ((ulong)position * _numerator) >> Bits > ((ulong)(position - 1) * _numerator) >> Bits);
 
+    /// <summary>Throws when this hold-out would hold out every one of <paramref name="rowCount"/> rows.</summary>
+    /// <exception cref="ArgumentException">No row would be left to train on.</exception>
+    public void CheckLeavesTrainingRows(long rowCount)
+    {
+        if (rowCount - HeldOutCount(rowCount) < 1)
+            throw new ArgumentException(
+                $"ValidationFraction = {Fraction:G3} holds out all {rowCount} rows; at least 2 rows are needed to train and validate.", "data");
+    }
+
     /// <summary>Returns how many of the first <paramref name="rowCount"/> rows are held out.</summary>
     public long HeldOutCount(long rowCount) =>
         _numerator == 0 || rowCount <= 0 ? 0 : 1 + (long)(((ulong)(rowCount - 1) * _numerator) >> Bits);

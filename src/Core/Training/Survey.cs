@@ -69,10 +69,21 @@ public sealed class Survey
     {
         var part = FirstPass(rows, second, sparse, standardize, cancellationToken);
         var standardization = Standardize(part, standardize);
+        return Of(part, standardization, sparse, () => LargestStandardizedRowNorm(rows, standardization!, cancellationToken));
+    }
+
+    /// <summary>The survey of a first pass (<see cref="TakePart"/>, or shards' parts merged) once its standardization is known: the
+    /// largest row over the dense sample, the part's largest raw row, or, for CSR rows in a standardized space,
+    /// <paramref name="largestStandardizedRow"/> (a second pass over every row, or the shards' largest).</summary>
+    /// <exception cref="ArgumentException">The sample has no rows, or the standardization another feature count.</exception>
+    public static Survey Of(SurveyPart part, FeatureStandardization? standardization, bool sparse, Func<double> largestStandardizedRow)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        ArgumentNullException.ThrowIfNull(largestStandardizedRow);
         double largest = !sparse ? CurvatureEstimator.LargestRowNorm(part.Sample, part.Sample.RowCount, standardization)
             : standardization is null ? part.LargestRawRowNorm
-            : LargestStandardizedRowNorm(rows, standardization, cancellationToken);
-        return new Survey(part.Sample, part.RowCount, standardization, largest);
+            : largestStandardizedRow();
+        return Create(part.Sample, part.RowCount, standardization, largest);
     }
 
     /// <summary>Builds a survey from parts measured elsewhere — the shards of a distributed fit, merged in shard order.</summary>
