@@ -8,25 +8,24 @@ using MlNetGd.Trainers.Core;
 namespace MlNetGd.Comparison;
 
 /// <summary>One fold ready for the trainers: featurized and cached; then, once <see cref="Solve"/> ran, its least-squares optimum scored
-/// on the test rows. The status lines of that work are kept for the comparison to send.</summary>
+/// on the test rows. Each step says what it did through the options' status callback.</summary>
 internal sealed class PreparedFold
 {
     private readonly int _fold;
     private readonly int _foldCount;
 
-    private PreparedFold(FoldData data, IReadOnlyList<string> log, int fold, int foldCount)
+    private readonly Action<string>? _status;
+
+    private PreparedFold(FoldData data, Action<string>? status, int fold, int foldCount)
     {
         Data = data;
-        Log = log;
+        _status = status;
         _fold = fold;
         _foldCount = foldCount;
     }
 
     /// <summary>Gets the featurized rows.</summary>
     public FoldData Data { get; }
-
-    /// <summary>Gets the status lines of the featurization.</summary>
-    public IReadOnlyList<string> Log { get; }
 
     /// <summary>Gets why the optimum could not be computed, or <see langword="null"/>.</summary>
     public string? OptimumProblem { get; private set; }
@@ -37,9 +36,6 @@ internal sealed class PreparedFold
     /// <summary>Gets the optimum's RMSE, MAE and R² on the test rows (NaN without an optimum).</summary>
     public (double Rmse, double Mae, double R2) OptimumScores { get; private set; } = (double.NaN, double.NaN, double.NaN);
 
-    /// <summary>Gets the status line of <see cref="Solve"/>, or <see langword="null"/> before it.</summary>
-    public string? SolveLog { get; private set; }
-
     /// <summary>Gets the optimum's MSE on the test rows, or NaN.</summary>
     public double OptimumTestMse => OptimumScores.Rmse * OptimumScores.Rmse;
 
@@ -49,26 +45,23 @@ internal sealed class PreparedFold
     /// <param name="split">The fold's training and test rows.</param>
     /// <param name="fold">The fold's number, from 1.</param>
     /// <param name="foldCount">The number of folds.</param>
-    /// <param name="options">The comparison's options.</param>
-    /// <param name="cancellationToken">Checked while reading rows and solving.</param>
+    /// <param name="options">The comparison's options (its token is checked while the rows are read).</param>
     public static PreparedFold Prepare(MLContext ml, Func<IDataView, ITransformer> fitFeaturizer, (IDataView Train, IDataView Test) split,
-        int fold, int foldCount, ComparisonOptions options, CancellationToken cancellationToken)
+        int fold, int foldCount, ComparisonOptions options)
     {
-        var log = new List<string>();
         var clock = Stopwatch.StartNew();
         var featurizer = fitFeaturizer(split.Train);
         var train = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Train)));
         var test = ml.Data.Cache(new SingleCursorView(featurizer.Transform(split.Test)));
-        var trainRows = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, cancellationToken);
-        var testRows = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, cancellationToken);
+        var trainRows = DataViewReader.ReadRows(train, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
+        var testRows = DataViewReader.ReadRows(test, options.LabelColumnName, options.FeatureColumnName, false, out _, options.CancellationToken);
         var data = new FoldData(train, test, trainRows, testRows, ScoringSet.Create(ml, test, options.FeatureColumnName));
-        log.Add(Invariant($"fold {fold}/{foldCount}: featurized and cached in {clock.Elapsed.TotalSeconds:F2} s"));
-        log.Add($"fold {fold}/{foldCount}: {trainRows.RowCount} training rows, {testRows.RowCount} test rows, {trainRows.FeatureCount} features");
-        return new PreparedFold(data, log, fold, foldCount);
+        options.Status?.Invoke(Invariant($"fold {fold}/{foldCount}: featurized and cached in {clock.Elapsed.TotalSeconds:F2} s"));
+        options.Status?.Invoke($"fold {fold}/{foldCount}: {trainRows.RowCount} training rows, {testRows.RowCount} test rows, {trainRows.FeatureCount} features");
+        return new PreparedFold(data, options.Status, fold, foldCount);
     }
 
-    /// <summary>Solves the least-squares optimum of the training rows and scores it on the test rows; its status line is kept in
-    /// <see cref="SolveLog"/>.</summary>
+    /// <summary>Solves the least-squares optimum of the training rows and scores it on the test rows.</summary>
     /// <param name="cancellationToken">Checked while solving.</param>
     public void Solve(CancellationToken cancellationToken)
     {
@@ -83,7 +76,7 @@ internal sealed class PreparedFold
             OptimumTrainMse = LeastSquaresSolver.MeanSquaredError(Data.Train, weights, bias);
             OptimumScores = RegressionScores.Compute(Data.Test.Labels, LeastSquaresSolver.Predict(Data.Test, weights, bias));
         }
-        SolveLog = Invariant($"fold {_fold}/{_foldCount}: least-squares optimum in {clock.Elapsed.TotalSeconds:F2} s");
+        _status?.Invoke(Invariant($"fold {_fold}/{_foldCount}: least-squares optimum in {clock.Elapsed.TotalSeconds:F2} s"));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -106,9 +106,7 @@ public static class TrainerComparison
         for (int f = 0; f < splits.Count; f++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            var prepared = PreparedFold.Prepare(ml, featurizer, splits[f], f + 1, splits.Count, options, options.CancellationToken);
-            foreach (string line in prepared.Log)
-                options.Status?.Invoke(line);
+            var prepared = PreparedFold.Prepare(ml, featurizer, splits[f], f + 1, splits.Count, options);
             var fold = prepared.Data;
             featureCount = fold.Train.FeatureCount;
             minTrainRows = Math.Min(minTrainRows, fold.Train.RowCount);
@@ -117,7 +115,6 @@ public static class TrainerComparison
             rowCount += fold.Test.RowCount + (options.Plan.IsCrossValidation ? 0 : fold.Train.RowCount);
 
             prepared.Solve(options.CancellationToken);
-            options.Status?.Invoke(prepared.SolveLog!);
             if (prepared.OptimumProblem is not null)
                 singular ??= $"Fold {f + 1}: {prepared.OptimumProblem}";
             else
