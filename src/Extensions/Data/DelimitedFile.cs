@@ -8,8 +8,8 @@ namespace MlNetGd.Data;
 /// what each column holds, and the columns themselves as an <see cref="IDataView"/> (<see cref="Load"/>).</summary>
 /// <remarks>
 /// <para>Every read of a data file goes through this class, so the header, the checks, the column inference, training and scoring all
-/// see the fields exactly as <c>TextLoader</c> splits them (quoted fields, CRLF, a UTF-8 BOM). Errors name the file, the column and the
-/// line as the file numbers it. Without a header the columns are named <c>column1</c>, <c>column2</c>, …</para>
+/// see the fields exactly as <c>TextLoader</c> splits them (quoted fields, also ones holding line breaks; CRLF, a UTF-8 BOM). Errors name
+/// the file, the column and the line as the file numbers it (a record that spans lines by the line it starts on). Without a header the columns are named <c>column1</c>, <c>column2</c>, …</para>
 /// <para>How: the first <see cref="FileScan.SampleRows"/> rows decide whether each column is held as numbers (4 bytes a cell) or as
 /// strings (each distinct text once, 4 bytes a cell); one pass over every row then holds and profiles every column. A column the
 /// sample misjudged (numbers at first, many strings later), or that is later asked for in another form, is read again on its own.</para>
@@ -24,8 +24,9 @@ public sealed class DelimitedFile
 
     private readonly HeldColumns _held;
 
-    private DelimitedFile(string path, string name, char separator, bool hasHeader, string[] columnNames, char? decimalSeparator)
+    private DelimitedFile(string path, string name, char separator, bool hasHeader, string[] columnNames, char? decimalSeparator, LineMap lines)
     {
+        Lines = lines;
         FilePath = path;
         Name = name;
         Separator = separator;
@@ -51,6 +52,9 @@ public sealed class DelimitedFile
     /// <summary>Gets the decimal separator asked for, or <see langword="null"/> when each column's is found from its cells.</summary>
     public char? DecimalSeparator { get; }
 
+    /// <summary>Gets where the records sit among the file's lines (from the byte pass).</summary>
+    internal LineMap Lines { get; }
+
     /// <summary>Gets the column names, in file order.</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
@@ -63,7 +67,7 @@ public sealed class DelimitedFile
     /// <summary>Gets the time spent reading the header and the leading rows that decide how columns are held.</summary>
     public TimeSpan SampleTime => _held.SampleTime;
 
-    /// <summary>Gets the time of the one pass over every row.</summary>
+    /// <summary>Gets the time of the one pass over every row, with the pass over the bytes before it.</summary>
     public TimeSpan ParseTime => _held.ParseTime;
 
     /// <summary>Gets the time spent reading columns again (a column the sample misjudged, or asked for in another form); usually zero.</summary>
@@ -83,8 +87,9 @@ public sealed class DelimitedFile
     /// and one given as categorical or text is held as strings from the start.</param>
     /// <param name="name">How messages name the file (the input the user gave, when <paramref name="path"/> is a copy of it), or
     /// <see langword="null"/> for <paramref name="path"/>.</param>
-    /// <exception cref="DataFileException">The file is missing, unreadable, empty, binary, UTF-16 or not UTF-8, holds a NUL byte, its header is malformed or has more than
-    /// <see cref="MaxColumns"/> columns, or a row has more fields than the header (the message names the line).</exception>
+    /// <exception cref="DataFileException">The file is missing, unreadable, empty, binary, UTF-16 or not UTF-8, holds a NUL byte or a quote
+    /// never closed, its header is malformed, holds a line break or has more than <see cref="MaxColumns"/> columns, or a row has more fields
+    /// than the header (the message names the line).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decimalSeparator"/> is neither '.' nor ','.</exception>
     public static DelimitedFile Read(string path, char? separator = null, bool hasHeader = true, char? decimalSeparator = null, ColumnOverrides? kinds = null,
         string? name = null)
@@ -100,10 +105,15 @@ public sealed class DelimitedFile
             throw new DataFileException(name, 0, $"The data file '{name}' does not exist (full path: {Path.GetFullPath(name)}).");
         try
         {
+            HeaderReader.CheckText(path, name);
             var clock = Stopwatch.StartNew();
-            var names = HeaderReader.Read(new MLContext(0), path, name, sep, hasHeader);
-            var file = new DelimitedFile(path, name, sep, hasHeader, names, decimalSeparator);
-            file._held.ReadAll(kinds, clock);
+            // The bytes first: whether records span lines decides how every read below is made.
+            var lines = FileBytes.Read(path, name, sep);
+            var bytePass = clock.Elapsed;
+            clock.Restart();
+            var names = HeaderReader.Read(new MLContext(0), path, name, sep, hasHeader, lines);
+            var file = new DelimitedFile(path, name, sep, hasHeader, names, decimalSeparator, lines);
+            file._held.ReadAll(kinds, clock, bytePass);
             return file;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -160,43 +170,26 @@ public sealed class DelimitedFile
     /// <summary>Returns what a column holds (after <see cref="Load"/> has asked for it), or <see langword="null"/>.</summary>
     internal StoredColumn? Stored(string columnName) => _held.Stored[IndexOf(columnName, "data")];
 
-    /// <summary>Returns the line of the file (1-based, as an editor numbers it) that holds a data row.</summary>
+    /// <summary>Returns the line of the file (1-based, as an editor numbers it) on which a data row starts.</summary>
     /// <param name="row">The 0-based data row, in the order the loader reads them.</param>
     public int LineOf(long row)
     {
-        long seen = HasHeader ? -1 : 0;
         int line = 0;
-        foreach (string text in File.ReadLines(FilePath))
+        foreach (var record in Lines.Records(FilePath).Skip(HasHeader ? 1 : 0))
         {
-            line++;
-            if (IsSkippedLine(text))
-                continue;
-            if (seen == row)
-                return line;
-            seen++;
+            line = record.Line;
+            if (row-- == 0)
+                break;
         }
         return line;
     }
 
-    /// <summary>Returns the lines that hold the data rows, in order (the header and the lines the loader skips left out).</summary>
-    public IEnumerable<string> DataLines()
-    {
-        bool header = HasHeader;
-        foreach (string text in File.ReadLines(FilePath))
-        {
-            if (IsSkippedLine(text))
-                continue;
-            if (header)
-            {
-                header = false;
-                continue;
-            }
-            yield return text;
-        }
-    }
+    /// <summary>Returns the data rows' text as the file holds them, in order (the header and the lines the loader skips left out); a
+    /// row that spans lines has them joined with <c>\n</c>.</summary>
+    public IEnumerable<string> DataLines() => Lines.Records(FilePath).Skip(HasHeader ? 1 : 0).Select(r => r.Text);
 
     /// <summary>Returns the header line as it is in the file.</summary>
-    public string HeaderLine() => File.ReadLines(FilePath).First(l => !IsSkippedLine(l));
+    public string HeaderLine() => Lines.Records(FilePath).First().Text;
 
     /// <summary>Makes the error for one bad cell: the file, the line, the column, the value and the problem (with a hint when the
     /// value holds another common separator or looks like a number with a decimal comma).</summary>
@@ -207,11 +200,9 @@ public sealed class DelimitedFile
             $"{Name}, line {line}, column '{columnName}': '{Hints.Excerpt(text)}' {problem}{Hints.ForCell(text, Separator)}");
     }
 
-    /// <summary>Whether ML.NET's <c>TextLoader</c> skips a line: it is empty or starts with <c>//</c>.</summary>
-    internal static bool IsSkippedLine(string line) => line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal);
-
-    /// <summary>The loader options every read of a data file uses.</summary>
-    internal static TextLoader.Options LoaderOptions(char separator, bool hasHeader, TextLoader.Column[] columns) => new()
+    /// <summary>The loader options every read of a data file uses; <paramref name="multiline"/> when some quoted field holds a line
+    /// break (only then: the loader's multi-line reader scans every line for quotes).</summary>
+    internal static TextLoader.Options LoaderOptions(char separator, bool hasHeader, TextLoader.Column[] columns, bool multiline) => new()
     {
         Separators = [separator],
         HasHeader = hasHeader,
@@ -220,6 +211,7 @@ public sealed class DelimitedFile
         MissingRealsAsNaNs = true,
         // One thread: the loader's parsing threads made a pass several times slower on a busy 2-core machine (DESIGN.md).
         UseThreads = false,
+        ReadMultilines = multiline,
         Columns = columns,
     };
 

@@ -3,32 +3,36 @@ using System.Text.Unicode;
 
 namespace MlNetGd.Data;
 
-/// <summary>The one pass over a data file's bytes, before the pass that holds its rows: it counts the lines (an upper bound on the
-/// rows, so each held column is allocated once) and refuses what the loader would read silently wrong: a NUL byte, bytes that are
-/// not UTF-8, or a quoted field that holds a line break (the loader reads one line per row, so such a field splits its row in two).</summary>
+/// <summary>The one pass over a data file's bytes, before any parse: it counts the lines (an upper bound on the rows, so each held
+/// column is allocated once), finds the line breaks that fall inside quoted fields (the records that span lines, which the loader then
+/// reads with <c>ReadMultilines</c>), and refuses what the loader would read silently wrong or fail on: a NUL byte, bytes that are not
+/// UTF-8, or a quoted field still open at the end of the file.</summary>
 /// <remarks>Bytes, not a parse: ML.NET's <c>TextLoader</c> still reads every field. The counts and the UTF-8 check are vectorized and
-/// run at about the speed the file is read from the page cache.</remarks>
+/// run at about the speed the file is read from the page cache; lines without a quote are skipped by a vectorized search.</remarks>
 internal static class FileBytes
 {
     private const int ChunkBytes = 1 << 20;
 
-    /// <summary>Counts the line breaks of a file (a lone CR, a LF or a CRLF each end a line, as the loader reads them) and checks its bytes.</summary>
+    /// <summary>Reads the file's bytes once: its lines and the line breaks inside quoted fields.</summary>
     /// <param name="path">The file.</param>
     /// <param name="name">How messages name it.</param>
-    /// <param name="separator">The field separator: a field that starts with a quote after it (or at a line's start) must close on its line.</param>
-    /// <exception cref="DataFileException">The file holds a NUL byte, bytes that are not UTF-8, or a quoted field that a line break
-    /// cuts (the message names the line).</exception>
-    public static int CountLines(string path, string name, char separator)
+    /// <param name="separator">The field separator: a field that starts with a quote after it (or at a line's start) is quoted.</param>
+    /// <exception cref="DataFileException">The file holds a NUL byte, bytes that are not UTF-8, or a quoted field that is never
+    /// closed (the message names the line).</exception>
+    public static LineMap Read(string path, string name, char separator) => Read(path, name, separator, ChunkBytes);
+
+    /// <summary>As <see cref="Read(string, string, char)"/>, in chunks of <paramref name="chunkBytes"/> (tests cut fields with small chunks).</summary>
+    internal static LineMap Read(string path, string name, char separator, int chunkBytes)
     {
         var quotes = new QuotedFields(separator);
+        var continued = new List<int>();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-        var buffer = new byte[ChunkBytes + 4];
-        long lines = 1;
-        bool crAtEnd = false;
+        var buffer = new byte[chunkBytes + 4];
         int carry = 0;
+        bool first = true;
         while (true)
         {
-            int n = stream.Read(buffer, carry, ChunkBytes);
+            int n = stream.Read(buffer, carry, chunkBytes);
             int length = carry + n;
             if (length == 0)
                 break;
@@ -39,112 +43,39 @@ internal static class FileBytes
             int nul = part.IndexOf((byte)0);
             if (nul >= 0)
             {
-                int line = LineNumber(lines, part[..nul], crAtEnd);
+                int line = LineNumber(quotes, part[..nul]);
                 throw new DataFileException(name, line,
                     $"{name}, line {line}: holds a NUL byte, which a text CSV/TSV file has none of: the file is binary, UTF-16 or damaged.");
             }
             if (!Utf8.IsValid(part))
             {
                 int at = FirstInvalid(part);
-                int line = LineNumber(lines, part[..at], crAtEnd);
+                int line = LineNumber(quotes, part[..at]);
                 throw new DataFileException(name, line,
                     $"{name}, line {line}: holds bytes that are not UTF-8 (0x{part[at]:X2}), so its text would be read wrong: the file looks like " +
                     "Latin-1 or Windows-1252 text. Convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 in.csv > out.csv).");
             }
-            int cut = FirstCutField(ref quotes, part);
-            if (cut >= 0)
-            {
-                int line = LineNumber(lines, part[..cut], crAtEnd);
-                throw new DataFileException(name, line,
-                    $"{name}, line {line}: a quoted field starts on this line and is not closed before the line ends. A line break inside " +
-                    "quotes is not supported (each line is one row): remove the line breaks from quoted fields, or close the quote.");
-            }
-            lines = Line(lines, part, crAtEnd);
-            crAtEnd = complete > 0 ? part[^1] == '\r' : crAtEnd;
+            // The loader's reader drops a byte-order mark, so a header's first quote follows it.
+            quotes.Read(first && part.StartsWith("\uFEFF"u8) ? part[3..] : part, continued);
+            first = false;
             carry = length - complete;
             span[complete..].CopyTo(buffer);
             if (n == 0)
                 break;
         }
-        return (int)Math.Min(lines, Array.MaxLength);
-    }
-
-    /// <summary>The line a byte is on: <paramref name="lines"/> (the line the text starts on) plus the line breaks in it.</summary>
-    private static long Line(long lines, ReadOnlySpan<byte> text, bool crBefore) =>
-        text.IsEmpty ? lines
-            : lines + text.Count((byte)'\n') + text.Count((byte)'\r') - text.Count("\r\n"u8) - (crBefore && text[0] == '\n' ? 1 : 0);
-
-    private static int LineNumber(long lines, ReadOnlySpan<byte> text, bool crBefore) => (int)Math.Min(Line(lines, text, crBefore), int.MaxValue);
-
-    /// <summary>The first line break inside a quoted field, or -1; a quote on a <c>//</c> line (one the loader skips) is no field.</summary>
-    private static int FirstCutField(ref QuotedFields quotes, ReadOnlySpan<byte> part)
-    {
-        for (int offset = 0; ;)
+        if (quotes.IsInQuotes)
         {
-            int cut = quotes.FirstCutField(part[offset..]);
-            if (cut < 0)
-                return -1;
-            cut += offset;
-            int lineStart = part[..cut].LastIndexOfAny((byte)'\n', (byte)'\r') + 1;
-            if (!part[lineStart..].StartsWith("//"u8))
-                return cut;
-            quotes = new QuotedFields(quotes.Separator);
-            offset = cut;
+            int line = (int)Math.Min(quotes.QuoteLine, int.MaxValue);
+            throw new DataFileException(name, line,
+                $"{name}, line {line}: a quoted field starts on this line and is never closed: the quote runs to the end of the file. " +
+                "Close the quote (a quote inside a quoted field is written twice: \"\"), or remove it.");
         }
+        return new LineMap((int)Math.Min(quotes.Line, Array.MaxLength), [.. continued]);
     }
 
-    /// <summary>Follows the loader's quoting over the bytes, chunk after chunk: a field that starts with <c>"</c> runs to the next
-    /// <c>"</c> not doubled; a quote inside an unquoted field (<c>5" pipe</c>) is a letter.</summary>
-    private struct QuotedFields(char separator)
-    {
-        private bool _inQuotes;
-        private bool _fieldStart = true;
-        private bool _quoteAtEnd; // a quote inside quotes, just read: the next byte (maybe in the next chunk) says whether it was doubled
-
-        /// <summary>Returns the index of the first line break inside a quoted field, or -1.</summary>
-        public int FirstCutField(ReadOnlySpan<byte> text)
-        {
-            if (!_inQuotes && !_quoteAtEnd && text.IndexOf((byte)'"') < 0)
-            {
-                // No quote: only whether the chunk ends at a field's start matters (the vectorized search keeps the pass fast).
-                if (!text.IsEmpty)
-                    _fieldStart = IsFieldEnd(text[^1]) || (_fieldStart && text.IndexOfAnyExcept((byte)' ') < 0);
-                return -1;
-            }
-            for (int i = 0; i < text.Length; i++)
-            {
-                byte b = text[i];
-                if (_quoteAtEnd)
-                {
-                    _quoteAtEnd = false;
-                    if (b == '"')
-                        continue; // "" inside quotes: an escaped quote
-                    _inQuotes = false;
-                }
-                if (_inQuotes)
-                {
-                    if (b == '"')
-                        _quoteAtEnd = true;
-                    else if (b is (byte)'\n' or (byte)'\r')
-                        return i;
-                }
-                else if (_fieldStart && b == '"')
-                {
-                    _inQuotes = true;
-                    _fieldStart = false;
-                }
-                else
-                {
-                    _fieldStart = IsFieldEnd(b) || (_fieldStart && b == ' ');
-                }
-            }
-            return -1;
-        }
-
-        public readonly char Separator => separator;
-
-        private readonly bool IsFieldEnd(byte b) => b == separator || b == '\n' || b == '\r';
-    }
+    /// <summary>The line a byte is on: the line the chunk starts on plus the line breaks before the byte.</summary>
+    private static int LineNumber(QuotedFields quotes, ReadOnlySpan<byte> text) =>
+        (int)Math.Min(quotes.Line + QuotedFields.Breaks(text, quotes.CrBefore), int.MaxValue);
 
     /// <summary>The bytes at the end that start a multi-byte character the span does not finish.</summary>
     private static int IncompleteTail(ReadOnlySpan<byte> span)

@@ -73,11 +73,11 @@ internal static class FileScan
     public static int Read(MLContext ml, DelimitedFile file, int[] columns, Func<int, Cells, bool> row)
     {
         var loaderColumns = columns.Select((field, j) => new TextLoader.Column($"c{j}", DataKind.String, field)).ToArray();
-        var view = ml.Data.CreateTextLoader(DelimitedFile.LoaderOptions(file.Separator, file.HasHeader, loaderColumns)).Load(file.FilePath);
+        var view = ml.Data.CreateTextLoader(DelimitedFile.LoaderOptions(file.Separator, file.HasHeader, loaderColumns, file.Lines.Multiline)).Load(file.FilePath);
         using var cursor = view.GetRowCursor(view.Schema);
         var cells = new Cells(Enumerable.Range(0, columns.Length).Select(j => cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema[j])).ToArray());
         int rows = 0;
-        while (cursor.MoveNext())
+        while (MoveNext(cursor, file))
         {
             bool more = row(rows, cells);
             rows = checked(rows + 1);
@@ -85,6 +85,23 @@ internal static class FileScan
                 break;
         }
         return rows;
+    }
+
+    /// <summary>Moves the loader's cursor, turning its multi-line reader's failure on a line holding only <c>/</c> (it indexes past the
+    /// line's end, ML.NET 5 and 6) into an error naming the line.</summary>
+    private static bool MoveNext(DataViewRowCursor cursor, DelimitedFile file)
+    {
+        try
+        {
+            return cursor.MoveNext();
+        }
+        catch (FormatException e) when (e.InnerException is IndexOutOfRangeException && file.Lines.Multiline
+            && file.Lines.Records(file.FilePath).FirstOrDefault(r => r.Text == "/") is { Text: not null } slash)
+        {
+            throw new DataFileException(file.Name, slash.Line,
+                $"{file.Name}, line {slash.Line}: holds only '/', which ML.NET's TextLoader cannot read in a file whose quoted fields hold line breaks. " +
+                "Remove the line, or make it a comment (a line starting with //).", e);
+        }
     }
 
     /// <summary>The cells of the row a <see cref="Read"/> is on.</summary>

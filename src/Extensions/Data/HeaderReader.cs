@@ -5,35 +5,30 @@ using Microsoft.ML.Data;
 
 namespace MlNetGd.Data;
 
-/// <summary>Reads a data file's first line into column names with ML.NET's <c>TextLoader</c> (quoting, separators), after refusing a
-/// binary file, and checks them: none empty, none twice, at most <see cref="DelimitedFile.MaxColumns"/>.</summary>
+/// <summary>Reads a data file's first record into column names with ML.NET's <c>TextLoader</c> (quoting, separators) and checks them:
+/// none empty, none twice, none holding a line break, at most <see cref="DelimitedFile.MaxColumns"/>; and refuses a binary file.</summary>
 internal static class HeaderReader
 {
     private const int BinaryProbeBytes = 4096;
 
     /// <summary>Returns the column names (<c>column1</c>, <c>column2</c>, … without a header).</summary>
-    /// <exception cref="DataFileException">The file is binary or empty, or its header is malformed or too wide.</exception>
+    /// <exception cref="DataFileException">The file is empty, or its header is malformed, holds a line break or is too wide.</exception>
     /// <param name="ml">The context.</param>
     /// <param name="path">The file.</param>
     /// <param name="name">How messages name it.</param>
     /// <param name="separator">The field separator.</param>
-    /// <param name="hasHeader">Whether the first line names the columns.</param>
-    public static string[] Read(MLContext ml, string path, string name, char separator, bool hasHeader)
+    /// <param name="hasHeader">Whether the first record names the columns.</param>
+    /// <param name="lines">The file's records among its lines, from the byte pass.</param>
+    public static string[] Read(MLContext ml, string path, string name, char separator, bool hasHeader, LineMap lines)
     {
-        CheckText(path, name);
-        int line = 0;
-        string? first = null;
-        foreach (string text in File.ReadLines(path))
-        {
-            line++;
-            if (!DelimitedFile.IsSkippedLine(text))
-            {
-                first = text;
-                break;
-            }
-        }
+        var (line, first) = lines.Records(path).FirstOrDefault();
         if (first is null)
             throw new DataFileException(name, 0, $"The data file '{name}' is empty.");
+        // A column name that spans lines could not be given on a command line, nor shown on one line of a report.
+        if (hasHeader && first.Contains('\n'))
+            throw new DataFileException(name, line,
+                $"{name}, line {line} (header): a quoted column name holds a line break (the header runs to line {line + first.Count(c => c == '\n')}). " +
+                "Put every column name on one line.");
         string[] values = Split(ml, first, separator);
         int count = Array.FindLastIndex(values, v => v.Length > 0) + 1;
         if (count == 0)
@@ -55,13 +50,13 @@ internal static class HeaderReader
         return names;
     }
 
-    /// <summary>Splits one line into its fields as <c>TextLoader</c> reads them: a loader over that line alone, with one column from the
-    /// first field to the end of the line, so any number of fields is read.</summary>
+    /// <summary>Splits one record into its fields as <c>TextLoader</c> reads them: a loader over that record alone, with one column from
+    /// the first field to the end of the record, so any number of fields is read.</summary>
     private static string[] Split(MLContext ml, string line, char separator)
     {
         var source = new LineSource(line);
         var loader = ml.Data.CreateTextLoader(DelimitedFile.LoaderOptions(separator, hasHeader: false,
-            [new TextLoader.Column("fields", DataKind.String, [new TextLoader.Range(0, null)])]), source);
+            [new TextLoader.Column("fields", DataKind.String, [new TextLoader.Range(0, null)])], multiline: line.Contains('\n')), source);
         var view = loader.Load(source);
         using var cursor = view.GetRowCursor(view.Schema);
         var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(view.Schema[0]);
@@ -72,7 +67,8 @@ internal static class HeaderReader
     }
 
     /// <summary>Refuses a binary file with a short printable excerpt of its first bytes instead of pages of garbage.</summary>
-    private static void CheckText(string path, string name)
+    /// <exception cref="DataFileException">The file is UTF-16 or binary.</exception>
+    internal static void CheckText(string path, string name)
     {
         var buffer = new byte[BinaryProbeBytes];
         int n;
@@ -117,7 +113,7 @@ internal static class HeaderReader
         return pairs < 8 ? null : oddZeros > 0.8 * pairs && evenZeros == 0 ? "little-endian" : evenZeros > 0.8 * pairs && oddZeros == 0 ? "big-endian" : null;
     }
 
-    /// <summary>One line of text as a loader's source.</summary>
+    /// <summary>One record as a loader's source.</summary>
     private sealed class LineSource(string line) : IMultiStreamSource
     {
         public int Count => 1;

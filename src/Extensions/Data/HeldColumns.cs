@@ -31,19 +31,20 @@ internal sealed class HeldColumns(DelimitedFile file)
     /// numbers in which many cells turn out not to be is read again as strings.</summary>
     /// <param name="kinds">Kinds the caller gives (ignored columns are skipped, categorical and text ones held as strings), or <see langword="null"/>.</param>
     /// <param name="clock">Started when the header was read: the sample's time includes it.</param>
-    public void ReadAll(ColumnOverrides? kinds, Stopwatch clock)
+    /// <param name="bytePass">The time of the pass over the file's bytes (<see cref="FileBytes"/>), counted with the pass over the rows.</param>
+    public void ReadAll(ColumnOverrides? kinds, Stopwatch clock, TimeSpan bytePass)
     {
         _modes = FileScan.Sample(_ml, file, file.DecimalSeparator, kinds);
         foreach (int j in Enumerable.Range(0, file.ColumnNames.Count).Where(j => kinds?.KindOf(file.ColumnNames[j]) is not null))
             _given.Add(j);
         SampleTime = clock.Elapsed;
         clock.Restart();
-        _capacity = FileBytes.CountLines(file.FilePath, file.Name, file.Separator);
+        _capacity = file.Lines.Count;
         var columns = Enumerable.Range(0, file.ColumnNames.Count).Where(j => !_modes[j].Skip).ToArray();
         RowCount = Scan(columns, firstPass: true);
         if (RowCount == 0)
             throw new DataFileException(file.Name, 0, $"The data file '{file.Name}' has no data rows.");
-        ParseTime = clock.Elapsed;
+        ParseTime = clock.Elapsed + bytePass;
         // Numbers at first, many strings later: read again as strings, so the profile (distinct values, words) is exact.
         var misjudged = columns.Where(j => _modes[j].AsNumbers && !_given.Contains(j)
             && Profiles[j].NumericCount < ColumnInference.MostlyNumericShare * Profiles[j].PresentCount).ToArray();
