@@ -187,6 +187,32 @@ public sealed class MultilineRecordTests
     }
 
     [TestMethod]
+    public void LinesStartingWithAHashBeforeTheHeaderAreSkippedAsTheLoaderSkipsThem()
+    {
+        // Before: the '#' line was taken as the header while TextLoader skipped it: "Can't determine the number of source columns
+        // without valid data". A '#' line after the first record is a row, as the loader reads it.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), "# exported by a tool\n\n# on a day\nx,z,y\n1,a,2\n#2,b,4\n3,a,6\n4,b,8\n5,a,10\n");
+
+        var file = DelimitedFile.Read(dir.File("d.csv"));
+
+        CollectionAssert.AreEqual(new[] { "x", "z", "y" }, file.ColumnNames.ToArray());
+        Assert.AreEqual(5, file.RowCount);
+        Assert.AreEqual(6, file.LineOf(1));
+        Assert.AreEqual("#2", file.Profile("x").FirstNonNumeric?.Text);
+        var (code, output, error) = Run("predict", "--model", TrainedModelOn(dir, file.FilePath), "--data", file.FilePath);
+        Assert.AreEqual(0, code, error);
+        StringAssert.StartsWith(output, "x,z,y,Score\n1,a,2,");
+    }
+
+    private static string TrainedModelOn(TempDirectory dir, string data)
+    {
+        var (code, _, error) = Run("train", "--data", data, "--label", "y", "--ignore", "x", "--model", dir.File("hash.zip"), "-q");
+        Assert.AreEqual(0, code, error);
+        return dir.File("hash.zip");
+    }
+
+    [TestMethod]
     public void TheLineMapIsTheSameWhereverTheChunksCutTheFile()
     {
         using var dir = new TempDirectory();
