@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MlNetGd.Bench.Cli;
 
-/// <summary>The bench's command line: <c>[flights|wide|compare|all] [--rounds N] [--dir DIR] [--cli PATH] [--python PATH] [--generated]
+/// <summary>The bench's command line: <c>[flights|wide|compare|multiline|all] [--rounds N] [--dir DIR] [--cli PATH] [--baseline-cli PATH] [--python PATH] [--generated]
 /// [--trainers LIST] [--output FILE]</c>.</summary>
 internal sealed class BenchOptions
 {
@@ -17,6 +17,9 @@ internal sealed class BenchOptions
     public string Cli { get; private init; } = "";
 
     public string? Python { get; private init; }
+
+    /// <summary>Another build of the tool (for example main's) that the multiline mode also times, or <see langword="null"/>.</summary>
+    public string? BaselineCli { get; private init; }
 
     public bool Generated { get; private init; }
 
@@ -44,6 +47,7 @@ internal sealed class BenchOptions
             Directory = Has("--dir") ? Value("--dir") : Path.Combine(Path.GetTempPath(), "mlnetgd-bench-cli"),
             Cli = Has("--cli") ? Value("--cli") : Path.Combine(repository, "src", "Cli", "bin", "Release", "net10.0", "mlnetgd"),
             Python = Has("--python") ? Value("--python") : null,
+            BaselineCli = Has("--baseline-cli") ? Value("--baseline-cli") : null,
             Generated = Has("--generated"),
             Output = Has("--output") ? Value("--output") : null,
             Trainers = Has("--trainers") ? Value("--trainers") : null,
