@@ -54,14 +54,14 @@ public sealed class ClusterFeaturization
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var lines = await DistributedGradientDescent.SampleLinesAsync(client, shards, options, Math.Max(1, sampleLines / Math.Max(1, shards.Count)));
+        char sep = separator ?? DelimitedFile.InferSeparator(shards[0]);
+        var lines = await DistributedGradientDescent.SampleLinesAsync(client, shards, options, Math.Max(1, sampleLines / Math.Max(1, shards.Count)), sep);
         string header = lines[0][0];
         for (int i = 1; i < lines.Count; i++)
         {
             if (lines[i][0] != header)
                 throw new ShardDataException(shards[i], $"The shard '{shards[i]}' has the header \"{lines[i][0]}\", unlike the first shard '{shards[0]}' (\"{header}\"); every shard must have the same columns.");
         }
-        char sep = separator ?? DelimitedFile.InferSeparator(shards[0]);
         string sample = Path.Combine(Path.GetTempPath(), $"mlnetgd-sample-{Guid.NewGuid():N}{(sep == '\t' ? ".tsv" : ".csv")}");
         using var tracked = Temporaries.Track(sample);
         try

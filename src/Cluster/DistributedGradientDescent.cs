@@ -66,12 +66,13 @@ public static class DistributedGradientDescent
         }
     }
 
-    /// <summary>Returns, per shard, its header line and up to <paramref name="linesPerShard"/> of its data lines drawn uniformly with the
-    /// options' seed, read on the shard's worker (for fitting the featurization: <see cref="ClusterFeaturization"/>).</summary>
+    /// <summary>Returns, per shard, its header and up to <paramref name="linesPerShard"/> of its data records drawn uniformly with the
+    /// options' seed, read on the shard's worker (for fitting the featurization: <see cref="ClusterFeaturization"/>); a record whose quoted
+    /// fields hold line breaks is one string holding them.</summary>
     /// <exception cref="ShardDataException">A file is missing, empty or unreadable on its worker.</exception>
     /// <exception cref="WorkerLostException">A worker was lost.</exception>
     public static async Task<IReadOnlyList<string[]>> SampleLinesAsync(IClusterClient client, IReadOnlyList<string> shards, DistributedOptions options,
-        int linesPerShard)
+        int linesPerShard, char separator)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(shards);
@@ -80,7 +81,7 @@ public static class DistributedGradientDescent
         try
         {
             var (answers, failures) = await new Watchdog(options.FaultTimeout).CallAll(handles,
-                h => h.Grain.SampleLines(h.Path, linesPerShard, unchecked(options.Seed * 31 + h.Index)), CancellationToken.None);
+                h => h.Grain.SampleLines(h.Path, linesPerShard, unchecked(options.Seed * 31 + h.Index), separator), CancellationToken.None);
             if (failures.Length > 0)
             {
                 var (shard, cause, error) = failures[0];

@@ -30,9 +30,9 @@ public interface IShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<bool> Ping();
 
-    /// <summary>Returns the header line and up to <paramref name="count"/> data lines drawn uniformly with <paramref name="seed"/> from a
-    /// text file on the worker (the coordinator fits the featurization on them).</summary>
-    Task<string[]> SampleLines(string path, int count, int seed);
+    /// <summary>Returns the header and up to <paramref name="count"/> data records drawn uniformly with <paramref name="seed"/> from a
+    /// text file on the worker, whose fields <paramref name="separator"/> separates (the coordinator fits the featurization on them).</summary>
+    Task<string[]> SampleLines(string path, int count, int seed, char separator);
 
     /// <summary>Deletes the shard's cache file and ends the activation.</summary>
     Task Release();

@@ -92,7 +92,7 @@ internal sealed class ShardGrain(WorkerSettings settings, ILocalSiloDetails silo
 
     public Task<bool> Ping() => Task.FromResult(Volatile.Read(ref _running) > 0);
 
-    public Task<string[]> SampleLines(string path, int count, int seed) => Working(() => LineSample.Draw(path, count, seed));
+    public Task<string[]> SampleLines(string path, int count, int seed, char separator) => Working(() => LineSample.Draw(path, count, seed, separator));
 
     public Task Release()
     {

@@ -28,7 +28,7 @@ public sealed class ClusterTlsTests
             var gateway = new[] { new IPEndPoint(IPAddress.Loopback, ports[1]) };
             await using (var trusted = await ClusterConnection.ConnectAsync(gateway, TimeSpan.FromSeconds(30), certificate))
             {
-                var lines = await DistributedGradientDescent.SampleLinesAsync(trusted.Client, data.Shards, ClusterData.Options(), 10);
+                var lines = await DistributedGradientDescent.SampleLinesAsync(trusted.Client, data.Shards, ClusterData.Options(), 10, ',');
                 Assert.AreEqual(11, lines[0].Length, "the header and 10 sampled lines, over TLS");
             }
             await Assert.ThrowsExactlyAsync<IOException>(() => ClusterConnection.ConnectAsync(gateway, TimeSpan.FromSeconds(5)), "plain TCP is refused");

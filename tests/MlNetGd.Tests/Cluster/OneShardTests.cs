@@ -53,4 +53,29 @@ public sealed class OneShardTests
         if (settings == "l1-step-last")
             Assert.IsTrue(fit.History.Epochs[^1].LearningRate < fit.History.Epochs[0].LearningRate, "the step schedule lowered the rate");
     }
+
+    [TestMethod]
+    [Timeout(TestClusters.TestTimeout)]
+    public async Task AShardWhoseQuotedFieldsHoldLineBreaksIsSampledByRecordAndFitsAsLocally()
+    {
+        // Before: the sample was cut at every line end, so each record came to the coordinator as two broken lines.
+        var cluster = await SharedCluster.Get();
+        using var data = ClusterData.Write(oneHot: true, shards: 1, rowsPerShard: 1500, testRows: 10, seed: 4);
+        string[] lines = File.ReadAllLines(data.Shards[0]);
+        File.WriteAllText(data.Shards[0], string.Join("\r\n", lines.Select((l, i) => i == 0 || l.Length == 0 ? l : $"\"{l[..l.IndexOf(',')]}\r\nbranch\"{l[l.IndexOf(',')..]}")));
+        var local = new GradientDescentRegressionTrainer.Options { LabelColumnName = ClusterData.Label, RowSource = RowSource.CacheFile, Seed = 7, BatchSize = 64 };
+        var options = new DistributedOptions(local) { FaultTimeout = TimeSpan.FromSeconds(30) };
+
+        var featurization = await ClusterFeaturization.FitAsync(cluster.Client, data.Shards, ClusterData.Label, null, null, options);
+        var fit = await DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options);
+
+        var file = MlNetGd.Data.DelimitedFile.Read(data.Shards[0]);
+        Assert.AreEqual(1500, file.RowCount);
+        Assert.AreEqual(MlNetGd.Data.ColumnInference.Infer(file, ClusterData.Label).ToString(), featurization.Plan.ToString(), "the sample holds every record whole");
+        var ml = new MLContext(local.Seed);
+        var columns = featurization.Format.Columns.Select(c => (c.Name, c.IsNumber ? DataKind.Single : DataKind.String)).ToArray();
+        var model = new GradientDescentRegressionTrainer(local).Fit(featurization.Featurizer.Transform(file.Load(ml, columns)));
+        CollectionAssert.AreEqual(model.Model.Weights.ToArray(), fit.Model.Model.Weights.ToArray(), "the same weights bit for bit");
+        Assert.AreEqual(model.Model.Bias, fit.Model.Model.Bias);
+    }
 }

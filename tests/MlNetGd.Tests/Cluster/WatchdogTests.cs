@@ -16,7 +16,7 @@ public sealed class WatchdogTests
     {
         var shard = new ScriptedShard(lostCalls: 1, callTime: TimeSpan.Zero);
         var clock = Stopwatch.StartNew();
-        var (answers, lost) = await new Watchdog(FaultTimeout).CallAll([Handle(shard)], h => h.Grain.SampleLines("a.csv", 1, 0), CancellationToken.None);
+        var (answers, lost) = await new Watchdog(FaultTimeout).CallAll([Handle(shard)], h => h.Grain.SampleLines("a.csv", 1, 0, ','), CancellationToken.None);
         Assert.AreEqual(0, lost.Length);
         CollectionAssert.AreEqual(new[] { "answer 2" }, answers[0]);
         Assert.AreEqual(2, shard.Calls);
@@ -28,7 +28,7 @@ public sealed class WatchdogTests
     public async Task ALongCallOnABusyWorkerIsWaitedForAndNotRepeated()
     {
         var shard = new ScriptedShard(lostCalls: 0, callTime: TimeSpan.FromSeconds(3));
-        var (answers, lost) = await new Watchdog(FaultTimeout).CallAll([Handle(shard)], h => h.Grain.SampleLines("a.csv", 1, 0), CancellationToken.None);
+        var (answers, lost) = await new Watchdog(FaultTimeout).CallAll([Handle(shard)], h => h.Grain.SampleLines("a.csv", 1, 0, ','), CancellationToken.None);
         Assert.AreEqual(0, lost.Length);
         CollectionAssert.AreEqual(new[] { "answer 1" }, answers[0]);
         Assert.AreEqual(1, shard.Calls, "a call three fault timeouts long, on a worker that says it is working on it, is not repeated");
@@ -41,7 +41,7 @@ public sealed class WatchdogTests
         var losing = new ScriptedShard(lostCalls: int.MaxValue, callTime: TimeSpan.Zero);
         var silent = new ScriptedShard(lostCalls: int.MaxValue, callTime: TimeSpan.Zero) { Silent = true };
         var clock = Stopwatch.StartNew();
-        var (answers, lost) = await new Watchdog(FaultTimeout).CallAll([Handle(losing), Handle(silent, 1)], h => h.Grain.SampleLines("a.csv", 1, 0),
+        var (answers, lost) = await new Watchdog(FaultTimeout).CallAll([Handle(losing), Handle(silent, 1)], h => h.Grain.SampleLines("a.csv", 1, 0, ','),
             CancellationToken.None);
         Assert.IsTrue(answers.All(a => a is null));
         Assert.AreEqual(2, lost.Length);
@@ -64,7 +64,7 @@ public sealed class WatchdogTests
 
         public int Calls => _calls;
 
-        public async Task<string[]> SampleLines(string path, int count, int seed)
+        public async Task<string[]> SampleLines(string path, int count, int seed, char separator)
         {
             int call = Interlocked.Increment(ref _calls);
             if (call <= lostCalls)
