@@ -66,12 +66,17 @@ public sealed class OneShardTests
         var local = new GradientDescentRegressionTrainer.Options { LabelColumnName = ClusterData.Label, RowSource = RowSource.CacheFile, Seed = 7, BatchSize = 64 };
         var options = new DistributedOptions(local) { FaultTimeout = TimeSpan.FromSeconds(30) };
 
-        var featurization = await ClusterFeaturization.FitAsync(cluster.Client, data.Shards, ClusterData.Label, null, null, options);
+        var featurization = await ClusterFeaturization.FitAsync(cluster.Client, data.Shards, ClusterData.Label, null, null, options, sampleLines: 500);
         var fit = await DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options);
 
         var file = MlNetGd.Data.DelimitedFile.Read(data.Shards[0]);
         Assert.AreEqual(1500, file.RowCount);
-        Assert.AreEqual(MlNetGd.Data.ColumnInference.Infer(file, ClusterData.Label).ToString(), featurization.Plan.ToString(), "the sample holds every record whole");
+        Assert.AreEqual(500, featurization.Plan.RowCount, "500 records drawn, each whole");
+        var shop = featurization.Plan.Columns.Single(c => c.Name == "shop");
+        Assert.AreEqual(MlNetGd.Data.ColumnKind.Categorical, shop.Kind, featurization.Plan.ToString());
+        CollectionAssert.AreEqual(MlNetGd.Data.ColumnInference.Infer(file, ClusterData.Label).Columns.Select(c => (c.Name, c.Kind)).ToArray(),
+            featurization.Plan.Columns.Select(c => (c.Name, c.Kind)).ToArray(), featurization.Plan.ToString());
+        Assert.AreEqual(0, featurization.Plan.DroppedRowCount, "every sampled record has its label");
         var ml = new MLContext(local.Seed);
         var columns = featurization.Format.Columns.Select(c => (c.Name, c.IsNumber ? DataKind.Single : DataKind.String)).ToArray();
         var model = new GradientDescentRegressionTrainer(local).Fit(featurization.Featurizer.Transform(file.Load(ml, columns)));
