@@ -9,7 +9,8 @@ namespace MlNetGd.Data;
 /// <remarks>
 /// <para>Every read of a data file goes through this class, so the header, the checks, the column inference, training and scoring all
 /// see the fields exactly as <c>TextLoader</c> splits them (quoted fields, also ones holding line breaks; CRLF, a UTF-8 BOM). Errors name
-/// the file, the column and the line as the file numbers it (a record that spans lines by the line it starts on). Without a header the columns are named <c>column1</c>, <c>column2</c>, …</para>
+/// the file, the column and the line as the file numbers it (a record that spans lines by the line it starts on). Without a header the
+/// columns are named <c>column1</c>, <c>column2</c>, …</para>
 /// <para>How: the first <see cref="FileScan.SampleRows"/> rows decide whether each column is held as numbers (4 bytes a cell) or as
 /// strings (each distinct text once, 4 bytes a cell); one pass over every row then holds and profiles every column. A column the
 /// sample misjudged (numbers at first, many strings later), or that is later asked for in another form, is read again on its own.</para>

@@ -57,7 +57,7 @@ internal static class FileBytes
             }
             // The loader's reader drops a byte-order mark, so a header's first quote follows it.
             quotes.Read(first && part.StartsWith("\uFEFF"u8) ? part[3..] : part, continued);
-            first = false;
+            first &= part.IsEmpty;  // a mark cut by a chunk's end is carried whole to the next (it is one UTF-8 character)
             carry = length - complete;
             span[complete..].CopyTo(buffer);
             if (n == 0)

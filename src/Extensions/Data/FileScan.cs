@@ -88,7 +88,7 @@ internal static class FileScan
     }
 
     /// <summary>Moves the loader's cursor, turning its multi-line reader's failure on a line holding only <c>/</c> (it indexes past the
-    /// line's end, ML.NET 5 and 6) into an error naming the line.</summary>
+    /// line's end in ML.NET 6) into an error naming the line.</summary>
     private static bool MoveNext(DataViewRowCursor cursor, DelimitedFile file)
     {
         try

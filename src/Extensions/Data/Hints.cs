@@ -20,7 +20,11 @@ internal static class Hints
     }
 
     /// <summary>Returns at most 60 characters of a cell.</summary>
-    public static string Excerpt(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    public static string Excerpt(string text)
+    {
+        text = text.Replace("\n", "\\n", StringComparison.Ordinal);    // a cell of a record that spans lines: the message stays one line
+        return text.Length <= 60 ? text : text[..57] + "...";
+    }
 
     private static string Show(char c) => c == '\t' ? "a tab" : $"'{c}'";
 }

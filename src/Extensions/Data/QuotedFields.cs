@@ -10,7 +10,7 @@ namespace MlNetGd.Data;
 internal struct QuotedFields(char separator)
 {
     private LineMode _mode;             // where the line outside quotes is (Start also after a line break inside no quotes)
-    private bool _seenRecord;           // a record has started: '#' lines are no longer skipped
+    private bool _seenRecord;           // a record has ended: '#' lines are no longer skipped
     private bool _fieldStart = true;    // only spaces since the last separator or line start
     private bool _inQuotes;
     private bool _quoteAtEnd;           // a quote inside quotes, just read: the next byte says whether it was doubled
@@ -109,7 +109,6 @@ internal struct QuotedFields(char separator)
                 return;
             case LineMode.Start:
                 _mode = b == '/' ? LineMode.Slash : !_seenRecord && b == '#' ? LineMode.Skip : LineMode.Fields;
-                _seenRecord |= _mode != LineMode.Skip;
                 if (_mode != LineMode.Fields)
                     return;
                 break;
@@ -143,6 +142,7 @@ internal struct QuotedFields(char separator)
 
     private void EndLine()
     {
+        _seenRecord |= _mode is LineMode.Fields or LineMode.Slash;   // not an empty, '//' or leading '#' line
         Line++;
         _mode = LineMode.Start;
         _fieldStart = true;

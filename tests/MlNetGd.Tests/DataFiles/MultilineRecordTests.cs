@@ -126,6 +126,11 @@ public sealed class MultilineRecordTests
         Assert.AreEqual(1, code, error);
         StringAssert.Contains(error, "inside.csv, line 4, column 'x': 'five'", "a multi-line record is named by the line it starts on");
 
+        File.WriteAllText(dir.File("cell.csv"), "x,y\n1,1\n\"5\n6\",2\n3,3\n");
+        (code, _, error) = Run("train", "--data", dir.File("cell.csv"), "--label", "y", "--numeric", "x", "--model", dir.File("m.zip"));
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "cell.csv, line 3, column 'x': '5\\n6' is not a number", "the cell's line break shown, the message on one line");
+
         File.WriteAllText(dir.File("extra.csv"), Head("4,x,4,9\n"));
         (code, _, error) = Run("train", "--data", dir.File("extra.csv"), "--label", "y", "--model", dir.File("m.zip"));
         Assert.AreEqual(1, code, error);
@@ -216,17 +221,17 @@ public sealed class MultilineRecordTests
     public void TheLineMapIsTheSameWhereverTheChunksCutTheFile()
     {
         using var dir = new TempDirectory();
-        // Leading '#' and '//' lines (quotes on them are no fields), CRLF and lone CRs inside and outside quotes, escaped quotes, a
+        // Leading '#' and '//' lines in any order (quotes on them are no fields), CRLF and lone CRs inside and outside quotes, escaped quotes, a
         // quote closing just before a break, a quoting error (the loader does not follow the rest of its line), a 2- and a 3-byte
         // character inside quotes, a BOM before a quoted header name, a '//' line inside quotes and one outside.
-        string csv = "\uFEFF# exported \"by\" a tool\r\n\"a\",b,c\r\n1,\"x\r\ny\",\"\"\"\"\r\n// \"open\r\n2,\"ø\n€\r//\n\",3\r" +
+        string csv = "\uFEFF# exported,\"by a tool\r\n// a comment\r\n#,\"on a day\r\n\"a\",b,c\r\n1,\"x\r\ny\",\"\"\"\"\r\n// \"open\r\n2,\"ø\n€\r//\n\",3\r" +
             "3,\"q\"z,\"not\n4,5,6\n  \"sp\"  ,\"e\n\"\n7,8,\"\"\"\"\"\n\"\n";
         File.WriteAllText(dir.File("d.csv"), csv);
         var whole = FileBytes.Read(dir.File("d.csv"), "d.csv", ',');
         var records = whole.Records(dir.File("d.csv")).ToArray();
-        CollectionAssert.AreEqual(new[] { 2, 3, 6, 10, 11, 12, 14 }, records.Select(r => r.Line).ToArray(), string.Join(" | ", records));
+        CollectionAssert.AreEqual(new[] { 4, 5, 8, 12, 13, 14, 16 }, records.Select(r => r.Line).ToArray(), string.Join(" | ", records));
         Assert.AreEqual("2,\"ø\n€\n//\n\",3", records[2].Text);
-        Assert.AreEqual(16, whole.Count);
+        Assert.AreEqual(18, whole.Count);
 
         var file = DelimitedFile.Read(dir.File("d.csv"));
         Assert.AreEqual(records.Length - 1, file.RowCount, "the loader reads the records the map finds");
@@ -239,6 +244,6 @@ public sealed class MultilineRecordTests
         }
         File.WriteAllText(dir.File("open.csv"), csv + "8,\"never\r\nclosed\r\n");
         for (int chunk = 1; chunk <= 64; chunk++)
-            Assert.AreEqual(16, Assert.ThrowsExactly<DataFileException>(() => FileBytes.Read(dir.File("open.csv"), "open.csv", ',', chunk)).LineNumber);
+            Assert.AreEqual(18, Assert.ThrowsExactly<DataFileException>(() => FileBytes.Read(dir.File("open.csv"), "open.csv", ',', chunk)).LineNumber);
     }
 }
