@@ -242,6 +242,13 @@ public sealed class MultilineRecordTests
             Assert.AreEqual(whole.Count, cut.Count, $"chunks of {chunk} bytes");
             CollectionAssert.AreEqual(records, cut.Records(dir.File("d.csv")).ToArray(), $"chunks of {chunk} bytes");
         }
+        // A quote on a '#' line after a '//' line, after a byte-order mark that small chunks cut: no field, so no record spans lines 2-5.
+        File.WriteAllText(dir.File("lead.csv"), "\uFEFF// a comment\r\n#,\"on a day\r\nx,y\r\n1,2\r\n3,\"4\r\n5\"\r\n");
+        for (int chunk = 1; chunk <= 64; chunk++)
+        {
+            var lead = FileBytes.Read(dir.File("lead.csv"), "lead.csv", ',', chunk);
+            CollectionAssert.AreEqual(new[] { (3, "x,y"), (4, "1,2"), (5, "3,\"4\n5\"") }, lead.Records(dir.File("lead.csv")).ToArray(), $"chunks of {chunk} bytes");
+        }
         File.WriteAllText(dir.File("open.csv"), csv + "8,\"never\r\nclosed\r\n");
         for (int chunk = 1; chunk <= 64; chunk++)
             Assert.AreEqual(18, Assert.ThrowsExactly<DataFileException>(() => FileBytes.Read(dir.File("open.csv"), "open.csv", ',', chunk)).LineNumber);
