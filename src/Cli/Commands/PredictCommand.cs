@@ -37,7 +37,7 @@ internal static class PredictCommand
             char? sep = CommonOptions.ParseSeparator(parse.GetValue(separator));
             string dataPath = parse.GetValue(data)!;
             if (outPath is not null)
-                TrainCommand.CheckOutputFile(outPath, "--out");
+                AtomicFile.Check(outPath, "--out");
             var ml = new MLContext();
             ITransformer transformer;
             DataViewSchema schema;
