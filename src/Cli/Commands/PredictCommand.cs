@@ -96,10 +96,8 @@ internal static class PredictCommand
             var profile = file.Profile(name, "model's");
             if (kind == DataKind.Single && profile.FirstNonNumeric is { } bad)
                 throw file.CellError(name, bad.Row, bad.Text, "is not a number, and the model reads this column as numbers (leave the cell empty if the value is missing).");
-            if (kind == DataKind.Single && profile.FirstTooLarge is { } huge && !(double.IsFinite(profile.Minimum) && double.IsFinite(profile.Maximum)))
-                throw float.TryParse(huge.Text, NumberStyles.Float, profile.DecimalComma ? new NumberFormatInfo { NumberDecimalSeparator = "," } : CultureInfo.InvariantCulture, out float value) && float.IsInfinity(value)
-                    ? file.CellError(name, huge.Row, huge.Text, "is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.")
-                    : new InvalidDataException($"'{file.Name}', column '{name}': a number is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.");
+            if (kind == DataKind.Single && profile.FirstInfinite is { } infinite)
+                throw file.CellError(name, infinite.Row, infinite.Text, "is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.");
         }
         return input;
     }
