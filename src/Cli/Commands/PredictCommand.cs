@@ -78,7 +78,7 @@ internal static class PredictCommand
         if (!file.HasHeader)
             return ScoreName;
         string name = ScoreName;
-        for (int i = 2; file.ColumnNames.Contains(name); i++)
+        for (int i = 2; file.HasColumn(name); i++)
             name = string.Create(CultureInfo.InvariantCulture, $"{ScoreName}_{i}");
         return name;
     }
@@ -88,7 +88,7 @@ internal static class PredictCommand
     private static (string Name, DataKind Kind)[] ModelInput(DelimitedFile file, DataViewSchema schema)
     {
         var input = schema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: c.Type is TextDataViewType ? DataKind.String : DataKind.Single)).ToArray();
-        var missing = input.Where(c => !file.ColumnNames.Contains(c.Name)).Select(c => $"'{c.Name}'").ToArray();
+        var missing = input.Where(c => !file.HasColumn(c.Name)).Select(c => $"'{c.Name}'").ToArray();
         if (missing.Length > 0)
             throw new ArgumentException($"'{file.Name}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.{file.SeparatorHint()}");
         foreach (var (name, kind) in input)
