@@ -23,6 +23,18 @@ public sealed class CheckpointTests
         return new RoundReduction(last, average, 1.0 / k, 100 + k, k);
     }
 
+    // A checkpoint of rounds 1 to n, saved after each; its bytes.
+    private static byte[] Saved(string path, int rounds)
+    {
+        var checkpoint = Checkpoint.Start("key", Parameters);
+        for (int k = 1; k <= rounds; k++)
+        {
+            checkpoint.AddRound(Round(k));
+            checkpoint.Save(path);
+        }
+        return File.ReadAllBytes(path);
+    }
+
     [TestMethod]
     public void Over200RoundsEachByteIsWrittenOnceNotOnceARound()
     {
@@ -83,11 +95,7 @@ public sealed class CheckpointTests
     {
         using var dir = new TempDirectory();
         string path = dir.File("fit.checkpoint");
-        var checkpoint = Checkpoint.Start("key", Parameters);
-        checkpoint.AddRound(Round(1));
-        checkpoint.AddRound(Round(2));
-        checkpoint.Save(path);
-        var whole = File.ReadAllBytes(path);
+        var whole = Saved(path, 2);
 
         var other = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path, "another key", Parameters));
         StringAssert.Contains(other.Message, $"The checkpoint file '{path}' belongs to another fit");
@@ -109,12 +117,7 @@ public sealed class CheckpointTests
     {
         using var dir = new TempDirectory();
         string path = dir.File("fit.checkpoint");
-        var checkpoint = Checkpoint.Start("key", Parameters);
-        for (int k = 1; k <= 3; k++)
-        {
-            checkpoint.AddRound(Round(k));
-            checkpoint.Save(path);
-        }
+        Saved(path, 3);
 
         var rng = new SplitMix64(3);
         var features = new float[64 * (Parameters - 1)];
