@@ -116,6 +116,7 @@ public static class ModelFiles
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        AtomicFile.Write(path, stream => mlContext.Model.Save(model, inputSchema, stream)); // which checks the path (AtomicFile.Check)
+        // AtomicFile.Write refuses a directory, or a directory that is missing, naming the path: the one check of an output path.
+        AtomicFile.Write(path, stream => mlContext.Model.Save(model, inputSchema, stream));
     }
 }
