@@ -72,6 +72,9 @@ internal static class SparseCases
                 "gd" => ml.Regression.Trainers.GradientDescent(labelColumnName: label),
                 "gd-inplace" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, RowSource = RowSource.InPlace }),
                 "gd-1thread" => ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, NumberOfThreads = 1 }),
+                // gd-epochs<k>: the default fit stopped after at most k epochs (the same trajectory: the limit only stops it earlier).
+                _ when trainer.StartsWith("gd-epochs", StringComparison.Ordinal) && int.TryParse(trainer.AsSpan("gd-epochs".Length), out int limit) =>
+                    ml.Regression.Trainers.GradientDescent(new GradientDescentRegressionTrainer.Options { LabelColumnName = label, NumberOfEpochs = limit }),
                 "sdca" => ml.Regression.Trainers.Sdca(labelColumnName: label),
                 "ogd" => ml.Regression.Trainers.OnlineGradientDescent(labelColumnName: label),
                 _ => throw new ArgumentException($"Unknown trainer '{trainer}'."),

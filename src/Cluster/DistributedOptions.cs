@@ -37,8 +37,8 @@ public sealed record DistributedOptions : GradientDescentSettings
     /// <value>Default <see langword="false"/>.</value>
     public bool ContinueWithoutLostShards { get; init; }
 
-    /// <summary>Gets a file the coordinator writes after every round (atomically), and from which a fit of the same shards and
-    /// settings started again resumes after the last round written, instead of from the start.</summary>
+    /// <summary>Gets a file the coordinator logs every round to (appended, checksummed: <see cref="Checkpoint"/>), and from which a fit
+    /// of the same shards and settings started again resumes after the last whole round, instead of from the start.</summary>
     /// <value>Default <see langword="null"/>: no checkpoint.</value>
     public string? CheckpointFile { get; init; }
 

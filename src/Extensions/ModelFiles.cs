@@ -116,13 +116,7 @@ public static class ModelFiles
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string fullPath = Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
-            throw new ArgumentException($"'{path}' is a directory; give a file name such as model.zip.", nameof(path));
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Cannot save the model to '{path}': the directory '{directory}' does not exist.");
-
-        AtomicFile.Write(fullPath, stream => mlContext.Model.Save(model, inputSchema, stream));
+        // AtomicFile.Write refuses a directory, or a directory that is missing, naming the path: the one check of an output path.
+        AtomicFile.Write(path, stream => mlContext.Model.Save(model, inputSchema, stream));
     }
 }

@@ -24,7 +24,7 @@ internal sealed class ClusterOptions
     { Description = "With --cluster: when a worker is lost, go on without its shards (the summary says which) instead of ending the fit." };
 
     public Option<string?> Checkpoint { get; } = new("--checkpoint")
-    { HelpName = "FILE", Description = "With --cluster: write the fit's state after every round (atomically); the same command started again resumes after the last round written." };
+    { HelpName = "FILE", Description = "With --cluster: log the fit's state after every round (appended, checksummed); the same command started again resumes after the last whole round." };
 
     public Option<string?> TlsCertificate { get; } = TlsCertificateOption();
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetGd.Cluster;
+using MlNetGd.IO;
 
 namespace MlNetGd.Cli.Commands;
 
@@ -23,7 +24,7 @@ internal static class ClusterTrain
         var local = common.GradientDescent(parse, label);
         string? checkpoint = parse.GetValue(cluster.Checkpoint);
         if (checkpoint is not null)
-            TrainCommand.CheckOutputFile(checkpoint, "--checkpoint");
+            AtomicFile.Check(checkpoint, "--checkpoint");
         using var sink = common.Progress(parse, stderr, "train");
         var progress = sink.Status;
         var options = new DistributedOptions(local)

@@ -30,7 +30,7 @@ internal static class DataCommand
         {
             int n = parse.GetValue(rows);
             string path = parse.GetValue(output)!;
-            TrainCommand.CheckOutputFile(path, "--out");
+            AtomicFile.Check(path, "--out");
             int s = parse.GetValue(seed);
             AtomicFile.WriteAllText(path, parse.GetValue(kind) == "categorical" ? CategoricalSales.ToCsv(n, s) : HousePrices.ToCsv(n, s));
             stdout.WriteLine($"Wrote {n} rows to {path}.");

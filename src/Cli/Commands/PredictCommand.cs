@@ -37,7 +37,7 @@ internal static class PredictCommand
             char? sep = CommonOptions.ParseSeparator(parse.GetValue(separator));
             string dataPath = parse.GetValue(data)!;
             if (outPath is not null)
-                TrainCommand.CheckOutputFile(outPath, "--out");
+                AtomicFile.Check(outPath, "--out");
             var ml = new MLContext();
             ITransformer transformer;
             DataViewSchema schema;
@@ -78,7 +78,7 @@ internal static class PredictCommand
         if (!file.HasHeader)
             return ScoreName;
         string name = ScoreName;
-        for (int i = 2; file.ColumnNames.Contains(name); i++)
+        for (int i = 2; file.HasColumn(name); i++)
             name = string.Create(CultureInfo.InvariantCulture, $"{ScoreName}_{i}");
         return name;
     }
@@ -88,7 +88,7 @@ internal static class PredictCommand
     private static (string Name, DataKind Kind)[] ModelInput(DelimitedFile file, DataViewSchema schema)
     {
         var input = schema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: c.Type is TextDataViewType ? DataKind.String : DataKind.Single)).ToArray();
-        var missing = input.Where(c => !file.ColumnNames.Contains(c.Name)).Select(c => $"'{c.Name}'").ToArray();
+        var missing = input.Where(c => !file.HasColumn(c.Name)).Select(c => $"'{c.Name}'").ToArray();
         if (missing.Length > 0)
             throw new ArgumentException($"'{file.Name}' lacks the model's column(s) {string.Join(", ", missing)}. Its columns are: {string.Join(", ", file.ColumnNames.Select(c => $"'{c}'"))}.{file.SeparatorHint()}");
         foreach (var (name, kind) in input)
@@ -96,10 +96,8 @@ internal static class PredictCommand
             var profile = file.Profile(name, "model's");
             if (kind == DataKind.Single && profile.FirstNonNumeric is { } bad)
                 throw file.CellError(name, bad.Row, bad.Text, "is not a number, and the model reads this column as numbers (leave the cell empty if the value is missing).");
-            if (kind == DataKind.Single && profile.FirstTooLarge is { } huge && !(double.IsFinite(profile.Minimum) && double.IsFinite(profile.Maximum)))
-                throw float.TryParse(huge.Text, NumberStyles.Float, profile.DecimalComma ? new NumberFormatInfo { NumberDecimalSeparator = "," } : CultureInfo.InvariantCulture, out float value) && float.IsInfinity(value)
-                    ? file.CellError(name, huge.Row, huge.Text, "is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.")
-                    : new InvalidDataException($"'{file.Name}', column '{name}': a number is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.");
+            if (kind == DataKind.Single && profile.FirstInfinite is { } infinite)
+                throw file.CellError(name, infinite.Row, infinite.Text, "is infinite (or beyond single precision), so its score would be too; leave the cell empty if the value is missing.");
         }
         return input;
     }

@@ -33,13 +33,13 @@ internal static class TrainCommand
         {
             if (parse.GetValue(cluster.Cluster) is not null)
             {
-                CheckOutputFile(parse.GetValue(model)!, "--model");
+                AtomicFile.Check(parse.GetValue(model)!, "--model");
                 return ClusterTrain.Run(parse, common, cluster, parse.GetValue(model)!, parse.GetValue(explain), stdout, stderr);
             }
             string label = parse.GetValue(common.Label)!;
             var options = common.GradientDescent(parse, label);
             string modelPath = parse.GetValue(model)!;
-            CheckOutputFile(modelPath, "--model");
+            AtomicFile.Check(modelPath, "--model");
             using var sink = common.Progress(parse, stderr, "train");
             var progress = sink.Status;
             options = options with
@@ -85,18 +85,5 @@ internal static class TrainCommand
         string line = string.Create(CultureInfo.InvariantCulture, $"{step}: {clock.Elapsed.TotalSeconds:F2} s");
         clock.Restart();
         return line;
-    }
-
-    /// <summary>Checks, before any work, that a file can be written at <paramref name="path"/>: its directory exists and is writable,
-    /// the path is not a directory and its name is not too long (<see cref="AtomicFile.Check"/>).</summary>
-    internal static void CheckOutputFile(string path, string option)
-    {
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-            throw new IOException($"{option} '{path}' is a directory; give a file name.");
-        string? directory = Path.GetDirectoryName(full);
-        if (directory is not null && !Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"{option} '{path}': the directory '{directory}' does not exist; create it first.");
-        AtomicFile.Check(path);
     }
 }

@@ -160,16 +160,8 @@ public sealed class CacheFileWriter : IDisposable, IRowSink
         int d = _schema.FeatureCount;
         if (_schema.IsSparse)
         {
-            int nonzeros = RowStorage.CountNonzeros(features);
-            ReserveSparse(nonzeros);
-            for (int j = 0; j < d; j++)
-            {
-                if (features[j] != 0)
-                {
-                    _indices[_stored] = j;
-                    _values[_stored++] = features[j];
-                }
-            }
+            ReserveSparse(RowStorage.CountNonzeros(features));
+            _stored = RowCopy.AppendNonzeros([], features, _indices, _values, _stored);
             FinishSparseRow(label);
             return;
         }
@@ -187,10 +179,7 @@ public sealed class CacheFileWriter : IDisposable, IRowSink
         {
             if (_rows == _rowsPerBlock)
                 FlushBlock();
-            var row = _dense.AsSpan(_rows * d, d);
-            row.Clear();
-            for (int k = 0; k < indices.Length; k++)
-                row[indices[k]] += values[k];
+            RowCopy.ToDense(indices, values, _dense.AsSpan(_rows * d, d));
             _labels[_rows++] = label;
             RowCount++;
             return;

@@ -102,31 +102,14 @@ internal sealed class RowBlockBuffer
     public void Put(int slot, float label, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
         _labels[slot] = label;
-        int d = _featureCount;
         if (!_sparse)
         {
-            var row = _dense.AsSpan(slot * d, d);
-            if (indices.IsEmpty && values.Length == d)
-            {
-                values.CopyTo(row);
-                return;
-            }
-            row.Clear();
-            for (int k = 0; k < indices.Length; k++)
-                row[indices[k]] = values[k];
+            RowCopy.ToDense(indices, values, _dense.AsSpan(slot * _featureCount, _featureCount));
             return;
         }
         Reserve(0, _stored + values.Length);
         int start = _stored;
-        bool dense = indices.IsEmpty;
-        for (int k = 0; k < values.Length; k++)
-        {
-            float v = values[k];
-            if (v == 0)
-                continue;
-            _indices[_stored] = dense ? k : indices[k];
-            _values[_stored++] = v;
-        }
+        _stored = RowCopy.AppendNonzeros(indices, values, _indices, _values, _stored);
         _starts[slot] = start;
         _ends[slot] = _stored;
     }

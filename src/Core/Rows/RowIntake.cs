@@ -78,8 +78,8 @@ internal sealed class RowIntake
 
     private void Decide()
     {
-        IsSparse = RowStorage.IsSparse(_nonzeros, _heldRows, _featureCount);
-        _sink = _createSink(IsSparse, (double)_nonzeros / ((double)_heldRows * _featureCount));
+        (IsSparse, double density) = RowStorage.Decide(_nonzeros, _heldRows, _featureCount);
+        _sink = _createSink(IsSparse, density);
         RowBlock held = _held.View().Slice(0, _heldRows);
         for (int i = 0; i < _heldRows; i++)
         {

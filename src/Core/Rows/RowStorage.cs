@@ -11,10 +11,17 @@ public static class RowStorage
     /// <summary>How many leading rows decide the storage.</summary>
     public const int ProbeRows = 1024;
 
-    /// <summary>Returns whether <paramref name="rows"/> rows of <paramref name="featureCount"/> features holding
-    /// <paramref name="nonzeros"/> nonzero values are stored as CSR.</summary>
-    public static bool IsSparse(long nonzeros, long rows, int featureCount) =>
-        rows > 0 && (double)nonzeros / ((double)rows * featureCount) < SparseDensityThreshold;
+    /// <summary>Returns the storage that <paramref name="rows"/> leading rows of <paramref name="featureCount"/> features holding
+    /// <paramref name="nonzeros"/> nonzero values call for — CSR below <see cref="SparseDensityThreshold"/> — and their density
+    /// (dense, density 1, when no row came). The one rule: a pass probed ahead (<see cref="Probe"/>) and a read that holds its leading
+    /// rows as they come (<see cref="RowIntake"/>) both decide by it.</summary>
+    public static (bool Sparse, double Density) Decide(long nonzeros, long rows, int featureCount)
+    {
+        if (rows <= 0)
+            return (false, 1);
+        double density = (double)nonzeros / ((double)rows * featureCount);
+        return (density < SparseDensityThreshold, density);
+    }
 
     /// <summary>Reads the leading rows of a pass and returns the storage they call for, and their density.</summary>
     public static (bool Sparse, double Density) Probe(IRowPass rows)
@@ -28,7 +35,7 @@ public static class RowStorage
             nonzeros += CountNonzeros(values);
             read++;
         }
-        return (IsSparse(nonzeros, read, rows.FeatureCount), read == 0 ? 1 : (double)nonzeros / ((double)read * rows.FeatureCount));
+        return Decide(nonzeros, read, rows.FeatureCount);
     }
 
     /// <summary>Returns the number of nonzero values in <paramref name="values"/>.</summary>

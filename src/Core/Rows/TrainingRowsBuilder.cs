@@ -56,34 +56,15 @@ internal sealed class TrainingRowsBuilder : IRowSink
         if (_rows == _labels.Length)
             GrowRows();
         _labels[_rows] = label;
-        bool dense = indices.IsEmpty && values.Length == d;
         if (!_sparse)
         {
-            var row = _dense.AsSpan(_rows * d, d);
-            if (dense)
-            {
-                values.CopyTo(row);
-            }
-            else
-            {
-                row.Clear();
-                for (int k = 0; k < indices.Length; k++)
-                    row[indices[k]] = values[k];
-            }
+            RowCopy.ToDense(indices, values, _dense.AsSpan(_rows * d, d));
             _rows++;
             return;
         }
         if (_stored + values.Length > _indices.Length)
             GrowValues(_stored + values.Length);
-        int stored = (int)_stored;
-        for (int k = 0; k < values.Length; k++)
-        {
-            float v = values[k];
-            if (v == 0)
-                continue;
-            _indices[stored] = dense ? k : indices[k];
-            _values[stored++] = v;
-        }
+        int stored = RowCopy.AppendNonzeros(indices, values, _indices, _values, (int)_stored);
         _stored = stored;
         _starts[++_rows] = stored;
     }

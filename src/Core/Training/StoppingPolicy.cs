@@ -72,6 +72,8 @@ internal sealed class StoppingPolicy
             double reference = Annealings == 0 ? _sampleCostAtBest : _annealedCost;
             if (!(measured && Annealings < TrainingSession.MaxAnnealings && epoch.SampleCost < reference * (1 - tolerance)))
                 return StopReason.Converged;
+            if (epoch.Epoch >= _settings.NumberOfEpochs)
+                return StopReason.EpochLimit; // a halving needs an epoch more than the user allowed
             // One more epoch without improvement is then enough for the next halving.
             _annealedCost = epoch.SampleCost;
             Annealings++;

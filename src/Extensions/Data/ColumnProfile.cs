@@ -80,6 +80,10 @@ public sealed class ColumnProfile
     /// <summary>Gets the first number too large for single-precision training (see <see cref="DelimitedFile.LargestUsableMagnitude"/>), or <see langword="null"/>.</summary>
     public (long Row, string Text)? FirstTooLarge { get; internal set; }
 
+    /// <summary>Gets the first number that reads as infinite (<c>Infinity</c>, or digits beyond single precision), or
+    /// <see langword="null"/>: a model scores it as infinite.</summary>
+    public (long Row, string Text)? FirstInfinite { get; internal set; }
+
     /// <summary>Gets whether every non-missing cell is a finite number (and there is at least one).</summary>
     public bool IsNumeric => PresentCount > 0 && NumericCount == PresentCount;
 

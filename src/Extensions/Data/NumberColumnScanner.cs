@@ -13,7 +13,7 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
     private float[] _values = GC.AllocateUninitializedArray<float>(capacity);
     private int _missing, _present, _numeric, _integer, _numberLike;
     private float _minimum = float.NaN, _maximum = float.NaN;
-    private (long Row, string Text)? _firstNonNumeric, _firstTooLarge;
+    private (long Row, string Text)? _firstNonNumeric, _firstTooLarge, _firstInfinite;
 
     public override void Observe(ReadOnlySpan<char> cell, int row)
     {
@@ -30,7 +30,11 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
             _minimum = float.IsNaN(_minimum) || value < _minimum ? value : _minimum;
             _maximum = float.IsNaN(_maximum) || value > _maximum ? value : _maximum;
             if (MathF.Abs(value) > DelimitedFile.LargestUsableMagnitude)
+            {
                 _firstTooLarge ??= (row, cell.ToString());
+                if (float.IsInfinity(value))
+                    _firstInfinite ??= (row, cell.ToString());
+            }
             if (_samples.Count < ColumnProfile.MaxSamples && !_sampleValues.Contains(value))
             {
                 _sampleValues.Add(value);
@@ -53,7 +57,7 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
         var p = Profile;
         var c = p.Counts;
         (c.Missing, c.Present, c.Numeric, c.Integer, c.NumberLike) = (_missing, _present, _numeric, _integer, _numeric + _numberLike);
-        (p.Minimum, p.Maximum, p.FirstNonNumeric, p.FirstTooLarge) = (_minimum, _maximum, _firstNonNumeric, _firstTooLarge);
+        (p.Minimum, p.Maximum, p.FirstNonNumeric, p.FirstTooLarge, p.FirstInfinite) = (_minimum, _maximum, _firstNonNumeric, _firstTooLarge, _firstInfinite);
         (p.Samples, p.DecimalComma) = (_samples, decimalComma);
         var distinct = new HashSet<float>();
         for (int row = 0; row < rows && distinct.Count <= ColumnProfile.MaxDistinctTracked; row++)

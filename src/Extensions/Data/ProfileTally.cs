@@ -25,6 +25,8 @@ internal sealed class ProfileTally(ColumnProfile profile)
             profile.Maximum = value;
         if (MathF.Abs(value) > DelimitedFile.LargestUsableMagnitude && profile.FirstTooLarge is null)
             profile.FirstTooLarge = (row, text.ToString());
+        if (float.IsInfinity(value) && profile.FirstInfinite is null)
+            profile.FirstInfinite = (row, text.ToString());
     }
 
     /// <summary>Adds a present cell that is not a number in the column's reading.</summary>

@@ -16,16 +16,20 @@ public static class AtomicFile
     public const int MaxFileNameBytes = 255;
 
     /// <summary>Checks, before any work, that <paramref name="path"/> can be written, by making and deleting a temporary file beside it:
-    /// its directory exists and is writable, and its name is not too long. A pipe or a device passes as it is.</summary>
+    /// it is not a directory, its directory exists and is writable, and its name is not too long. A pipe or a device passes as it is.
+    /// The one check of an output path: a command checks its output options by it, and <see cref="Write"/> makes the same checks.</summary>
+    /// <param name="path">The file to be written.</param>
+    /// <param name="option">How the messages name the path's source (a command-line option such as <c>--out</c>), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a directory.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory is missing (the message names it).</exception>
     /// <exception cref="PathTooLongException">The file name is longer than <see cref="MaxFileNameBytes"/> bytes.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable (the message names it).</exception>
     /// <exception cref="IOException">The file cannot be made for another reason (a full disk, a read-only file system).</exception>
-    public static void Check(string path)
+    public static void Check(string path, string? option = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Resolve(path) is not { } full)
+        string named = Named(path, option);
+        if (Resolve(path, named) is not { } full)
             return;
         try
         {
@@ -33,7 +37,7 @@ public static class AtomicFile
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new UnauthorizedAccessException($"Cannot write '{path}': the directory '{Path.GetDirectoryName(full)}' is not writable ({e.Message})", e);
+            throw new UnauthorizedAccessException($"Cannot write {named}: the directory '{Path.GetDirectoryName(full)}' is not writable ({e.Message})", e);
         }
     }
 
@@ -48,7 +52,7 @@ public static class AtomicFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
-        if (Resolve(path) is not { } full)
+        if (Resolve(path, Named(path, null)) is not { } full)
         {
             WriteInto(path, write);
             return;
@@ -94,26 +98,29 @@ public static class AtomicFile
     /// <summary>Whether <paramref name="fileName"/> is a temporary name this class (or <see cref="AtomicDirectory"/>) makes.</summary>
     public static bool IsTemporaryName(string fileName) => TemporaryNames.IsTemporary(fileName);
 
+    /// <summary>The path as messages name it: <c>'x'</c>, or <c>--out 'x'</c> with the option that gave it.</summary>
+    private static string Named(string path, string? option) => option is null ? $"'{path}'" : $"{option} '{path}'";
+
     /// <summary>The canonical path of the regular file to replace, or <see langword="null"/> for a pipe or a character device, which
-    /// is written into as it is.</summary>
-    private static string? Resolve(string path)
+    /// is written into as it is; <paramref name="named"/> is the path as the messages name it.</summary>
+    private static string? Resolve(string path, string named)
     {
         switch (FileIdentity.KindOf(path))   // the path as given: /dev/stdout leads to a pipe no canonical path names
         {
             case FileIdentity.FileKind.Directory:
-                throw new ArgumentException($"'{path}' is a directory; give a file name.", nameof(path));
+                throw new ArgumentException($"{named} is a directory; give a file name.", nameof(path));
             case FileIdentity.FileKind.Pipe or FileIdentity.FileKind.CharacterDevice:
                 return null;
             case FileIdentity.FileKind.Other:
-                throw new IOException($"Cannot write '{path}': it is neither a regular file, a pipe nor a character device.");
+                throw new IOException($"Cannot write {named}: it is neither a regular file, a pipe nor a character device.");
         }
         string full = FileIdentity.Canonical(path);
-        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{named} has no directory.", nameof(path));
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Cannot write '{path}': the directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException($"Cannot write {named}: the directory '{directory}' does not exist; create it first.");
         int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
         if (bytes > MaxFileNameBytes)
-            throw new PathTooLongException($"Cannot write '{path}': its file name is {bytes} bytes long; a file name holds at most {MaxFileNameBytes} bytes.");
+            throw new PathTooLongException($"Cannot write {named}: its file name is {bytes} bytes long; a file name holds at most {MaxFileNameBytes} bytes.");
         return full;
     }
 

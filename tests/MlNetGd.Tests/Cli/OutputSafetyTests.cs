@@ -167,4 +167,22 @@ public sealed class OutputSafetyTests
         }
         Assert.AreEqual(before, File.ReadAllText(dir.File("data.csv")));
     }
+
+    [TestMethod]
+    public void AnOutputPathIsCheckedBeforeAnyWorkByTheOneCheckAndTheMessageNamesItsOption()
+    {
+        using var dir = new TempDirectory();
+        TrainedModel(dir);
+        string missing = Path.Combine(dir.Path, "no-such-directory");
+
+        var (code, _, error) = Run("train", "--data", dir.File("data.csv"), "--label", "y", "--model", dir.Path, "-q");
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, $"--model '{dir.Path}' is a directory; give a file name.");
+        Assert.IsFalse(error.Contains("(Parameter '"), error);
+
+        (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("data.csv"), "--out", Path.Combine(missing, "scores.csv"));
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, $"Cannot write --out '{Path.Combine(missing, "scores.csv")}': the directory '{missing}' does not exist; create it first.");
+        Assert.IsFalse(Directory.Exists(missing));
+    }
 }

@@ -80,10 +80,19 @@ public sealed class DistributedFitTests
         StringAssert.Contains(other.Message, "belongs to another fit");
 
         var bytes = File.ReadAllBytes(options.CheckpointFile!);
-        File.WriteAllBytes(options.CheckpointFile!, bytes[..^5]); // cut inside its last round
-        var cut = await Assert.ThrowsExactlyAsync<InvalidDataException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options));
-        StringAssert.Contains(cut.Message, options.CheckpointFile);
-        StringAssert.Contains(cut.Message, "is not a checkpoint");
+        File.WriteAllBytes(options.CheckpointFile!, bytes[..^5]); // a save of round 6 killed part-way: its record is torn
+        var torn = await DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options);
+        Assert.AreEqual(5, torn.ResumedAfterRound, "the torn round is left out");
+        Assert.AreEqual(1, torn.Rounds.Count, "only round 6 ran again");
+        CollectionAssert.AreEqual(uninterrupted.Model.Model.Weights.ToArray(), torn.Model.Model.Weights.ToArray());
+        CollectionAssert.AreEqual(uninterrupted.History.Epochs.ToArray(), torn.History.Epochs.ToArray());
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(options.CheckpointFile!), "the torn record cut off, round 6 appended again");
+
+        bytes[bytes.Length / 2] ^= 1; // damage inside an earlier round
+        File.WriteAllBytes(options.CheckpointFile!, bytes);
+        var damaged = await Assert.ThrowsExactlyAsync<InvalidDataException>(() => DistributedGradientDescent.FitAsync(cluster.Client, data.Shards, featurization.Format, options));
+        StringAssert.Contains(damaged.Message, options.CheckpointFile);
+        StringAssert.Contains(damaged.Message, "is not a checkpoint");
     }
 
     [TestMethod]

@@ -107,4 +107,22 @@ public sealed class EncodingTests
         StringAssert.Contains(error, "score.csv, line 6, column 'x': 'Infinity' is infinite (or beyond single precision), so its score would be too");
         Assert.IsFalse(File.Exists(dir.File("s.csv")));
     }
+
+    [TestMethod]
+    public void PredictNamesTheFirstInfiniteCellEvenAfterAFiniteOneTooLargeToTrainOn()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("train.csv"), Rows(60, Line));
+        // 1e20 is finite (too large to train on, not to score); 1e39 is beyond single precision: the score would be infinite.
+        File.WriteAllText(dir.File("score.csv"), Rows(10, i => i switch { 2 => "Oslo,1e20,3", 6 => "Oslo,1e39,3", _ => Line(i) }));
+        var (code, _, error) = CliHarness.Run("train", "--data", dir.File("train.csv"), "--label", "y", "-q", "--model", dir.File("m.zip"));
+        Assert.AreEqual(0, code, error);
+        (code, _, error) = CliHarness.Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("score.csv"), "--out", dir.File("s.csv"));
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(error, "score.csv, line 8, column 'x': '1e39' is infinite (or beyond single precision), so its score would be too");
+
+        File.WriteAllText(dir.File("score.csv"), Rows(10, i => i == 2 ? "Oslo,1e20,3" : Line(i)));
+        (code, _, error) = CliHarness.Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("score.csv"), "--out", dir.File("s.csv"));
+        Assert.AreEqual(0, code, error);
+    }
 }

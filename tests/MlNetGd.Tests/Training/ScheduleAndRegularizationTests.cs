@@ -8,6 +8,24 @@ namespace MlNetGd.Tests.Training;
 public sealed class ScheduleAndRegularizationTests
 {
     [TestMethod]
+    public void AnEpochLimitIsKeptWhereThePlateauWouldHalveTheRate()
+    {
+        // A minibatch fit at a constant rate halves its rate where its cost plateaus; a halving needs another epoch, which an epoch
+        // limit set exactly there does not allow (it used to run one epoch more than NumberOfEpochs).
+        var data = SyntheticRegression.Generate(20_000, 8, seed: 7, noise: 0.5f).ToDenseDataset();
+        var settings = new GradientDescentSettings { BatchSize = 1, Averaged = false, Seed = 3 }; // halves after epoch 3
+        var free = new GradientDescentLoop(settings).Run(data, new LinearModel(8));
+        int halvedAfter = Enumerable.Range(1, free.EpochCount - 1).FirstOrDefault(e => free.Epochs[e].LearningRate < free.Epochs[e - 1].LearningRate);
+        Assert.IsTrue(halvedAfter > 0, $"the rate was never halved: {free}");
+
+        var limited = new GradientDescentLoop(settings with { NumberOfEpochs = halvedAfter }).Run(data, new LinearModel(8));
+
+        Assert.AreEqual(halvedAfter, limited.EpochCount);
+        Assert.AreEqual(StopReason.EpochLimit, limited.StopReason);
+        CollectionAssert.AreEqual(free.Epochs.Take(halvedAfter).ToList(), limited.Epochs.ToList(), "the same trajectory up to the limit");
+    }
+
+    [TestMethod]
     [DataRow(LearningRateSchedule.Constant)]
     [DataRow(LearningRateSchedule.Step)]
     [DataRow(LearningRateSchedule.Exponential)]
