@@ -164,6 +164,21 @@ public sealed class MultilineRecordTests
     }
 
     [TestMethod]
+    [DataRow("city,y\n\"Oslo,2\nBergen,3\n\"Tromsø\",4\n5,6\n", 2, 4, "'T'")]
+    [DataRow("city,y\r\n1,2\r\n\"Oslo\"\"s\r\n3,4\r\n\"é,5\r\n", 3, 5, "another character")]
+    public void AStrayQuoteThatJoinsLinesIsRefusedNamingBothLines(string csv, int start, int close, string next)
+    {
+        // The loader would read the lines between as one record, and the field closed by a quoting error as missing.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), csv);
+
+        var (code, _, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, $"d.csv, line {start}: a quoted field starts on this line and runs to line {close}, where its closing quote is followed by {next} instead of the separator");
+    }
+
+    [TestMethod]
     public void AHeaderNameHoldingALineBreakIsRefusedAndWithoutAHeaderTheFirstRecordMaySpanLines()
     {
         using var dir = new TempDirectory();
