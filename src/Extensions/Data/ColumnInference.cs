@@ -168,8 +168,9 @@ public static class ColumnInference
     private static bool LooksLikeIdentifier(string name)
     {
         string n = name.Trim().ToLowerInvariant();
+        // "Unnamed: 0": pandas' index, as read_csv names it (or as this tool names an empty first header cell).
         return n is "id" or "index" or "row" or "key" or "#" || n.EndsWith("_id", StringComparison.Ordinal) || n.EndsWith(" id", StringComparison.Ordinal)
-            || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal);
+            || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal) || name.StartsWith("Unnamed: ", StringComparison.Ordinal);
     }
 
     private static ColumnPlan Numeric(DelimitedFile file, ColumnProfile p, string reason)

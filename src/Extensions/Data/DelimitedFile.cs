@@ -112,14 +112,15 @@ public sealed class DelimitedFile
         }
     }
 
-    /// <summary>Returns the index of a column.</summary>
+    /// <summary>Returns the index of a column (spaces around <paramref name="columnName"/> do not count, as in the header).</summary>
     /// <exception cref="ArgumentException">There is no such column; the message lists the columns (and suggests a separator when the
     /// header looks like one unsplit field).</exception>
     public int IndexOf(string columnName, string role = "label")
     {
+        string wanted = columnName.Trim();   // as the header's names are
         for (int i = 0; i < ColumnNames.Count; i++)
         {
-            if (ColumnNames[i] == columnName)
+            if (ColumnNames[i] == wanted)
                 return i;
         }
         throw new ArgumentException(
