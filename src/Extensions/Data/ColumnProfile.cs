@@ -27,7 +27,7 @@ public sealed class ColumnProfile
     /// <summary>Gets the 0-based field index in the file.</summary>
     public int Index { get; }
 
-    /// <summary>Gets the number of empty or missing cells (empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>).</summary>
+    /// <summary>Gets the number of empty or missing cells (empty, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>, <c>None</c>, <c>#N/A</c>, <c>?</c>, <c>-</c>, …).</summary>
     public int MissingCount => Counts.Missing;
 
     /// <summary>Gets the number of non-missing cells.</summary>

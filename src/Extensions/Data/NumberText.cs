@@ -61,10 +61,27 @@ internal static class NumberText
         return true;
     }
 
-    /// <summary>Whether a cell marks a missing value: empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c> or <c>null</c> (any case).</summary>
-    public static bool IsMissing(ReadOnlySpan<char> cell) =>
-        cell.Length == 0 || cell is "?" || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("N/A", StringComparison.OrdinalIgnoreCase)
-        || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase) || cell.Equals("null", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The cells that mark a missing value besides an empty one: pandas' default <c>na_values</c> (the list users of
+    /// <c>read_csv</c> have in mind), and <c>?</c> (UCI data sets) and <c>-</c> (spreadsheets); compared ignoring case.</summary>
+    private static readonly string[] MissingMarkers =
+        ["?", "-", "NA", "N/A", "NaN", "-NaN", "null", "None", "#N/A", "#NA", "<NA>", "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"];
+
+    /// <summary>Whether a cell marks a missing value: empty, or one of <see cref="MissingMarkers"/> (<c>NA</c>, <c>N/A</c>, <c>NaN</c>,
+    /// <c>null</c>, <c>None</c>, <c>#N/A</c>, <c>?</c>, <c>-</c>, …; any case).</summary>
+    public static bool IsMissing(ReadOnlySpan<char> cell)
+    {
+        if (cell.Length == 0)
+            return true;
+        // The common case, a number, leaves at once: no marker is longer than 8 characters or starts with a digit but for 1.#…
+        if (cell.Length > 8 || (char.IsAsciiDigit(cell[0]) && !cell.Contains('#')))
+            return false;
+        foreach (string marker in MissingMarkers)
+        {
+            if (cell.Equals(marker, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');
 }
