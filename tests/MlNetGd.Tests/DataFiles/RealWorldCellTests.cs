@@ -32,4 +32,30 @@ public sealed class RealWorldCellTests
         Assert.AreEqual(6, a.MissingCount);
         Assert.AreEqual(0, plan.Warnings.Count, string.Join("\n", plan.Warnings));
     }
+
+    [TestMethod]
+    [DataRow(0)]    // the chunk ends just before the comment line
+    [DataRow(1)]    // between the comment's two slashes
+    [DataRow(12)]   // inside the comment's quoted text: the line break inside the "field" is in the next chunk
+    [DataRow(23)]   // just before the comment's line break
+    public void ACommentLineWithAnOpenQuoteAcrossTheByteChunkBoundaryIsSkipped(int commentBytesInFirstChunk)
+    {
+        // Before: the quote check looked for "//" only in the chunk holding the line break, so a comment line that began in the
+        // previous 1 MB chunk was taken for a quoted field cut by a line break, and the file was refused.
+        using var dir = new TempDirectory();
+        const string comment = "// note, \"an open quote\n";
+        var text = new System.Text.StringBuilder("x,y\n");
+        int rows = 0;
+        for (; text.Length < (1 << 20) - 64; rows++)
+            text.Append(CultureInfo.InvariantCulture, $"{rows % 7},{rows % 11}\n");
+        text.Append('1', (1 << 20) - text.Length - 3 - commentBytesInFirstChunk).Append(",2\n");   // one row that ends the chunk there
+        Assert.AreEqual((1 << 20) - commentBytesInFirstChunk, text.Length);
+        text.Append(comment).Append("3,4\n");
+        File.WriteAllText(dir.File("d.csv"), text.ToString());
+
+        var file = DelimitedFile.Read(dir.File("d.csv"));
+
+        Assert.AreEqual(rows + 2, file.RowCount);
+        Assert.AreEqual("3,4", file.DataLines().Last());
+    }
 }
