@@ -73,10 +73,19 @@ public static class ColumnInference
         return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount, warnings);
     }
 
-    /// <summary>What the user should know about a column's kind: it looks numeric but is not read as numbers, or it is dropped as an
-    /// identifier; <see langword="null"/> otherwise.</summary>
+    /// <summary>What the user should know about a column's kind: its decimal comma may be a thousands separator, it looks numeric but
+    /// is not read as numbers, or it is dropped as an identifier; <see langword="null"/> otherwise.</summary>
     private static string? Warning(ColumnProfile p, ColumnPlan c, ColumnKind? given)
     {
+        if (c.Kind == ColumnKind.Numeric && p.CommasMayGroupThousands)
+        {
+            string example = p.Samples.FirstOrDefault(s => s.Contains(',', StringComparison.Ordinal)) ?? "12,500";
+            NumberText.TryParse(example, true, out float value);
+            string asRead = value.ToString("G7", CultureInfo.InvariantCulture), asThousands = (value * 1000).ToString("G7", CultureInfo.InvariantCulture);
+            return $"column '{p.Name}': its numbers are read with a decimal comma ('{example}' is {asRead}), but every comma in it has three digits after it, " +
+                $"as a thousands separator has. If ',' groups thousands ('{example}' is {asThousands}), remove the commas from its numbers; " +
+                "if it is a decimal comma, give --decimal-separator , and this warning goes.";
+        }
         if (given is not null || c.Kind == ColumnKind.Numeric || p.PresentCount == 0 || p.DistinctCount <= 1)
             return null;
         if (p.NumberLikeCount >= NumericLookingShare * p.PresentCount)

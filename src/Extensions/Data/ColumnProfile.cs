@@ -40,6 +40,10 @@ public sealed class ColumnProfile
     /// or found in most cells of a file whose field separator is not a comma.</summary>
     public bool DecimalComma { get; internal set; }
 
+    /// <summary>Gets whether the decimal comma was inferred (not asked for) though every comma in the column has three digits after it
+    /// and one to three before (<c>12,500</c>), as a thousands separator has: one cell cannot tell which it is, so the plan warns.</summary>
+    public bool CommasMayGroupThousands { get; internal set; }
+
     /// <summary>Gets the number of non-missing cells that are numbers written either way (<c>1.5</c> or <c>1,5</c>), whichever way the
     /// column is read: a column where most are, but that is not read as numbers, is worth a warning.</summary>
     public int NumberLikeCount => Counts.NumberLike;

@@ -58,4 +58,40 @@ public sealed class RealWorldCellTests
         Assert.AreEqual(rows + 2, file.RowCount);
         Assert.AreEqual("3,4", file.DataLines().Last());
     }
+
+    [TestMethod]
+    public void ASemicolonFileWhoseCommasHaveThreeDigitsAfterThemWarnsThatTheyMayGroupThousands()
+    {
+        // Before: 12,500 was read as 12.5 without a word. One cell cannot tell; a column where every comma has three digits after it
+        // (and one to three before) is read as before, with a warning naming the column and the option.
+        using var dir = new TempDirectory();
+        string text = "a;amount;y\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{i % 4};{(i % 3 == 0 ? $"{i * 3}" : $"{10 + i},{i % 2 * 5}00")};{i}\n")));
+
+        var plan = Plan(dir, text, ';');
+
+        var amount = plan.Columns.Single(c => c.Name == "amount");
+        Assert.AreEqual(ColumnKind.Numeric, amount.Kind);
+        var warning = plan.Warnings.Single();
+        StringAssert.Contains(warning, "column 'amount': its numbers are read with a decimal comma ('11,500' is 11.5)");
+        StringAssert.Contains(warning, "('11,500' is 11500), remove the commas");
+        StringAssert.Contains(warning, "give --decimal-separator ,");
+        File.WriteAllText(dir.File("d.csv"), text);
+        Assert.AreEqual(0, ColumnInference.Infer(DelimitedFile.Read(dir.File("d.csv"), ';', decimalSeparator: ','), "y").Warnings.Count);
+        Assert.AreEqual(0, Plan(dir, text.Replace("00;", "0;", StringComparison.Ordinal), ';').Warnings.Count, "two decimals: a decimal comma");
+    }
+
+    [TestMethod]
+    public void ASemicolonFileWithTwoCommasInANumberIsNotReadWithADecimalComma()
+    {
+        // 1,234,567 can only group thousands, so 12,500 in the same column does too: not 12.5, and the plan says to remove the commas.
+        using var dir = new TempDirectory();
+        string text = "a;amount;y\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{i % 4};{(i % 10 == 0 ? $"1,{i + 100},500" : $"{10 + i},500")};{i}\n")));
+
+        var plan = Plan(dir, text, ';');
+
+        Assert.AreNotEqual(ColumnKind.Numeric, plan.Columns.Single(c => c.Name == "amount").Kind);
+        StringAssert.Contains(plan.Warnings.Single(), "remove the commas");
+    }
 }
