@@ -93,6 +93,8 @@ public static class ColumnInference
             string example = p.FirstNonNumeric?.Text ?? p.Samples.FirstOrDefault() ?? "";
             string fix = NumberText.IsPercent(example)
                 ? "numbers with a percent sign are not read as numbers: remove the '%' signs (write 12% as 12 or 0.12) to use it as one"
+                : NumberText.IsCurrency(example)
+                ? "amounts with a currency sign are not read as numbers: remove the signs (and any thousands separators: $1,234.50 as 1234.50) to use it as one"
                 : NumberText.LooksLikeThousands(example)
                 ? "numbers are read without thousands separators: if ',' groups thousands ('1,000' is one thousand), remove the commas" +
                   (NumberText.LooksLikeDecimalComma(example) ? "; if it is a decimal comma, give --decimal-separator ," : "")
@@ -102,6 +104,8 @@ public static class ColumnInference
             return string.Create(CultureInfo.InvariantCulture,
                 $"column '{p.Name}': {100.0 * p.NumberLikeCount / p.PresentCount:F0}% of its cells look like numbers (such as '{example}'), but it is {What(c)}; {fix}.");
         }
+        if (c.Kind == ColumnKind.DateTime && !c.IsUsed)
+            return $"column '{p.Name}' is dropped: {c.Reason}; {c.Treatment["ignored: ".Length..]}.";
         return c.Kind == ColumnKind.Ignored && c.Reason.Contains("identifier", StringComparison.Ordinal)
             ? $"column '{p.Name}' is dropped: {c.Reason}. Give --categorical '{p.Name}' to use it (hashed)."
             : null;
@@ -155,12 +159,13 @@ public static class ColumnInference
             return Categorical(p, ColumnKind.Boolean, "every cell is true/false, yes/no, t/f or y/n");
         if (p.DateCount == p.PresentCount)
         {
-            return p.DistinctCount <= MaxDateLevels
+            // Dates that do not repeat (one a row) would be one level a row: a one-hot encoding that learns each training row's label.
+            return p.DistinctCount <= MaxDateLevels && !(p.PresentCount >= MinRowsForIdentifier && p.DistinctCount >= NearlyDistinctShare * p.PresentCount)
                 ? Categorical(p, ColumnKind.DateTime, $"every cell is a date, {p.DistinctCount} distinct")
                 : new ColumnPlan
                 {
                     Name = p.Name, Kind = ColumnKind.DateTime, IsUsed = false, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount,
-                    Reason = $"every cell is a date, {Distinct(p)} distinct",
+                    Reason = $"every cell is a date, {Distinct(p)} distinct in {p.PresentCount} cells",
                     Treatment = "ignored: a linear model cannot use a raw date; add year, month or weekday columns to use it",
                 };
         }

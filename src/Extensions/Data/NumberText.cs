@@ -33,9 +33,23 @@ internal static class NumberText
     }
 
     /// <summary>Whether a cell looks like a number to a reader, though it may not read as one: in the other decimal convention, with
-    /// thousands separators (<c>1,234,567</c>) or a percent sign (<c>12.5%</c>).</summary>
+    /// thousands separators (<c>1,234,567</c>), a percent sign (<c>12.5%</c>) or a currency sign (<c>$1,234.50</c>).</summary>
     public static bool LooksLikeNumber(ReadOnlySpan<char> cell, bool decimalComma) =>
-        TryParse(cell, !decimalComma, out _) || LooksLikeDecimalComma(cell) || LooksLikeThousands(cell) || IsPercent(cell);
+        TryParse(cell, !decimalComma, out _) || LooksLikeDecimalComma(cell) || LooksLikeThousands(cell) || IsPercent(cell) || IsCurrency(cell);
+
+    /// <summary>Whether a cell is an amount with a currency sign before or after it: <c>$1,234.50</c>, <c>-€12</c>, <c>12 €</c>.</summary>
+    public static bool IsCurrency(ReadOnlySpan<char> cell)
+    {
+        var amount = cell.Length > 0 && cell[0] == '-' ? cell[1..] : cell;
+        if (amount.Length > 1 && char.GetUnicodeCategory(amount[0]) == UnicodeCategory.CurrencySymbol)
+            amount = amount[1..];
+        else if (amount.Length > 1 && char.GetUnicodeCategory(amount[^1]) == UnicodeCategory.CurrencySymbol)
+            amount = amount[..^1];
+        else
+            return false;
+        amount = amount.Trim(' ');
+        return !amount.IsEmpty && amount[0] != '-' && amount[0] != '+' && (TryParse(amount, false, out _) || LooksLikeThousands(amount));
+    }
 
     /// <summary>Whether a cell is a number with a percent sign: <c>12%</c>, <c>-1.5 %</c>.</summary>
     public static bool IsPercent(ReadOnlySpan<char> cell) =>

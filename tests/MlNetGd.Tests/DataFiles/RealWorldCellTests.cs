@@ -94,4 +94,44 @@ public sealed class RealWorldCellTests
         Assert.AreNotEqual(ColumnKind.Numeric, plan.Columns.Single(c => c.Name == "amount").Kind);
         StringAssert.Contains(plan.Warnings.Single(), "remove the commas");
     }
+
+    [TestMethod]
+    [DataRow("\"${0:N2}\"", "$1,000.00")]
+    [DataRow("€{0}", "€1000")]
+    [DataRow("{0} €", "1000 €")]
+    public void AmountsWithACurrencySignWarnThatTheSignsKeepThemFromBeingNumbers(string format, string first)
+    {
+        // Before: dropped "like an identifier" with the advice to give --categorical (hashed), which would one-hot every amount.
+        using var dir = new TempDirectory();
+        var plan = Plan(dir, "a,price,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            $"{i % 4},{string.Format(CultureInfo.InvariantCulture, format, 1000 + i * 37)},{i}\n")));
+
+        Assert.IsFalse(plan.Columns.Single(c => c.Name == "price").IsUsed);
+        var warning = plan.Warnings.Single();
+        StringAssert.Contains(warning, $"column 'price': 100% of its cells look like numbers (such as '{first}')");
+        StringAssert.Contains(warning, "remove the signs");
+    }
+
+    [TestMethod]
+    [DataRow("{0:yyyy-MM-dd}"), DataRow("{0:yyyy-MM-ddTHH:mm:ssZ}"), DataRow("{0:MM/dd/yyyy}"), DataRow("{0:dd.MM.yyyy}"), DataRow("{0:HH:mm}")]
+    public void DatesThatDoNotRepeatAreDroppedWithAWarningAndDatesThatRepeatAreOneHotEncoded(string format)
+    {
+        // Before: 30 dates in 30 rows were one-hot encoded (30 levels, one a row: the fit learned each row's label), and 31.01.2024
+        // was not a date at all (dropped "like an identifier").
+        using var dir = new TempDirectory();
+        string Rows(Func<int, int> day) => "a,when,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            $"{i % 4},{string.Format(CultureInfo.InvariantCulture, format, new DateTime(2024, 1, 1, 8, 0, 0).AddDays(day(i)).AddMinutes(day(i) * 7))},{i}\n"));
+
+        var plan = Plan(dir, Rows(i => i));
+        var when = plan.Columns.Single(c => c.Name == "when");
+        Assert.AreEqual(ColumnKind.DateTime, when.Kind, when.Reason);
+        Assert.IsFalse(when.IsUsed);
+        StringAssert.Contains(plan.Warnings.Single(), "column 'when' is dropped: every cell is a date, 30 distinct in 30 cells; a linear model cannot use a raw date");
+
+        plan = Plan(dir, Rows(i => i % 3));
+        when = plan.Columns.Single(c => c.Name == "when");
+        Assert.AreEqual(ColumnKind.DateTime, when.Kind, when.Reason);
+        Assert.IsTrue(when.IsUsed);
+        Assert.AreEqual(0, plan.Warnings.Count);
+    }
 }
