@@ -73,8 +73,8 @@ public static class ColumnInference
         return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount, warnings);
     }
 
-    /// <summary>What the user should know about a column's kind: its decimal comma may be a thousands separator, it looks numeric but
-    /// is not read as numbers, or it is dropped as an identifier; <see langword="null"/> otherwise.</summary>
+    /// <summary>What the user should know about a column's kind: its decimal comma may be a thousands separator, it counts the rows, it
+    /// looks numeric but is not read as numbers, or it is dropped as an identifier; <see langword="null"/> otherwise.</summary>
     private static string? Warning(ColumnProfile p, ColumnPlan c, ColumnKind? given)
     {
         if (c.Kind == ColumnKind.Numeric && p.CommasMayGroupThousands)
@@ -86,6 +86,9 @@ public static class ColumnInference
                 $"as a thousands separator has. If ',' groups thousands ('{example}' is {asThousands}), remove the commas from its numbers; " +
                 "if it is a decimal comma, give --decimal-separator , and this warning goes.";
         }
+        if (given is null && c.Kind == ColumnKind.Numeric && p.CountsRows)
+            return $"column '{p.Name}' counts the rows ({p.Minimum}, {p.Minimum + 1}, {p.Minimum + 2}, …), like an index: it is a feature only where the row " +
+                $"order means something (time). Give --ignore '{p.Name}' to drop it.";
         if (given is not null || c.Kind == ColumnKind.Numeric || p.PresentCount == 0 || p.DistinctCount <= 1)
             return null;
         if (p.NumberLikeCount >= NumericLookingShare * p.PresentCount)

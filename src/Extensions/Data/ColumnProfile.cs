@@ -44,6 +44,10 @@ public sealed class ColumnProfile
     /// and one to three before (<c>12,500</c>), as a thousands separator has: one cell cannot tell which it is, so the plan warns.</summary>
     public bool CommasMayGroupThousands { get; internal set; }
 
+    /// <summary>Gets whether the column holds the row numbers (0, 1, 2, … or 1, 2, 3, … in file order, at least
+    /// <see cref="ColumnInference.MinRowsForIdentifier"/> rows): an index, a feature only where the row order means something.</summary>
+    public bool CountsRows { get; internal set; }
+
     /// <summary>Gets the number of non-missing cells that are numbers written either way (<c>1.5</c> or <c>1,5</c>), whichever way the
     /// column is read: a column where most are, but that is not read as numbers, is worth a warning.</summary>
     public int NumberLikeCount => Counts.NumberLike;

@@ -62,4 +62,20 @@ public sealed class RealWorldShapeTests
         (code, _, error) = Run("predict", "--model", dir.File("m.zip"), "--data", dir.File("d.csv"), "--out", dir.File("p.csv"));
         Assert.AreEqual(0, code, error);
     }
+
+    [TestMethod]
+    public void AColumnThatCountsTheRowsIsKeptWithAWarning()
+    {
+        // Before: a pandas index saved under a name (index=True, then renamed) trained as a feature without a word. It stays a feature
+        // (a row number is a trend where rows are in time order), but the plan says what it is and how to drop it.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), Rows("n,x,c,y", (i, x, c, y) => $"{i + 1},{x},{c},{y}"));
+
+        var (code, output, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "3 columns (n, x, c)");
+        StringAssert.Contains(error, "column 'n' counts the rows (1, 2, 3, …), like an index");
+        StringAssert.Contains(error, "--ignore 'n'");
+    }
 }
