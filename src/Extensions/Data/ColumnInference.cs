@@ -37,7 +37,7 @@ public static class ColumnInference
     /// <exception cref="ArgumentException">The label or an overridden column is not in the file (the message lists the columns), or an
     /// override names the label or a column twice.</exception>
     /// <exception cref="DataFileException">A cell cannot be read as its column's kind (the message names the line, the column and the value),
-    /// the label has no values, or no column is left to use as a feature.</exception>
+    /// the label has fewer than two values, or no column is left to use as a feature.</exception>
     public static FeaturizationPlan Infer(DelimitedFile file, string labelColumnName, ColumnOverrides? overrides = null, string featureColumnName = "Features")
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -59,6 +59,10 @@ public static class ColumnInference
             throw file.CellError(labelColumnName, badLabel.Row, badLabel.Text, "is not a number; the label must be a number (an empty cell marks a row without a label, which is dropped).");
         if (label.FirstTooLarge is { } hugeLabel)
             throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge(hugeLabel.Text));
+        // One labelled row makes every feature constant: the "model" would predict that one label everywhere.
+        if (label.PresentCount == 1)
+            throw new DataFileException(file.Name, 0, string.Create(CultureInfo.InvariantCulture,
+                $"{file.Name}: the label column '{labelColumnName}' has a value in one row only ({(file.RowCount == 1 ? "the file has one data row" : $"{file.RowCount - 1} of its {file.RowCount} rows have none")}); a model needs at least two labelled rows."));
 
         var profiles = file.Profiles.Where(p => p.Name != labelColumnName).ToList();
         var columns = profiles.Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();

@@ -78,4 +78,23 @@ public sealed class RealWorldShapeTests
         StringAssert.Contains(error, "column 'n' counts the rows (1, 2, 3, …), like an index");
         StringAssert.Contains(error, "--ignore 'n'");
     }
+
+    [TestMethod]
+    public void ALabelWithOneValueIsAnErrorSayingSo()
+    {
+        // Before: one data row was refused because every column was "constant", and one labelled row among 30 trained a model that
+        // predicts that label everywhere ("29 of 30 rows have no label … 1 rows remain").
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("one.csv"), "x,c,y\n1,2,3\n");
+        File.WriteAllText(dir.File("d.csv"), Rows("x,c,y", (i, x, c, y) => $"{x},{c},{(i == 4 ? y : "")}"));
+
+        var (code, _, error) = Run("train", "--data", dir.File("one.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "the label column 'y' has a value in one row only (the file has one data row); a model needs at least two labelled rows");
+
+        (code, _, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, "has a value in one row only (29 of its 30 rows have none)");
+        Assert.IsFalse(File.Exists(dir.File("m.zip")));
+    }
 }
