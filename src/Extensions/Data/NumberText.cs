@@ -86,8 +86,8 @@ internal static class NumberText
     {
         if (cell.Length == 0)
             return true;
-        // The common case, a number, leaves at once: no marker is longer than 8 characters or starts with a digit but for 1.#…
-        if (cell.Length > 8 || (char.IsAsciiDigit(cell[0]) && !cell.Contains('#')))
+        // The common case, a number, leaves at once: no marker ends with a digit or is longer than 8 characters.
+        if (char.IsAsciiDigit(cell[^1]) || cell.Length > 8)
             return false;
         foreach (string marker in MissingMarkers)
         {
