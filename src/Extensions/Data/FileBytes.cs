@@ -26,6 +26,7 @@ internal static class FileBytes
         long lines = 1;
         bool crAtEnd = false;
         int carry = 0;
+        var head = new LineHead();
         while (true)
         {
             int n = stream.Read(buffer, carry, ChunkBytes);
@@ -51,7 +52,7 @@ internal static class FileBytes
                     $"{name}, line {line}: holds bytes that are not UTF-8 (0x{part[at]:X2}), so its text would be read wrong: the file looks like " +
                     "Latin-1 or Windows-1252 text. Convert it to UTF-8 (for example: iconv -f windows-1252 -t utf-8 in.csv > out.csv).");
             }
-            int cut = FirstCutField(ref quotes, part);
+            int cut = FirstCutField(ref quotes, part, head);
             if (cut >= 0)
             {
                 int line = LineNumber(lines, part[..cut], crAtEnd);
@@ -59,6 +60,7 @@ internal static class FileBytes
                     $"{name}, line {line}: a quoted field starts on this line and is not closed before the line ends. A line break inside " +
                     "quotes is not supported (each line is one row): remove the line breaks from quoted fields, or close the quote.");
             }
+            head = head.After(part);
             lines = Line(lines, part, crAtEnd);
             crAtEnd = complete > 0 ? part[^1] == '\r' : crAtEnd;
             carry = length - complete;
@@ -76,8 +78,9 @@ internal static class FileBytes
 
     private static int LineNumber(long lines, ReadOnlySpan<byte> text, bool crBefore) => (int)Math.Min(Line(lines, text, crBefore), int.MaxValue);
 
-    /// <summary>The first line break inside a quoted field, or -1; a quote on a <c>//</c> line (one the loader skips) is no field.</summary>
-    private static int FirstCutField(ref QuotedFields quotes, ReadOnlySpan<byte> part)
+    /// <summary>The first line break inside a quoted field, or -1; a quote on a <c>//</c> line (one the loader skips) is no field,
+    /// also when the line started in an earlier chunk (<paramref name="head"/>: its first bytes).</summary>
+    private static int FirstCutField(ref QuotedFields quotes, ReadOnlySpan<byte> part, LineHead head)
     {
         for (int offset = 0; ;)
         {
@@ -86,10 +89,40 @@ internal static class FileBytes
                 return -1;
             cut += offset;
             int lineStart = part[..cut].LastIndexOfAny((byte)'\n', (byte)'\r') + 1;
-            if (!part[lineStart..].StartsWith("//"u8))
+            if (!(lineStart > 0 ? part[lineStart..].StartsWith("//"u8) : head.StartsComment(part)))
                 return cut;
             quotes = new QuotedFields(quotes.Separator);
             offset = cut;
+        }
+    }
+
+    /// <summary>The first two bytes (or fewer, when it has no more yet) of the line still open at the end of the chunks read so far:
+    /// a line can start in one 1 MB chunk and reach its line break in the next, so whether it is a <c>//</c> line is carried over.</summary>
+    private readonly record struct LineHead(int Length, byte First, byte Second)
+    {
+        /// <summary>Whether the open line, continued by <paramref name="next"/> (the next chunk), starts with <c>//</c>.</summary>
+        public bool StartsComment(ReadOnlySpan<byte> next) => Length switch
+        {
+            0 => next.StartsWith("//"u8),
+            1 => First == '/' && next.StartsWith("/"u8),
+            _ => First == '/' && Second == '/',
+        };
+
+        /// <summary>The head of the line open at the end of <paramref name="part"/>, the chunk after the one this head was taken at.</summary>
+        public LineHead After(ReadOnlySpan<byte> part)
+        {
+            int lastBreak = part.LastIndexOfAny((byte)'\n', (byte)'\r');
+            if (lastBreak >= 0)
+            {
+                var open = part[(lastBreak + 1)..];
+                return new LineHead(Math.Min(open.Length, 2), open.Length > 0 ? open[0] : (byte)0, open.Length > 1 ? open[1] : (byte)0);
+            }
+            return Length switch
+            {
+                0 => new LineHead(Math.Min(part.Length, 2), part.Length > 0 ? part[0] : (byte)0, part.Length > 1 ? part[1] : (byte)0),
+                1 => part.IsEmpty ? this : this with { Length = 2, Second = part[0] },
+                _ => this,
+            };
         }
     }
 
