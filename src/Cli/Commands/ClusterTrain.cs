@@ -16,7 +16,7 @@ internal static class ClusterTrain
 
     public static int Run(ParseResult parse, CommonOptions common, ClusterOptions cluster, string modelPath, bool explain, TextWriter stdout, TextWriter stderr)
     {
-        string label = parse.GetValue(common.Label)!;
+        string label = common.LabelOf(parse);
         var gateways = ClusterEndpoints.ParseList(parse.GetValue(cluster.Cluster)!, "--cluster");
         var shards = ClusterOptions.Shards(common.DataPath(parse));
         if (!parse.GetValue(common.HasHeader))
@@ -53,7 +53,7 @@ internal static class ClusterTrain
     private static async Task<int> RunAsync(ParseResult parse, CommonOptions common, ClusterOptions cluster, System.Net.IPEndPoint[] gateways, string[] shards,
         DistributedOptions options, string modelPath, bool explain, TextWriter stdout, ProgressSink sink)
     {
-        string label = parse.GetValue(common.Label)!;
+        string label = common.LabelOf(parse);
         sink.Status?.Invoke($"connecting to {string.Join(", ", gateways.Select(g => g.ToString()))}");
         await using var connection = await ClusterConnection.ConnectAsync(gateways, ConnectTimeout, parse.GetValue(cluster.TlsCertificate));
         sink.Status?.Invoke("sampling the shards for the featurization");

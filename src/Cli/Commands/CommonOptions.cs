@@ -26,6 +26,9 @@ internal sealed class CommonOptions
     public Option<string> Label { get; } = new Option<string>("--label") { HelpName = "COL", Description = "The label column to predict.", DefaultValueFactory = _ => HousePrices.LabelColumnName }
         .Check(label => string.IsNullOrWhiteSpace(label) ? "--label is empty: give the name of the label column." : null);
 
+    /// <summary>The label's name, trimmed as the header's names are (so <c>--label ' y '</c> finds <c>y</c>).</summary>
+    public string LabelOf(ParseResult parse) => parse.GetValue(Label)!.Trim();
+
     public Option<string?> Separator { get; } = CheckSeparator(new("--separator")
     { HelpName = "C", Description = "The field separator: a single character, or 'tab', 'comma', 'semicolon', 'space'. [default: tab for .tsv/.tab files, comma otherwise]" });
 

@@ -59,7 +59,7 @@ internal static class CompareCommand
         command.SetAction(parse => CliRunner.Guard(parse, (stdout, stderr) =>
         {
             var clock = Stopwatch.StartNew();
-            string label = parse.GetValue(common.Label)!;
+            string label = common.LabelOf(parse);
             string directory = parse.GetValue(output)!;
             ReportWriter.Check(directory);   // a report that could not be written fails now, changing nothing
             using var progress = common.Progress(parse, stderr, "compare");

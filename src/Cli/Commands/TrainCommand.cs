@@ -36,7 +36,7 @@ internal static class TrainCommand
                 AtomicFile.Check(parse.GetValue(model)!, "--model");
                 return ClusterTrain.Run(parse, common, cluster, parse.GetValue(model)!, parse.GetValue(explain), stdout, stderr);
             }
-            string label = parse.GetValue(common.Label)!;
+            string label = common.LabelOf(parse);
             var options = common.GradientDescent(parse, label);
             string modelPath = parse.GetValue(model)!;
             AtomicFile.Check(modelPath, "--model");

@@ -116,7 +116,8 @@ public sealed class TrainingSession
     /// <param name="settings">The settings.</param>
     /// <param name="survey">The survey of the training rows (<see cref="Survey.Take(IBatchSource, bool, CancellationToken)"/>).</param>
     /// <param name="smallestBatch">The smallest batch the fit will train on (the automatic rate is set for it).</param>
-    /// <param name="model">The model to train; a fresh Adam/AdamW fit in the standardized space starts its bias at the mean label.</param>
+    /// <param name="model">The model to train; a fresh Adam/AdamW fit in the standardized space, or a fresh fit with an L2 penalty, starts its
+    /// bias at the mean label.</param>
     /// <param name="optimizer">A given optimizer, or <see langword="null"/> for the one the settings name.</param>
     /// <param name="rows">Where the rows come from, for the history.</param>
     /// <remarks>
@@ -125,7 +126,7 @@ public sealed class TrainingSession
     /// momentum 0.9 was unstable on the Boston housing data with two batches per epoch); for Adam/AdamW it is
     /// <see cref="Adam.SuggestLearningRate"/>, 0.01 × the deviation of the labels. Adam moves each parameter by about η per step, so
     /// from 0 the bias would need ȳ/η steps: a fresh Adam fit in the standardized space starts its bias at the mean label, its optimum there;
-    /// so does a fresh fit with an L2 penalty, whose rate the penalty bounds while the bias is not penalized.
+    /// so does a fresh fit with an L2 penalty (standardized or not), whose rate the penalty bounds while the bias is not penalized.
     /// </remarks>
     public static TrainingSession Start(GradientDescentSettings settings, Survey survey, long smallestBatch, LinearModel model,
         IOptimizer? optimizer = null, RowSourceInfo? rows = null)
@@ -148,8 +149,10 @@ public sealed class TrainingSession
 
         bool curvatureBased = OptimizerFactory.UsesCurvatureRate(settings.Optimizer);
         float learningRate = settings.LearningRate ?? (curvatureBased ? CurvatureRate() : Adam.SuggestLearningRate(sample.Labels));
-        // The bias is never penalized: under a large L2 the curvature rate (≤ 1/2λ₂) would move it from 0 too slowly to arrive.
-        bool biasAtMean = standardization is not null && optimizer is null && (!curvatureBased || settings.L2Regularization > 0)
+        // The bias is never penalized: under a large L2 the curvature rate (≤ 1/2λ₂) would move it from 0 too slowly to arrive. The mean
+        // label is the best bias for the start's zero weights, so the start's cost is never higher; on raw (uncentered) features too,
+        // where the optimum's bias ȳ − w*·x̄ tends to it as λ₂ grows (w* → 0).
+        bool biasAtMean = optimizer is null && ((standardization is not null && !curvatureBased) || settings.L2Regularization > 0)
             && !model.Parameters.AsSpan().ContainsAnyExcept(0f);
         if (biasAtMean)
             model.Bias = (float)Mean(sample.Labels);

@@ -34,7 +34,11 @@ internal readonly record struct CellFacts(bool Missing, bool Numeric, float Valu
         return false;
     }
 
+    /// <summary>The day-first dates of much of Europe (<c>31.01.2024</c>), which the invariant culture does not read.</summary>
+    private static readonly string[] DottedDates = ["d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss"];
+
     private static bool IsDate(ReadOnlySpan<char> cell) =>
-        cell.IndexOfAny('-', '/', ':') > 0 && (char.IsDigit(cell[0]) || char.IsDigit(cell[^1]))
-        && DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out _);
+        (char.IsDigit(cell[0]) || char.IsDigit(cell[^1]))
+        && ((cell.IndexOfAny('-', '/', ':') > 0 && DateTime.TryParse(cell, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out _))
+            || (cell.IndexOf('.') > 0 && DateTime.TryParseExact(cell, DottedDates, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out _)));
 }

@@ -37,7 +37,7 @@ public static class ColumnInference
     /// <exception cref="ArgumentException">The label or an overridden column is not in the file (the message lists the columns), or an
     /// override names the label or a column twice.</exception>
     /// <exception cref="DataFileException">A cell cannot be read as its column's kind (the message names the line, the column and the value),
-    /// the label has no values, or no column is left to use as a feature.</exception>
+    /// the label has fewer than two values, or no column is left to use as a feature.</exception>
     public static FeaturizationPlan Infer(DelimitedFile file, string labelColumnName, ColumnOverrides? overrides = null, string featureColumnName = "Features")
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -59,6 +59,10 @@ public static class ColumnInference
             throw file.CellError(labelColumnName, badLabel.Row, badLabel.Text, "is not a number; the label must be a number (an empty cell marks a row without a label, which is dropped).");
         if (label.FirstTooLarge is { } hugeLabel)
             throw file.CellError(labelColumnName, hugeLabel.Row, hugeLabel.Text, TooLarge(hugeLabel.Text));
+        // One labelled row makes every feature constant: the "model" would predict that one label everywhere.
+        if (label.PresentCount == 1)
+            throw new DataFileException(file.Name, 0, string.Create(CultureInfo.InvariantCulture,
+                $"{file.Name}: the label column '{labelColumnName}' has a value in one row only ({(file.RowCount == 1 ? "the file has one data row" : $"{file.RowCount - 1} of its {file.RowCount} rows have none")}); a model needs at least two labelled rows."));
 
         var profiles = file.Profiles.Where(p => p.Name != labelColumnName).ToList();
         var columns = profiles.Select(p => Decide(file, p, overrides.KindOf(p.Name))).ToList();
@@ -73,10 +77,22 @@ public static class ColumnInference
         return new FeaturizationPlan(labelColumnName, featureColumnName, columns, file.RowCount, label.MissingCount, warnings);
     }
 
-    /// <summary>What the user should know about a column's kind: it looks numeric but is not read as numbers, or it is dropped as an
-    /// identifier; <see langword="null"/> otherwise.</summary>
+    /// <summary>What the user should know about a column's kind: its decimal comma may be a thousands separator, it counts the rows, it
+    /// looks numeric but is not read as numbers, or it is dropped as an identifier; <see langword="null"/> otherwise.</summary>
     private static string? Warning(ColumnProfile p, ColumnPlan c, ColumnKind? given)
     {
+        if (c.Kind == ColumnKind.Numeric && p.CommasMayGroupThousands)
+        {
+            string example = p.Samples.FirstOrDefault(s => s.Contains(',', StringComparison.Ordinal)) ?? "12,500";
+            NumberText.TryParse(example, true, out float value);
+            string asRead = value.ToString("G7", CultureInfo.InvariantCulture), asThousands = (value * 1000).ToString("G7", CultureInfo.InvariantCulture);
+            return $"column '{p.Name}': its numbers are read with a decimal comma ('{example}' is {asRead}), but every comma in it has three digits after it, " +
+                $"as a thousands separator has. If ',' groups thousands ('{example}' is {asThousands}), remove the commas from its numbers; " +
+                "if it is a decimal comma, give --decimal-separator , and this warning goes.";
+        }
+        if (given is null && c.Kind == ColumnKind.Numeric && p.CountsRows)
+            return $"column '{p.Name}' counts the rows ({p.Minimum}, {p.Minimum + 1}, {p.Minimum + 2}, …), like an index: it is a feature only where the row " +
+                $"order means something (time). Give --ignore '{p.Name}' to drop it.";
         if (given is not null || c.Kind == ColumnKind.Numeric || p.PresentCount == 0 || p.DistinctCount <= 1)
             return null;
         if (p.NumberLikeCount >= NumericLookingShare * p.PresentCount)
@@ -84,6 +100,8 @@ public static class ColumnInference
             string example = p.FirstNonNumeric?.Text ?? p.Samples.FirstOrDefault() ?? "";
             string fix = NumberText.IsPercent(example)
                 ? "numbers with a percent sign are not read as numbers: remove the '%' signs (write 12% as 12 or 0.12) to use it as one"
+                : NumberText.IsCurrency(example)
+                ? "amounts with a currency sign are not read as numbers: remove the signs (and any thousands separators: $1,234.50 as 1234.50) to use it as one"
                 : NumberText.LooksLikeThousands(example)
                 ? "numbers are read without thousands separators: if ',' groups thousands ('1,000' is one thousand), remove the commas" +
                   (NumberText.LooksLikeDecimalComma(example) ? "; if it is a decimal comma, give --decimal-separator ," : "")
@@ -93,6 +111,8 @@ public static class ColumnInference
             return string.Create(CultureInfo.InvariantCulture,
                 $"column '{p.Name}': {100.0 * p.NumberLikeCount / p.PresentCount:F0}% of its cells look like numbers (such as '{example}'), but it is {What(c)}; {fix}.");
         }
+        if (c.Kind == ColumnKind.DateTime && !c.IsUsed)
+            return $"column '{p.Name}' is dropped: {c.Reason}; {c.Treatment["ignored: ".Length..]}.";
         return c.Kind == ColumnKind.Ignored && c.Reason.Contains("identifier", StringComparison.Ordinal)
             ? $"column '{p.Name}' is dropped: {c.Reason}. Give --categorical '{p.Name}' to use it (hashed)."
             : null;
@@ -146,12 +166,13 @@ public static class ColumnInference
             return Categorical(p, ColumnKind.Boolean, "every cell is true/false, yes/no, t/f or y/n");
         if (p.DateCount == p.PresentCount)
         {
-            return p.DistinctCount <= MaxDateLevels
+            // Dates that do not repeat (one a row) would be one level a row: a one-hot encoding that learns each training row's label.
+            return p.DistinctCount <= MaxDateLevels && !(p.PresentCount >= MinRowsForIdentifier && p.DistinctCount >= NearlyDistinctShare * p.PresentCount)
                 ? Categorical(p, ColumnKind.DateTime, $"every cell is a date, {p.DistinctCount} distinct")
                 : new ColumnPlan
                 {
                     Name = p.Name, Kind = ColumnKind.DateTime, IsUsed = false, MissingCount = p.MissingCount, DistinctCount = p.DistinctCount,
-                    Reason = $"every cell is a date, {Distinct(p)} distinct",
+                    Reason = $"every cell is a date, {Distinct(p)} distinct in {p.PresentCount} cells",
                     Treatment = "ignored: a linear model cannot use a raw date; add year, month or weekday columns to use it",
                 };
         }
@@ -168,8 +189,9 @@ public static class ColumnInference
     private static bool LooksLikeIdentifier(string name)
     {
         string n = name.Trim().ToLowerInvariant();
+        // "Unnamed: 0": pandas' index, as read_csv names it (or as this tool names an empty first header cell).
         return n is "id" or "index" or "row" or "key" or "#" || n.EndsWith("_id", StringComparison.Ordinal) || n.EndsWith(" id", StringComparison.Ordinal)
-            || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal);
+            || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("ID", StringComparison.Ordinal) || name.StartsWith("Unnamed: ", StringComparison.Ordinal);
     }
 
     private static ColumnPlan Numeric(DelimitedFile file, ColumnProfile p, string reason)

@@ -27,7 +27,7 @@ public sealed class ColumnProfile
     /// <summary>Gets the 0-based field index in the file.</summary>
     public int Index { get; }
 
-    /// <summary>Gets the number of empty or missing cells (empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>).</summary>
+    /// <summary>Gets the number of empty or missing cells (empty, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>, <c>None</c>, <c>#N/A</c>, <c>?</c>, <c>-</c>, …).</summary>
     public int MissingCount => Counts.Missing;
 
     /// <summary>Gets the number of non-missing cells.</summary>
@@ -39,6 +39,14 @@ public sealed class ColumnProfile
     /// <summary>Gets whether the column's numbers are read with a decimal comma (<c>1,5</c> is 1.5): asked with a decimal separator,
     /// or found in most cells of a file whose field separator is not a comma.</summary>
     public bool DecimalComma { get; internal set; }
+
+    /// <summary>Gets whether the decimal comma was inferred (not asked for) though every comma in the column has three digits after it
+    /// and one to three before (<c>12,500</c>), as a thousands separator has: one cell cannot tell which it is, so the plan warns.</summary>
+    public bool CommasMayGroupThousands { get; internal set; }
+
+    /// <summary>Gets whether the column holds the row numbers (0, 1, 2, … or 1, 2, 3, … in file order, at least
+    /// <see cref="ColumnInference.MinRowsForIdentifier"/> rows): an index, a feature only where the row order means something.</summary>
+    public bool CountsRows { get; internal set; }
 
     /// <summary>Gets the number of non-missing cells that are numbers written either way (<c>1.5</c> or <c>1,5</c>), whichever way the
     /// column is read: a column where most are, but that is not read as numbers, is worth a warning.</summary>

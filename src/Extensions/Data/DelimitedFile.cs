@@ -124,12 +124,12 @@ public sealed class DelimitedFile
         }
     }
 
-    /// <summary>Returns the index of a column.</summary>
+    /// <summary>Returns the index of a column (spaces around <paramref name="columnName"/> do not count, as in the header).</summary>
     /// <exception cref="ArgumentException">There is no such column; the message lists the columns (and suggests a separator when the
     /// header looks like one unsplit field).</exception>
     public int IndexOf(string columnName, string role = "label")
     {
-        if (Indices.TryGetValue(columnName, out int index))
+        if (Indices.TryGetValue(columnName.Trim(), out int index))   // trimmed, as the header's names are
             return index;
         throw new ArgumentException(
             $"The {role} column '{columnName}' is not in '{Name}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{SeparatorHint()}", "columnName");

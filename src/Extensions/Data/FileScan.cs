@@ -20,7 +20,12 @@ internal static class FileScan
     public const int MinSampleRows = 1_000;
 
     /// <summary>How one column is read in the pass.</summary>
-    public readonly record struct ColumnMode(bool Skip, bool AsNumbers, bool DecimalComma);
+    /// <param name="Skip">The column is ignored: neither read nor profiled.</param>
+    /// <param name="AsNumbers">The column is held as numbers.</param>
+    /// <param name="DecimalComma">Its numbers are read with a decimal comma.</param>
+    /// <param name="CommasMayGroupThousands">The decimal comma was inferred, but every comma has three digits after it and at most
+    /// three before (<c>12,500</c>), as a thousands separator has: the plan warns.</param>
+    public readonly record struct ColumnMode(bool Skip, bool AsNumbers, bool DecimalComma, bool CommasMayGroupThousands = false);
 
     /// <summary>Decides each column's mode from the first <see cref="SampleRows"/> rows and the kinds the caller gives.</summary>
     public static ColumnMode[] Sample(MLContext ml, DelimitedFile file, char? decimalSeparator, ColumnOverrides? kinds)
@@ -31,6 +36,9 @@ internal static class FileScan
         var invariant = new int[k];
         var comma = new int[k];
         var commaPattern = new int[k];
+        var commaCells = new int[k];
+        var oneGroup = new int[k];   // 12,500: a decimal comma with three decimals, or one thousands separator
+        var groups = new int[k];     // 1,234,567: thousands separators, never a decimal comma
         Read(ml, file, Enumerable.Range(0, k).ToArray(), (row, cells) =>
         {
             for (int j = 0; j < k; j++)
@@ -43,14 +51,24 @@ internal static class FileScan
                 invariant[j] += !hasComma && NumberText.TryParse(cell, false, out _) ? 1 : 0;
                 comma[j] += !cell.Contains('.') && NumberText.TryParse(cell, true, out _) ? 1 : 0;
                 commaPattern[j] += hasComma && NumberText.LooksLikeDecimalComma(cell) ? 1 : 0;
+                if (hasComma)
+                {
+                    commaCells[j]++;
+                    bool thousands = NumberText.LooksLikeThousands(cell) && cell[0] != '0';
+                    bool several = cell.IndexOf(',') != cell.LastIndexOf(',');
+                    oneGroup[j] += thousands && !several ? 1 : 0;
+                    groups[j] += thousands && several ? 1 : 0;
+                }
             }
             return row + 1 < sampleRows;
         });
         var modes = new ColumnMode[k];
         for (int j = 0; j < k; j++)
         {
-            // The rule: most cells match ^-?\d+,\d+$ in a file whose separator is not a comma.
-            bool decimalComma = decimalSeparator == ',' || (decimalSeparator is null && file.Separator != ',' && commaPattern[j] * 2 > present[j]);
+            // The rule: most cells match ^-?\d+,\d+$ in a file whose separator is not a comma; none holds two commas
+            // (1,234,567 groups thousands, so 12,500 beside it does too: the column is then not read as numbers, and the plan says why).
+            bool inferred = decimalSeparator is null && file.Separator != ',' && commaPattern[j] * 2 > present[j] && groups[j] == 0;
+            bool decimalComma = decimalSeparator == ',' || inferred;
             var given = kinds?.KindOf(file.ColumnNames[j]);
             bool numbers = given switch
             {
@@ -58,7 +76,7 @@ internal static class FileScan
                 ColumnKind.Categorical or ColumnKind.Text => false,
                 _ => present[j] > 0 && (decimalComma ? comma[j] : invariant[j]) == present[j],
             };
-            modes[j] = new ColumnMode(given == ColumnKind.Ignored, numbers, decimalComma);
+            modes[j] = new ColumnMode(given == ColumnKind.Ignored, numbers, decimalComma, inferred && oneGroup[j] == commaCells[j]);
         }
         return modes;
     }

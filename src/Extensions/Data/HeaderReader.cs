@@ -6,10 +6,14 @@ using Microsoft.ML.Data;
 namespace MlNetGd.Data;
 
 /// <summary>Reads a data file's first record into column names with ML.NET's <c>TextLoader</c> (quoting, separators) and checks them:
-/// none empty, none twice, none holding a line break, at most <see cref="DelimitedFile.MaxColumns"/>; and refuses a binary file.</summary>
+/// none empty (but the first, pandas' index), none twice, none holding a line break, at most <see cref="DelimitedFile.MaxColumns"/>;
+/// spaces around a name are trimmed. It also refuses a binary file (<see cref="CheckText"/>).</summary>
 internal static class HeaderReader
 {
     private const int BinaryProbeBytes = 4096;
+
+    /// <summary>The name of a first column whose header cell is empty: the index pandas' <c>to_csv</c> writes, named as <c>read_csv</c> names it.</summary>
+    public const string PandasIndexName = "Unnamed: 0";
 
     /// <summary>Returns the column names (<c>column1</c>, <c>column2</c>, … without a header).</summary>
     /// <exception cref="DataFileException">The file is empty, or its header is malformed, holds a line break or is too wide.</exception>
@@ -38,14 +42,21 @@ internal static class HeaderReader
                 $"{name}, line {line} ({(hasHeader ? "header" : "first line")}): the {(hasHeader ? "header" : "first line")} has {count} columns; at most {DelimitedFile.MaxColumns} are supported."));
         if (!hasHeader)
             return Enumerable.Range(1, count).Select(i => $"column{i}").ToArray();
-        var names = values[..count];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Spaces around a name are layout, not part of it (the loader trims a cell's leading ones only): ' y ' is 'y' everywhere.
+        var names = values[..count].Select(v => v.Trim()).ToArray();
+        // pandas' to_csv writes its index under an empty first name; read_csv names it so, and so does the plan.
+        if (names.Length > 1 && names[0].Length == 0)
+            names[0] = PandasIndexName;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < names.Length; i++)
         {
             if (names[i].Length == 0)
                 throw new DataFileException(name, line, $"{name}, line {line} (header): column {i + 1} has no name.");
-            if (!seen.Add(names[i]))
-                throw new DataFileException(name, line, $"{name}, line {line} (header): the column name '{names[i]}' appears twice.");
+            // Two names that differ only in spaces would look the same in every report and option, so they are refused, not told apart.
+            if (!seen.TryAdd(names[i], i))
+                throw new DataFileException(name, line,
+                    $"{name}, line {line} (header): columns {seen[names[i]] + 1} and {i + 1} are both named '{names[i]}' " +
+                    "(spaces around a name do not count): rename one so that every column has its own name.");
         }
         return names;
     }

@@ -87,6 +87,7 @@ internal sealed class HeldColumns(DelimitedFile file)
         {
             Stored[columns[i]] = scanners[i].Finish(rows);
             Profiles[columns[i]] = scanners[i].Profile;
+            Profiles[columns[i]].CommasMayGroupThousands = _modes[columns[i]].CommasMayGroupThousands && Profiles[columns[i]].DecimalComma;
         }
         return rows;
     }

@@ -66,7 +66,19 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
                 distinct.Add(_values[row]);
         }
         p.DistinctCountIsCapped = distinct.Count > ColumnProfile.MaxDistinctTracked;
+        p.CountsRows = rows >= ColumnInference.MinRowsForIdentifier && _values[0] is 0 or 1 && CountsUpByOne(_values.AsSpan(0, rows));
         p.DistinctCount = Math.Min(distinct.Count, ColumnProfile.MaxDistinctTracked);
         return StoredColumn.OfNumbers(_values);
+    }
+
+    /// <summary>Whether every value is the one before plus one (a row number: pandas' index, a spreadsheet's row).</summary>
+    private static bool CountsUpByOne(ReadOnlySpan<float> values)
+    {
+        for (int row = 1; row < values.Length; row++)
+        {
+            if (values[row] != values[row - 1] + 1)
+                return false;
+        }
+        return true;
     }
 }

@@ -33,9 +33,23 @@ internal static class NumberText
     }
 
     /// <summary>Whether a cell looks like a number to a reader, though it may not read as one: in the other decimal convention, with
-    /// thousands separators (<c>1,234,567</c>) or a percent sign (<c>12.5%</c>).</summary>
+    /// thousands separators (<c>1,234,567</c>), a percent sign (<c>12.5%</c>) or a currency sign (<c>$1,234.50</c>).</summary>
     public static bool LooksLikeNumber(ReadOnlySpan<char> cell, bool decimalComma) =>
-        TryParse(cell, !decimalComma, out _) || LooksLikeDecimalComma(cell) || LooksLikeThousands(cell) || IsPercent(cell);
+        TryParse(cell, !decimalComma, out _) || LooksLikeDecimalComma(cell) || LooksLikeThousands(cell) || IsPercent(cell) || IsCurrency(cell);
+
+    /// <summary>Whether a cell is an amount with a currency sign before or after it: <c>$1,234.50</c>, <c>-€12</c>, <c>12 €</c>.</summary>
+    public static bool IsCurrency(ReadOnlySpan<char> cell)
+    {
+        var amount = cell.Length > 0 && cell[0] == '-' ? cell[1..] : cell;
+        if (amount.Length > 1 && char.GetUnicodeCategory(amount[0]) == UnicodeCategory.CurrencySymbol)
+            amount = amount[1..];
+        else if (amount.Length > 1 && char.GetUnicodeCategory(amount[^1]) == UnicodeCategory.CurrencySymbol)
+            amount = amount[..^1];
+        else
+            return false;
+        amount = amount.Trim(' ');
+        return !amount.IsEmpty && amount[0] != '-' && amount[0] != '+' && (TryParse(amount, false, out _) || LooksLikeThousands(amount));
+    }
 
     /// <summary>Whether a cell is a number with a percent sign: <c>12%</c>, <c>-1.5 %</c>.</summary>
     public static bool IsPercent(ReadOnlySpan<char> cell) =>
@@ -61,10 +75,27 @@ internal static class NumberText
         return true;
     }
 
-    /// <summary>Whether a cell marks a missing value: empty, <c>?</c>, <c>NA</c>, <c>N/A</c>, <c>NaN</c> or <c>null</c> (any case).</summary>
-    public static bool IsMissing(ReadOnlySpan<char> cell) =>
-        cell.Length == 0 || cell is "?" || cell.Equals("NA", StringComparison.OrdinalIgnoreCase) || cell.Equals("N/A", StringComparison.OrdinalIgnoreCase)
-        || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase) || cell.Equals("null", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The cells that mark a missing value besides an empty one: pandas' default <c>na_values</c> (the list users of
+    /// <c>read_csv</c> have in mind), and <c>?</c> (UCI data sets) and <c>-</c> (spreadsheets); compared ignoring case.</summary>
+    private static readonly string[] MissingMarkers =
+        ["?", "-", "NA", "N/A", "NaN", "-NaN", "null", "None", "#N/A", "#NA", "<NA>", "#N/A N/A", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"];
+
+    /// <summary>Whether a cell marks a missing value: empty, or one of <see cref="MissingMarkers"/> (<c>NA</c>, <c>N/A</c>, <c>NaN</c>,
+    /// <c>null</c>, <c>None</c>, <c>#N/A</c>, <c>?</c>, <c>-</c>, …; any case).</summary>
+    public static bool IsMissing(ReadOnlySpan<char> cell)
+    {
+        if (cell.Length == 0)
+            return true;
+        // The common case, a number, leaves at once: no marker ends with a digit or is longer than 8 characters.
+        if (char.IsAsciiDigit(cell[^1]) || cell.Length > 8)
+            return false;
+        foreach (string marker in MissingMarkers)
+        {
+            if (cell.Equals(marker, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');
 }

@@ -106,7 +106,7 @@ public sealed class DataFileTests
     [TestMethod]
     [DataRow("", "is empty")]
     [DataRow("x,y\n", "has no data rows")]
-    [DataRow("x,x\n1,2\n", "the column name 'x' appears twice")]
+    [DataRow("x,x\n1,2\n", "columns 1 and 2 are both named 'x'")]
     [DataRow("x,,y\n1,2,3\n", "column 2 has no name")]
     public void AMalformedFileIsAClearError(string text, string expected)
     {

@@ -118,17 +118,20 @@ public sealed class ScheduleAndRegularizationTests
     }
 
     [TestMethod]
-    [DataRow(1e4f)]
-    [DataRow(1e6f)]
-    public void HugeL2LeavesTheUnpenalizedBiasAtTheMeanLabel(float lambda)
+    [DataRow(1e4f, true)]
+    [DataRow(1e6f, true)]
+    [DataRow(1e4f, false)]
+    [DataRow(1e6f, false)]
+    public void HugeL2LeavesTheUnpenalizedBiasAtTheMeanLabel(float lambda, bool standardize)
     {
         // The rate is at most 1/(2λ₂) and the bias is not penalized: started from 0 it stayed near 0 (0.0065 for labels about 100
-        // at λ₂ = 1e6) and the fit said Converged. With standardized (implicitly centered) features its optimum is the mean label.
+        // at λ₂ = 1e6) and the fit said Converged. With standardized (implicitly centered) features its optimum is the mean label; on
+        // raw features it tends to it as λ₂ grows (before: StandardizeFeatures = false still started the bias at 0, and it crawled).
         var data = SyntheticRegression.Generate(300, 3, seed: 4).ToDenseDataset();
         for (int i = 0; i < data.RowCount; i++)
             data.Labels[i] += 100;
         var model = new LinearModel(3);
-        new GradientDescentLoop(new GradientDescentSettings { L2Regularization = lambda }).Run(data, model);
+        new GradientDescentLoop(new GradientDescentSettings { L2Regularization = lambda, StandardizeFeatures = standardize }).Run(data, model);
 
         double mean = data.Labels.Average(v => (double)v);
         Assert.AreEqual(mean, model.Bias + model.Weights.ToArray().Select((w, j) => w * Enumerable.Range(0, data.RowCount).Average(i => (double)data.Row(i)[j])).Sum(), 0.01 * Math.Abs(mean));
