@@ -74,10 +74,13 @@ public sealed class ColumnProfile
     public double MeanWords { get; internal set; }
 
     /// <summary>Gets the smallest numeric value, or NaN.</summary>
-    public double Minimum { get; internal set; } = double.NaN;
+    public double Minimum => Range.Minimum;
 
     /// <summary>Gets the largest numeric value, or NaN.</summary>
-    public double Maximum { get; internal set; } = double.NaN;
+    public double Maximum => Range.Maximum;
+
+    /// <summary>Gets the smallest and largest numeric values (NaN before the first), set together.</summary>
+    internal (double Minimum, double Maximum) Range { get; set; } = (double.NaN, double.NaN);
 
     /// <summary>Gets a few distinct example values, in file order.</summary>
     public IReadOnlyList<string> Samples { get; internal set; } = [];

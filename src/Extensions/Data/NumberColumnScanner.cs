@@ -57,7 +57,7 @@ internal sealed class NumberColumnScanner(ColumnProfile profile, bool decimalCom
         var p = Profile;
         var c = p.Counts;
         (c.Missing, c.Present, c.Numeric, c.Integer, c.NumberLike) = (_missing, _present, _numeric, _integer, _numeric + _numberLike);
-        (p.Minimum, p.Maximum, p.FirstNonNumeric, p.FirstTooLarge, p.FirstInfinite) = (_minimum, _maximum, _firstNonNumeric, _firstTooLarge, _firstInfinite);
+        (p.Range, p.FirstNonNumeric, p.FirstTooLarge, p.FirstInfinite) = ((_minimum, _maximum), _firstNonNumeric, _firstTooLarge, _firstInfinite);
         (p.Samples, p.DecimalComma) = (_samples, decimalComma);
         var distinct = new HashSet<float>();
         for (int row = 0; row < rows && distinct.Count <= ColumnProfile.MaxDistinctTracked; row++)

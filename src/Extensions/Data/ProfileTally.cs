@@ -19,10 +19,9 @@ internal sealed class ProfileTally(ColumnProfile profile)
         profile.Counts.NumberLike += count;
         if (value == MathF.Floor(value))
             profile.Counts.Integer += count;
-        if (double.IsNaN(profile.Minimum) || value < profile.Minimum)
-            profile.Minimum = value;
-        if (double.IsNaN(profile.Maximum) || value > profile.Maximum)
-            profile.Maximum = value;
+        var (minimum, maximum) = profile.Range;
+        if (double.IsNaN(minimum) || value < minimum || double.IsNaN(maximum) || value > maximum)
+            profile.Range = (double.IsNaN(minimum) || value < minimum ? value : minimum, double.IsNaN(maximum) || value > maximum ? value : maximum);
         if (MathF.Abs(value) > DelimitedFile.LargestUsableMagnitude && profile.FirstTooLarge is null)
             profile.FirstTooLarge = (row, text.ToString());
         if (float.IsInfinity(value) && profile.FirstInfinite is null)
