@@ -62,9 +62,11 @@ internal static class FileBytes
             {
                 int line = (int)Math.Min(start, int.MaxValue);
                 string shown = next is >= 0x21 and < 0x7F ? $"'{(char)next}'" : "another character";
-                throw new DataFileException(name, line,
-                    $"{name}, line {line}: a quoted field starts on this line and runs to line {close}, where its closing quote is followed by {shown} " +
-                    "instead of the separator: a quote is missing or one too many. A quote inside a quoted field is written twice (\"\").");
+                throw new DataFileException(name, line, start == close
+                    ? $"{name}, line {line}: a quoted field's closing quote is followed by {shown} instead of the separator, so the loader would " +
+                      "read the cell as missing. A quote inside a quoted field is written twice (\"\"); quote the whole cell (\"12\"\" pipe\") or none of it (12\" pipe)."
+                    : $"{name}, line {line}: a quoted field starts on this line and runs to line {close}, where its closing quote is followed by {shown} " +
+                      "instead of the separator: a quote is missing or one too many. A quote inside a quoted field is written twice (\"\").");
             }
             carry = length - complete;
             span[complete..].CopyTo(buffer);

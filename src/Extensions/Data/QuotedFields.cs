@@ -25,10 +25,10 @@ internal struct QuotedFields(char separator)
     /// <summary>Gets the line on which the quoted field open now started (meaningful while <see cref="IsInQuotes"/>).</summary>
     public long QuoteLine { get; private set; }
 
-    /// <summary>Gets the first quoted field that spans lines and whose closing quote is followed by another byte than a space or the
-    /// separator (a quoting error of the loader's), or <see langword="null"/>: its first line, the line it closes on and the byte.</summary>
-    /// <remarks>Most likely a stray or a missing quote that joined lines into one record: the loader would read the field as missing
-    /// and the lines between as part of it.</remarks>
+    /// <summary>Gets the first quoted field whose closing quote is followed by another byte than a space or the separator (a quoting
+    /// error of the loader's), or <see langword="null"/>: its first line, the line it closes on and the byte.</summary>
+    /// <remarks>The loader reads such a field as missing, whatever it holds (<c>"12" pipe</c>: not 12, nor the text). Spanning lines, it
+    /// is most likely a stray or a missing quote that joined lines into one record, the lines between read as part of the field.</remarks>
     public (long Start, long Close, byte Next)? BadClose { get; private set; }
 
     /// <summary>Gets whether the bytes so far end inside a quoted field (the file would end with it unterminated).</summary>
@@ -135,8 +135,7 @@ internal struct QuotedFields(char separator)
             if (!_fieldStart)
             {
                 _mode = LineMode.Skip; // a quoting error: the loader does not follow the rest of the line
-                if (QuoteLine < Line)
-                    BadClose ??= (QuoteLine, Line, b);
+                BadClose ??= (QuoteLine, Line, b);
             }
             return;
         }

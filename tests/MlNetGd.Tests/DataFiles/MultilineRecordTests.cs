@@ -179,6 +179,23 @@ public sealed class MultilineRecordTests
     }
 
     [TestMethod]
+    [DataRow("city,y\nOslo,1\n\"12\" pipe,2\nBergen,3\n", 3, "'p'")]
+    [DataRow("x,city,y\n1,Oslo,1\n2,Bergen,2\n3, \"Tromsø\"x ,3\n", 4, "'x'")]
+    [DataRow("x,y\n1,2\n\"3\"4,5\n", 3, "'4'")]
+    public void AQuotingErrorOnOneLineIsRefusedNamingTheLineInsteadOfReadingTheCellAsMissing(string csv, int line, string next)
+    {
+        // TextLoader reads a quoted field followed by anything but spaces and the separator as a missing cell, silently.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), csv);
+
+        var (code, _, error) = Run("train", "--data", dir.File("d.csv"), "--label", "y", "--model", dir.File("m.zip"), "-q");
+
+        Assert.AreEqual(1, code, error);
+        StringAssert.Contains(error, $"d.csv, line {line}: a quoted field's closing quote is followed by {next} instead of the separator, so the loader would read the cell as missing");
+        Assert.IsFalse(File.Exists(dir.File("m.zip")));
+    }
+
+    [TestMethod]
     public void AHeaderNameHoldingALineBreakIsRefusedAndWithoutAHeaderTheFirstRecordMaySpanLines()
     {
         using var dir = new TempDirectory();
@@ -237,10 +254,10 @@ public sealed class MultilineRecordTests
     {
         using var dir = new TempDirectory();
         // Leading '#' and '//' lines in any order (quotes on them are no fields), CRLF and lone CRs inside and outside quotes, escaped quotes, a
-        // quote closing just before a break, a quoting error (the loader does not follow the rest of its line), a 2- and a 3-byte
+        // quote closing just before a break, a quote after a field's first letter (a letter), a 2- and a 3-byte
         // character inside quotes, a BOM before a quoted header name, a '//' line inside quotes and one outside.
         string csv = "\uFEFF# exported,\"by a tool\r\n// a comment\r\n#,\"on a day\r\n\"a\",b,c\r\n1,\"x\r\ny\",\"\"\"\"\r\n// \"open\r\n2,\"ø\n€\r//\n\",3\r" +
-            "3,\"q\"z,\"not\n4,5,6\n  \"sp\"  ,\"e\n\"\n7,8,\"\"\"\"\"\n\"\n";
+            "3,\"q\",n\"ot\n4,5,6\n  \"sp\"  ,\"e\n\"\n7,8,\"\"\"\"\"\n\"\n";
         File.WriteAllText(dir.File("d.csv"), csv);
         var whole = FileBytes.Read(dir.File("d.csv"), "d.csv", ',');
         var records = whole.Records(dir.File("d.csv")).ToArray();
