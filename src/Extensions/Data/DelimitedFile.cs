@@ -129,19 +129,19 @@ public sealed class DelimitedFile
     /// header looks like one unsplit field).</exception>
     public int IndexOf(string columnName, string role = "label")
     {
-        if (Indices.TryGetValue(columnName.Trim(), out int index))   // trimmed, as the header's names are
+        if (Indices.TryGetValue(columnName.Trim(), out int index))
             return index;
         throw new ArgumentException(
             $"The {role} column '{columnName}' is not in '{Name}'. Its columns are: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.{SeparatorHint()}", "columnName");
     }
 
-    /// <summary>Returns whether the file has a column named <paramref name="columnName"/>.</summary>
-    public bool HasColumn(string columnName) => Indices.ContainsKey(columnName);
+    /// <summary>Returns whether the file has a column named <paramref name="columnName"/> (spaces around it do not count, as in
+    /// <see cref="IndexOf"/>).</summary>
+    public bool HasColumn(string columnName) => Indices.ContainsKey(columnName.Trim());
 
-    // Each column's index by name (the first of equal names), made at the first lookup: a file of 65,536 columns whose every column
-    // is looked up would otherwise scan its names quadratically.
-    private Dictionary<string, int> Indices => _indices ??= ColumnNames.Select((name, i) => (name, i)).DistinctBy(c => c.name, StringComparer.Ordinal)
-        .ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
+    // Each column's index by its name (trimmed and distinct: HeaderReader refuses two equal names), made at the first lookup: a file
+    // of 65,536 columns whose every column is looked up would otherwise scan its names quadratically.
+    private Dictionary<string, int> Indices => _indices ??= ColumnNames.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
 
     /// <summary>For an error about a column that is not in the file: a hint (with a leading space) when the header looks like one
     /// unsplit field (a wrong separator), or an empty string.</summary>

@@ -6,7 +6,8 @@ namespace MlNetGd.Data;
 /// <summary>The one pass over a data file's bytes, before any parse: it counts the lines (an upper bound on the rows, so each held
 /// column is allocated once), finds the line breaks that fall inside quoted fields (the records that span lines, which the loader then
 /// reads with <c>ReadMultilines</c>), and refuses what the loader would read silently wrong or fail on: a NUL byte, bytes that are not
-/// UTF-8, a quoted field still open at the end of the file, or one that spans lines and closes with a quoting error (a stray quote).</summary>
+/// UTF-8, a quoted field still open at the end of the file, or one whose closing quote is followed by more than spaces before the
+/// separator (a quoting error: the loader reads the cell as missing; spanning lines, a stray quote).</summary>
 /// <remarks>Bytes, not a parse: ML.NET's <c>TextLoader</c> still reads every field. The counts and the UTF-8 check are vectorized and
 /// run at about the speed the file is read from the page cache; lines without a quote are skipped by a vectorized search.</remarks>
 internal static class FileBytes
@@ -18,7 +19,7 @@ internal static class FileBytes
     /// <param name="name">How messages name it.</param>
     /// <param name="separator">The field separator: a field that starts with a quote after it (or at a line's start) is quoted.</param>
     /// <exception cref="DataFileException">The file holds a NUL byte, bytes that are not UTF-8, or a quoted field that is never
-    /// closed or that spans lines and is followed by more than spaces after its closing quote (the message names the line).</exception>
+    /// closed or whose closing quote is followed by more than spaces before the separator (the message names the line).</exception>
     public static LineMap Read(string path, string name, char separator) => Read(path, name, separator, ChunkBytes);
 
     /// <summary>As <see cref="Read(string, string, char)"/>, in chunks of <paramref name="chunkBytes"/> (tests cut fields with small chunks).</summary>

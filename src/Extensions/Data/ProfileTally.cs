@@ -20,8 +20,7 @@ internal sealed class ProfileTally(ColumnProfile profile)
         if (value == MathF.Floor(value))
             profile.Counts.Integer += count;
         var (minimum, maximum) = profile.Range;
-        if (double.IsNaN(minimum) || value < minimum || double.IsNaN(maximum) || value > maximum)
-            profile.Range = (double.IsNaN(minimum) || value < minimum ? value : minimum, double.IsNaN(maximum) || value > maximum ? value : maximum);
+        profile.Range = (double.IsNaN(minimum) || value < minimum ? value : minimum, double.IsNaN(maximum) || value > maximum ? value : maximum);
         if (MathF.Abs(value) > DelimitedFile.LargestUsableMagnitude && profile.FirstTooLarge is null)
             profile.FirstTooLarge = (row, text.ToString());
         if (float.IsInfinity(value) && profile.FirstInfinite is null)
